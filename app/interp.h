@@ -1,0 +1,43 @@
+/* interp.h: the embedded interpreter's life cycle.  One interpreter per
+ * process, configured from PyConfig (isolated: PYTHON* variables and the user
+ * site are ignored, so a measurement does not depend on the caller's shell),
+ * with optnative registered as a built-in module and the pyscripts folder
+ * first on sys.path. */
+#ifndef OPTDEMO_INTERP_H
+#define OPTDEMO_INTERP_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdbool.h>
+
+/* Start the interpreter.  0 on success; -1 after printing why to stderr. */
+int interp_start(void);
+
+/* Whether interp_start() succeeded and interp_stop() was not called yet. */
+bool interp_running(void);
+
+/* Finalize.  0 on success, -1 (reported on stderr) if Py_FinalizeEx failed. */
+int interp_stop(void);
+
+/* `optdemo python ARGS...`: the interpreter's own command line (REPL, -c,
+ * -m, a script) with optnative and pyscripts importable.  Owns the whole
+ * life cycle; returns the exit status. */
+int interp_python_main(int argc, char **argv);
+
+/* The pyscripts folder found next to the executable (build tree) or in
+ * <prefix>/share/optdemo/pyscripts (installed), or $OPTDEMO_PYSCRIPTS.
+ * NULL before a successful lookup. */
+const char *interp_pyscripts_dir(void);
+
+/* Import `module` and call `function(*args)` from it: a new reference, or
+ * NULL with an exception set.  `args` may be NULL for no arguments. */
+PyObject *interp_call(const char *module, const char *function, PyObject *args);
+
+/* The current exception as text: its last `max_lines` traceback lines
+ * (malloc'd, caller frees).  Clears the exception.  Never NULL. */
+char *interp_exception_text(int max_lines);
+
+/* Whether the current exception is a KeyboardInterrupt (Ctrl-C). */
+bool interp_exception_is_interrupt(void);
+
+#endif

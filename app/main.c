@@ -1,0 +1,84 @@
+/* main.c: the subcommand table (sorted, exact matching, one file per
+ * command) and what every command shares: the interpreter is stopped and
+ * stdout's flush is checked here, whatever the command did. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "interp.h"
+#include "optdemo.h"
+
+struct command {
+    const char *name;
+    command_fn run;
+    const char *help;
+};
+
+static const struct command commands[] = {
+    {"info", cmd_info, "the interpreter build and the machine the numbers describe"},
+    {"list", cmd_list, "every workload: id, title, article section"},
+    {"python", cmd_python, "the embedded interpreter's own command line (optnative importable)"},
+    {"run", cmd_run, "measure workloads: before / after / native, checked, side by side"},
+    {"show", cmd_show, "a workload's lesson: the explanation and each variant's source"},
+    {"timeit", cmd_timeit, "python -m timeit's flags and output, measured by the host"},
+};
+enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
+
+static void
+usage(FILE *out)
+{
+    fprintf(out,
+            "usage: optdemo COMMAND [ARGS...]\n"
+            "       optdemo --help | --version\n\n"
+            "commands:\n");
+    for (int i = 0; i < N_COMMANDS; i++) {
+        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].help);
+    }
+    fprintf(out,
+            "\n`optdemo COMMAND --help` describes each command.\n"
+            "exit codes: 0 ok, 1 a workload failed or a result mismatched,\n"
+            "            2 usage, 130 interrupted\n");
+}
+
+/* A full disk or a closed pipe must not pass silently as success. */
+static int
+finish_stdout(int rc)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        if (errno != EPIPE) {
+            fprintf(stderr, "optdemo: error writing standard output: %s\n", strerror(errno));
+        }
+        return rc == EXIT_OK ? EXIT_FAILED : rc;
+    }
+    return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+        usage(stdout);
+        return finish_stdout(EXIT_OK);
+    }
+    if (strcmp(name, "--version") == 0) {
+        printf("optdemo %s (%s)\n", optdemo_version, optdemo_commit);
+        return finish_stdout(EXIT_OK);
+    }
+    for (int i = 0; i < N_COMMANDS; i++) {
+        if (strcmp(name, commands[i].name) == 0) {
+            int rc = commands[i].run(argc - 1, argv + 1);
+            if (interp_stop() < 0 && rc == EXIT_OK) {
+                rc = EXIT_FAILED;
+            }
+            return finish_stdout(rc);
+        }
+    }
+    fprintf(stderr, "optdemo: unknown command '%s'\n\n", name);
+    usage(stderr);
+    return EXIT_USAGE;
+}

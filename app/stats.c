@@ -1,0 +1,1 @@
+/* stats.c placeholder */ typedef int stats_placeholder;

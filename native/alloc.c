@@ -1,0 +1,2 @@
+/* alloc.c: placeholder, to be written. */
+typedef int alloc_placeholder;

@@ -1,0 +1,2 @@
+/* intmap.c: placeholder, to be written. */
+typedef int intmap_placeholder;

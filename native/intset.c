@@ -1,0 +1,2 @@
+/* intset.c: placeholder, to be written. */
+typedef int intset_placeholder;

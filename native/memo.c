@@ -1,0 +1,2 @@
+/* memo.c: placeholder, to be written. */
+typedef int memo_placeholder;

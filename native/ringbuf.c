@@ -1,0 +1,2 @@
+/* ringbuf.c: placeholder, to be written. */
+typedef int ringbuf_placeholder;

@@ -1,0 +1,2 @@
+/* strbuilder.c: placeholder, to be written. */
+typedef int strbuilder_placeholder;
