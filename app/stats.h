@@ -1,0 +1,137 @@
+/* Statistics for the measurement harness: order statistics (numpy's
+ * 'linear' quantiles), a one-pass summary, a seeded bootstrap CI for a ratio
+ * of medians and the two-sided Mann-Whitney U test (scipy 1.10's p-values).
+ * Pure C, no Python.h; no global state: every random draw goes through a
+ * caller-owned struct stats_rng, so a seed reproduces a result exactly.
+ *
+ * Conventions shared by every function below:
+ * - input arrays are never modified; functions that need sorted data copy it
+ *   (one malloc per call, freed before returning) unless their name ends in
+ *   _sorted, in which case the caller passes ascending data and nothing is
+ *   allocated;
+ * - input values must be finite: NaN or +-inf makes a double-returning
+ *   function return NaN and an int-returning one return STATS_EINVAL;
+ * - int-returning functions return STATS_OK (0) or a negative STATS_E* code
+ *   and leave their outputs untouched on failure.
+ */
+#ifndef OPTDEMO_STATS_H
+#define OPTDEMO_STATS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum stats_status {
+    STATS_OK = 0,
+    STATS_EINVAL = -1, /* n == 0, a non-finite value, a parameter out of range */
+    STATS_ENOMEM = -2, /* a scratch buffer could not be allocated */
+};
+
+/* ---- order statistics ------------------------------------------------ */
+
+/* The q-quantile (0 <= q <= 1) by linear interpolation between order
+ * statistics: numpy.quantile's default method 'linear', R's type 7.  With
+ * h = (n - 1) * q, the result lies between x(floor h) and x(floor h + 1) of
+ * the sorted data, computed as numpy computes it (a + (b - a) * t, or
+ * b - (b - a) * (1 - t) when t >= 0.5), so results agree to the last bit in
+ * practice.  Returns NaN when n == 0, q is outside [0, 1] or NaN, a value is
+ * not finite, or the scratch copy cannot be allocated. */
+double stats_quantile(const double *x, size_t n, double q);
+
+/* The same for data the caller already sorted ascending: no allocation, no
+ * finiteness check. */
+double stats_quantile_sorted(const double *sorted, size_t n, double q);
+
+/* The median, as numpy.median computes it: the middle order statistic, or
+ * the mean (a + b) / 2 of the two middle ones.  NaN as stats_quantile. */
+double stats_median(const double *x, size_t n);
+double stats_median_sorted(const double *sorted, size_t n);
+
+/* ---- summary --------------------------------------------------------- */
+
+/* Invariants after a successful stats_summarize:
+ * min <= q1 <= median <= q3 <= max, iqr == q3 - q1 >= 0, mad >= 0, sd >= 0.
+ * sd is the sample standard deviation (divisor n - 1), so "mean +- sd" means
+ * one sample sd either side of the mean; with n == 1 there is no spread to
+ * estimate and sd is 0 (not NaN, so it survives JSON): check n to tell. */
+struct stats_summary {
+    size_t n;        /* number of values summarised, >= 1 */
+    double min, max;
+    double mean;     /* arithmetic mean */
+    double sd;       /* sample standard deviation (n - 1); 0 when n == 1 */
+    double median;   /* numpy.median */
+    double q1, q3;   /* numpy.quantile(x, 0.25) and (x, 0.75), 'linear' */
+    double iqr;      /* q3 - q1 */
+    double mad;      /* median(|x - median|), unscaled (scipy's
+                        median_abs_deviation with scale=1) */
+};
+
+/* Fills *out for x[0..n).  STATS_EINVAL when n == 0 or a value is not
+ * finite, STATS_ENOMEM when the scratch copy cannot be allocated. */
+int stats_summarize(const double *x, size_t n, struct stats_summary *out);
+
+/* ---- random numbers ---------------------------------------------------- */
+
+/* xoshiro256** seeded through splitmix64: fast, statistically sound, and the
+ * same sequence on every platform (unlike rand()).  Not cryptographic.  The
+ * state is never all zero (splitmix64 cannot produce four zero words from
+ * one seed in a row). */
+struct stats_rng {
+    uint64_t s[4];
+};
+
+void stats_rng_seed(struct stats_rng *rng, uint64_t seed);
+uint64_t stats_rng_next(struct stats_rng *rng);
+/* Uniform in [0, bound), without modulo bias; bound must be >= 1. */
+uint64_t stats_rng_below(struct stats_rng *rng, uint64_t bound);
+/* Uniform in [0, 1) with 53 random bits. */
+double stats_rng_uniform(struct stats_rng *rng);
+
+/* ---- comparing two variants -------------------------------------------- */
+
+/* Percentile bootstrap confidence interval for median(a) / median(b) — the
+ * speedup of b over a when a is the baseline's time per loop.
+ * - paired: the values were measured round by round (a[i] and b[i] in the
+ *   same interleaved round, so na == nb is required); a resample draws round
+ *   indices and takes both values of each drawn round, keeping whatever the
+ *   rounds share (machine drift).  Unpaired: a and b are resampled
+ *   independently.
+ * - resamples >= 1 (1000-10000 is usual); 0 < confidence < 1 (0.95 usual).
+ *   *low and *high are the (1 - confidence) / 2 and (1 + confidence) / 2
+ *   quantiles ('linear') of the resampled ratios.
+ * - deterministic: the same arguments and seed give bit-identical bounds.
+ * All values must be finite and > 0 (they are times), so every resampled
+ * ratio is finite and positive.  Returns STATS_OK, STATS_EINVAL (bad sizes
+ * or parameters, a value <= 0 or non-finite) or STATS_ENOMEM.  The point
+ * estimate itself is stats_median(a, na) / stats_median(b, nb). */
+int stats_bootstrap_ratio_ci(const double *a, size_t na,
+                             const double *b, size_t nb,
+                             bool paired, unsigned resamples,
+                             double confidence, uint64_t seed,
+                             double *low, double *high);
+
+/* Two-sided Mann-Whitney U test, as scipy.stats.mannwhitneyu(a, b) computes
+ * it in scipy 1.10 (method='auto', use_continuity=True):
+ * - *u is U1, the statistic of a: the number of pairs (a_i, b_j) with
+ *   a_i > b_j, ties counting one half (na * nb - U1 is b's statistic);
+ * - *p comes from the exact null distribution of U when min(na, nb) <= 8
+ *   and no value occurs twice in a and b together (scipy's code chooses
+ *   exact unless *both* sizes exceed 8; its docstring says "less than 8"),
+ *   else from the normal approximation with the tie correction and the 1/2
+ *   continuity correction.  Exact counts are kept in 64-bit integers, which
+ *   covers na + nb up to about 1000 when the smaller sample has 8 values;
+ *   beyond that the normal approximation is used (scipy would still be
+ *   exact there: the only known difference, at sizes the harness never uses).
+ * - p is clipped to [0, 1]; when every value is equal, p == 1.
+ * Returns STATS_OK, STATS_EINVAL (na or nb == 0, a non-finite value) or
+ * STATS_ENOMEM. */
+int stats_mann_whitney(const double *a, size_t na,
+                       const double *b, size_t nb,
+                       double *u, double *p);
+
+/* The harness's verdict: true only when p < alpha and |ratio - 1| >=
+ * min_effect.  A NaN p or ratio is never significant (the comparisons are
+ * false for NaN), nor is a failed test's result. */
+bool stats_significant(double p, double ratio, double alpha, double min_effect);
+
+#endif /* OPTDEMO_STATS_H */

@@ -1,0 +1,507 @@
+/* Unit tests of app/stats.c.  Deterministic results are compared with
+ * numpy/scipy values written at build time by tests/stats_reference.py into
+ * stats_reference.h (relative tolerance 1e-9); the bootstrap, whose random
+ * draws are our own, is tested for the properties a CI must have.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "stats.h"
+#include "stats_reference.h"
+
+#define COUNT(array) (sizeof(array) / sizeof((array)[0]))
+
+static const double relative_tolerance = 1e-9;
+
+/* True when actual is within 1e-9 of expected, relatively, or within
+ * absolute_floor (for values that should be 0 but come out of a sum as
+ * 1e-17 in one implementation and 0 in the other). */
+static bool close_enough(double actual, double expected, double absolute_floor)
+{
+    double scale = fmax(fabs(actual), fabs(expected));
+    return fabs(actual - expected) <= relative_tolerance * scale + absolute_floor;
+}
+
+static void check_close(const char *what, const char *case_name,
+                        double actual, double expected, double absolute_floor)
+{
+    if (!close_enough(actual, expected, absolute_floor))
+        fail_msg("%s of %s: got %.17g, numpy/scipy say %.17g", what, case_name,
+                 actual, expected);
+}
+
+static double largest_magnitude(const double *x, size_t n)
+{
+    double largest = 0.0;
+    for (size_t i = 0; i < n; i++)
+        largest = fmax(largest, fabs(x[i]));
+    return largest;
+}
+
+/* ---- order statistics and summary against numpy/scipy ---------------------- */
+
+static void test_quantiles_match_numpy(void **state)
+{
+    (void)state;
+    for (size_t d = 0; d < COUNT(ref_datasets); d++) {
+        const struct ref_dataset *set = &ref_datasets[d];
+        double floor = 1e-12 * largest_magnitude(set->x, set->n);
+        double *sorted = malloc(set->n * sizeof *sorted);
+        assert_non_null(sorted);
+        memcpy(sorted, set->x, set->n * sizeof *sorted);
+        for (size_t i = 1; i < set->n; i++)  /* insertion sort: tiny n */
+            for (size_t j = i; j > 0 && sorted[j - 1] > sorted[j]; j--) {
+                double swap = sorted[j];
+                sorted[j] = sorted[j - 1];
+                sorted[j - 1] = swap;
+            }
+        for (size_t k = 0; k < REF_QUANTILE_COUNT; k++) {
+            double q = ref_quantile_levels[k];
+            check_close("quantile", set->name, stats_quantile(set->x, set->n, q),
+                        set->quantile[k], floor);
+            check_close("quantile_sorted", set->name,
+                        stats_quantile_sorted(sorted, set->n, q),
+                        set->quantile[k], floor);
+        }
+        /* q = 0 and q = 1 are the extremes exactly, not approximately. */
+        assert_true(stats_quantile(set->x, set->n, 0.0) == set->min);
+        assert_true(stats_quantile(set->x, set->n, 1.0) == set->max);
+        check_close("median", set->name, stats_median(set->x, set->n),
+                    set->median, floor);
+        check_close("median_sorted", set->name,
+                    stats_median_sorted(sorted, set->n), set->median, floor);
+        free(sorted);
+    }
+}
+
+static void test_summary_matches_numpy_and_scipy(void **state)
+{
+    (void)state;
+    for (size_t d = 0; d < COUNT(ref_datasets); d++) {
+        const struct ref_dataset *set = &ref_datasets[d];
+        double floor = 1e-12 * largest_magnitude(set->x, set->n);
+        struct stats_summary s;
+        assert_int_equal(stats_summarize(set->x, set->n, &s), STATS_OK);
+        assert_int_equal(s.n, set->n);
+        check_close("min", set->name, s.min, set->min, 0.0);
+        check_close("max", set->name, s.max, set->max, 0.0);
+        check_close("mean", set->name, s.mean, set->mean, floor);
+        check_close("sd", set->name, s.sd, set->sd, floor);
+        check_close("median", set->name, s.median, set->median, floor);
+        check_close("q1", set->name, s.q1, set->q1, floor);
+        check_close("q3", set->name, s.q3, set->q3, floor);
+        check_close("iqr", set->name, s.iqr, set->iqr, floor);
+        check_close("mad", set->name, s.mad, set->mad, floor);
+        /* the invariants stats.h promises */
+        assert_true(s.min <= s.q1 && s.q1 <= s.median && s.median <= s.q3
+                    && s.q3 <= s.max);
+        assert_true(s.iqr >= 0.0 && s.mad >= 0.0 && s.sd >= 0.0);
+    }
+}
+
+static void test_single_value_and_all_equal(void **state)
+{
+    (void)state;
+    const double one[] = {0.125};
+    const double same[] = {2.5, 2.5, 2.5, 2.5};
+    struct stats_summary s;
+
+    assert_int_equal(stats_summarize(one, 1, &s), STATS_OK);
+    assert_true(s.n == 1 && s.sd == 0.0 && s.mad == 0.0 && s.iqr == 0.0);
+    assert_true(s.min == 0.125 && s.max == 0.125 && s.median == 0.125
+                && s.mean == 0.125);
+    assert_int_equal(stats_summarize(same, COUNT(same), &s), STATS_OK);
+    assert_true(s.sd == 0.0 && s.mad == 0.0 && s.iqr == 0.0 && s.median == 2.5);
+}
+
+static void test_inputs_are_not_modified(void **state)
+{
+    (void)state;
+    const double original[] = {5.0, 1.0, 4.0, 2.0, 3.0, 9.0, 0.5};
+    double a[COUNT(original)], b[COUNT(original)];
+    struct stats_summary s;
+    double u, p, low, high;
+
+    memcpy(a, original, sizeof a);
+    memcpy(b, original, sizeof b);
+    for (size_t i = 0; i < COUNT(b); i++)
+        b[i] = b[i] * 2.0;
+    (void)stats_quantile(a, COUNT(a), 0.3);
+    (void)stats_median(a, COUNT(a));
+    assert_int_equal(stats_summarize(a, COUNT(a), &s), STATS_OK);
+    assert_int_equal(stats_mann_whitney(a, COUNT(a), b, COUNT(b), &u, &p),
+                     STATS_OK);
+    assert_int_equal(stats_bootstrap_ratio_ci(a, COUNT(a), b, COUNT(b), true,
+                                              200, 0.95, 1, &low, &high),
+                     STATS_OK);
+    assert_memory_equal(a, original, sizeof a);
+    for (size_t i = 0; i < COUNT(b); i++)
+        assert_true(b[i] == original[i] * 2.0);
+}
+
+static void test_invalid_inputs_are_refused(void **state)
+{
+    (void)state;
+    const double good[] = {1.0, 2.0, 3.0};
+    const double with_nan[] = {1.0, NAN, 3.0};
+    const double with_inf[] = {1.0, INFINITY, 3.0};
+    const double with_zero[] = {1.0, 0.0, 3.0};
+    struct stats_summary s = {.n = 77};
+    double u = -1.0, p = -1.0, low = -1.0, high = -1.0;
+
+    assert_true(isnan(stats_median(good, 0)));
+    assert_true(isnan(stats_median(with_nan, 3)));
+    assert_true(isnan(stats_quantile(good, 0, 0.5)));
+    assert_true(isnan(stats_quantile(with_inf, 3, 0.5)));
+    assert_true(isnan(stats_quantile(good, 3, -0.01)));
+    assert_true(isnan(stats_quantile(good, 3, 1.01)));
+    assert_true(isnan(stats_quantile(good, 3, NAN)));
+    assert_true(isnan(stats_quantile_sorted(good, 0, 0.5)));
+    assert_true(isnan(stats_median_sorted(good, 0)));
+
+    assert_int_equal(stats_summarize(good, 0, &s), STATS_EINVAL);
+    assert_int_equal(stats_summarize(with_nan, 3, &s), STATS_EINVAL);
+    assert_int_equal(stats_summarize(with_inf, 3, &s), STATS_EINVAL);
+    assert_int_equal(s.n, 77);  /* untouched on failure */
+
+    assert_int_equal(stats_mann_whitney(good, 0, good, 3, &u, &p), STATS_EINVAL);
+    assert_int_equal(stats_mann_whitney(good, 3, good, 0, &u, &p), STATS_EINVAL);
+    assert_int_equal(stats_mann_whitney(with_nan, 3, good, 3, &u, &p),
+                     STATS_EINVAL);
+    assert_true(u == -1.0 && p == -1.0);
+
+    /* paired needs equal sizes; resamples >= 1; 0 < confidence < 1; times
+     * are finite and positive */
+    assert_int_equal(stats_bootstrap_ratio_ci(good, 3, good, 2, true, 100, 0.95,
+                                              1, &low, &high), STATS_EINVAL);
+    assert_int_equal(stats_bootstrap_ratio_ci(good, 3, good, 3, false, 0, 0.95,
+                                              1, &low, &high), STATS_EINVAL);
+    assert_int_equal(stats_bootstrap_ratio_ci(good, 3, good, 3, false, 100, 1.0,
+                                              1, &low, &high), STATS_EINVAL);
+    assert_int_equal(stats_bootstrap_ratio_ci(good, 3, good, 3, false, 100, 0.0,
+                                              1, &low, &high), STATS_EINVAL);
+    assert_int_equal(stats_bootstrap_ratio_ci(good, 3, with_zero, 3, false, 100,
+                                              0.95, 1, &low, &high),
+                     STATS_EINVAL);
+    assert_int_equal(stats_bootstrap_ratio_ci(with_inf, 3, good, 3, false, 100,
+                                              0.95, 1, &low, &high),
+                     STATS_EINVAL);
+    assert_int_equal(stats_bootstrap_ratio_ci(good, 0, good, 0, false, 100,
+                                              0.95, 1, &low, &high),
+                     STATS_EINVAL);
+    assert_true(low == -1.0 && high == -1.0);
+}
+
+/* ---- Mann-Whitney U against scipy ------------------------------------------ */
+
+static void test_mann_whitney_matches_scipy(void **state)
+{
+    (void)state;
+    for (size_t c = 0; c < COUNT(ref_mwu_cases); c++) {
+        const struct ref_mwu *test = &ref_mwu_cases[c];
+        double u, p;
+        assert_int_equal(stats_mann_whitney(test->a, test->na, test->b,
+                                            test->nb, &u, &p), STATS_OK);
+        check_close("U", test->name, u, test->u, 0.0);
+        check_close("p", test->name, p, test->p, 0.0);
+        assert_true(p >= 0.0 && p <= 1.0);
+    }
+}
+
+static void test_mann_whitney_is_symmetric(void **state)
+{
+    (void)state;
+    for (size_t c = 0; c < COUNT(ref_mwu_cases); c++) {
+        const struct ref_mwu *test = &ref_mwu_cases[c];
+        double u_ab, p_ab, u_ba, p_ba;
+        assert_int_equal(stats_mann_whitney(test->a, test->na, test->b,
+                                            test->nb, &u_ab, &p_ab), STATS_OK);
+        assert_int_equal(stats_mann_whitney(test->b, test->nb, test->a,
+                                            test->na, &u_ba, &p_ba), STATS_OK);
+        /* U1 + U2 == na nb, and a two-sided p cannot depend on the order */
+        assert_true(u_ab + u_ba == (double)test->na * (double)test->nb);
+        check_close("p swapped", test->name, p_ba, p_ab, 0.0);
+    }
+}
+
+static void test_mann_whitney_all_equal_gives_p_one(void **state)
+{
+    (void)state;
+    const double a[] = {0.5, 0.5, 0.5};
+    const double b[] = {0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5};
+    double u, p;
+
+    for (size_t na = 1; na <= COUNT(a); na++) {
+        for (size_t nb = 1; nb <= COUNT(b); nb++) {
+            assert_int_equal(stats_mann_whitney(a, na, b, nb, &u, &p), STATS_OK);
+            assert_true(p == 1.0);
+            assert_true(u == (double)(na * nb) / 2.0);
+        }
+    }
+}
+
+/* ---- bootstrap ---------------------------------------------------------------- */
+
+/* n timing-like values: median * exp(sigma * N(0, 1)), by Box-Muller. */
+static void lognormal_times(struct stats_rng *rng, double median, double sigma,
+                            double *out, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        double u1 = 1.0 - stats_rng_uniform(rng);  /* in (0, 1] */
+        double u2 = stats_rng_uniform(rng);
+        double normal = sqrt(-2.0 * log(u1)) * cos(2.0 * M_PI * u2);
+        out[i] = median * exp(sigma * normal);
+    }
+}
+
+static double point_ratio(const double *a, size_t na, const double *b, size_t nb)
+{
+    return stats_median(a, na) / stats_median(b, nb);
+}
+
+static void test_bootstrap_is_deterministic(void **state)
+{
+    (void)state;
+    struct stats_rng rng;
+    double a[30], b[30];
+    double low1, high1, low2, high2;
+    bool any_seed_differs = false;
+
+    stats_rng_seed(&rng, 7);
+    lognormal_times(&rng, 1.0, 0.2, a, COUNT(a));
+    lognormal_times(&rng, 0.8, 0.2, b, COUNT(b));
+    for (int paired = 0; paired <= 1; paired++) {
+        assert_int_equal(stats_bootstrap_ratio_ci(a, 30, b, 30, paired, 1000,
+                                                  0.95, 42, &low1, &high1), 0);
+        assert_int_equal(stats_bootstrap_ratio_ci(a, 30, b, 30, paired, 1000,
+                                                  0.95, 42, &low2, &high2), 0);
+        assert_memory_equal(&low1, &low2, sizeof low1);
+        assert_memory_equal(&high1, &high2, sizeof high1);
+        for (uint64_t seed = 43; seed < 48; seed++) {
+            assert_int_equal(stats_bootstrap_ratio_ci(a, 30, b, 30, paired,
+                                                      1000, 0.95, seed, &low2,
+                                                      &high2), 0);
+            any_seed_differs = any_seed_differs || low2 != low1 || high2 != high1;
+        }
+    }
+    /* the seed is used at all */
+    assert_true(any_seed_differs);
+}
+
+static void test_bootstrap_contains_point_estimate(void **state)
+{
+    (void)state;
+    struct stats_rng rng;
+    double a[40], b[40], low, high;
+    const size_t sizes[] = {3, 5, 10, 20, 40};
+
+    stats_rng_seed(&rng, 11);
+    for (size_t s = 0; s < COUNT(sizes); s++) {
+        size_t n = sizes[s];
+        lognormal_times(&rng, 2.0, 0.3, a, n);
+        lognormal_times(&rng, 1.0, 0.3, b, n);
+        double point = point_ratio(a, n, b, n);
+        for (int paired = 0; paired <= 1; paired++) {
+            assert_int_equal(stats_bootstrap_ratio_ci(a, n, b, n, paired, 2000,
+                                                      0.95, 5 + s, &low, &high),
+                             STATS_OK);
+            assert_true(low <= point && point <= high);
+            assert_true(low < high);
+        }
+    }
+}
+
+static void test_bootstrap_single_round_is_a_point(void **state)
+{
+    (void)state;
+    const double a[] = {3.0}, b[] = {1.5};
+    double low, high;
+
+    /* one value per side: every resample is the data, the CI is the ratio */
+    assert_int_equal(stats_bootstrap_ratio_ci(a, 1, b, 1, true, 100, 0.95, 3,
+                                              &low, &high), STATS_OK);
+    assert_true(low == 2.0 && high == 2.0);
+    assert_int_equal(stats_bootstrap_ratio_ci(a, 1, b, 1, false, 1, 0.5, 3,
+                                              &low, &high), STATS_OK);
+    assert_true(low == 2.0 && high == 2.0);
+}
+
+static void test_bootstrap_narrows_with_more_data(void **state)
+{
+    (void)state;
+    struct stats_rng rng;
+    enum { large = 80, small = 8 };
+    double a[large], b[large];
+    double low_small, high_small, low_large, high_large;
+
+    stats_rng_seed(&rng, 2024);
+    lognormal_times(&rng, 1.0, 0.25, a, large);
+    lognormal_times(&rng, 0.9, 0.25, b, large);
+    for (int paired = 0; paired <= 1; paired++) {
+        assert_int_equal(stats_bootstrap_ratio_ci(a, small, b, small, paired,
+                                                  2000, 0.95, 9, &low_small,
+                                                  &high_small), STATS_OK);
+        assert_int_equal(stats_bootstrap_ratio_ci(a, large, b, large, paired,
+                                                  2000, 0.95, 9, &low_large,
+                                                  &high_large), STATS_OK);
+        /* 10x the data: the width should shrink by about sqrt(10) */
+        assert_true(high_large - low_large < 0.6 * (high_small - low_small));
+    }
+    /* and a lower confidence gives a narrower interval on the same data */
+    double low90, high90;
+    assert_int_equal(stats_bootstrap_ratio_ci(a, large, b, large, false, 2000,
+                                              0.90, 9, &low90, &high90), 0);
+    assert_true(low90 >= low_large && high90 <= high_large);
+}
+
+static void test_bootstrap_separates_different_distributions(void **state)
+{
+    (void)state;
+    struct stats_rng rng;
+    double a[25], b[25], low, high;
+
+    /* b twice as fast as a: the speedup CI lies well above 1, around 2 */
+    stats_rng_seed(&rng, 99);
+    lognormal_times(&rng, 2.0, 0.1, a, COUNT(a));
+    lognormal_times(&rng, 1.0, 0.1, b, COUNT(b));
+    for (int paired = 0; paired <= 1; paired++) {
+        assert_int_equal(stats_bootstrap_ratio_ci(a, 25, b, 25, paired, 2000,
+                                                  0.95, 1, &low, &high), 0);
+        assert_true(low > 1.0);
+        assert_true(low < 2.0 && 2.0 < high);
+    }
+    /* and the reverse comparison lies below 1 */
+    assert_int_equal(stats_bootstrap_ratio_ci(b, 25, a, 25, false, 2000, 0.95,
+                                              1, &low, &high), 0);
+    assert_true(high < 1.0);
+}
+
+static void test_bootstrap_identical_samples_contain_one(void **state)
+{
+    (void)state;
+    struct stats_rng rng;
+    double a[25], b[25], low, high;
+
+    stats_rng_seed(&rng, 5);
+    lognormal_times(&rng, 1.0, 0.2, a, COUNT(a));
+    /* the very same values, resampled independently */
+    assert_int_equal(stats_bootstrap_ratio_ci(a, 25, a, 25, false, 2000, 0.95,
+                                              8, &low, &high), 0);
+    assert_true(low < 1.0 && 1.0 < high);
+    /* paired on the same values: every resampled ratio is exactly 1 */
+    assert_int_equal(stats_bootstrap_ratio_ci(a, 25, a, 25, true, 500, 0.95, 8,
+                                              &low, &high), 0);
+    assert_true(low == 1.0 && high == 1.0);
+    /* two draws from one distribution */
+    lognormal_times(&rng, 1.0, 0.2, b, COUNT(b));
+    assert_int_equal(stats_bootstrap_ratio_ci(a, 25, b, 25, false, 2000, 0.95,
+                                              8, &low, &high), 0);
+    assert_true(low < 1.0 && 1.0 < high);
+}
+
+static void test_bootstrap_pairing_cancels_shared_drift(void **state)
+{
+    (void)state;
+    struct stats_rng rng;
+    enum { rounds = 30 };
+    double drift[rounds], noise_a[rounds], noise_b[rounds];
+    double a[rounds], b[rounds];
+    double low_paired, high_paired, low_unpaired, high_unpaired;
+
+    /* Each round's machine state scales both variants alike (spread 50%);
+     * the variants' own noise is 2%.  Pairing should see through the drift. */
+    stats_rng_seed(&rng, 31);
+    lognormal_times(&rng, 1.0, 0.5, drift, rounds);
+    lognormal_times(&rng, 1.0, 0.02, noise_a, rounds);
+    lognormal_times(&rng, 1.0, 0.02, noise_b, rounds);
+    for (size_t i = 0; i < rounds; i++) {
+        a[i] = 1.5 * drift[i] * noise_a[i];
+        b[i] = 1.0 * drift[i] * noise_b[i];
+    }
+    assert_int_equal(stats_bootstrap_ratio_ci(a, rounds, b, rounds, true, 2000,
+                                              0.95, 4, &low_paired,
+                                              &high_paired), 0);
+    assert_int_equal(stats_bootstrap_ratio_ci(a, rounds, b, rounds, false, 2000,
+                                              0.95, 4, &low_unpaired,
+                                              &high_unpaired), 0);
+    assert_true(high_paired - low_paired < high_unpaired - low_unpaired);
+}
+
+/* ---- verdict and random numbers ------------------------------------------------ */
+
+static void test_significant_needs_both_p_and_effect(void **state)
+{
+    (void)state;
+    assert_true(stats_significant(0.001, 1.5, 0.01, 0.05));
+    assert_true(stats_significant(0.001, 0.5, 0.01, 0.05));   /* slowdown */
+    assert_true(stats_significant(0.001, 1.05, 0.01, 0.05));  /* at the edge */
+    assert_false(stats_significant(0.01, 1.5, 0.01, 0.05));   /* p == alpha */
+    assert_false(stats_significant(0.2, 3.0, 0.01, 0.05));    /* noisy */
+    assert_false(stats_significant(1e-9, 1.01, 0.01, 0.05));  /* too small */
+    assert_false(stats_significant(1e-9, 0.97, 0.01, 0.05));
+    assert_false(stats_significant(NAN, 2.0, 0.01, 0.05));
+    assert_false(stats_significant(0.001, NAN, 0.01, 0.05));
+}
+
+static void test_rng_is_seeded_and_bounded(void **state)
+{
+    (void)state;
+    struct stats_rng first, second;
+    double sum = 0.0;
+    size_t counts[7] = {0};
+    enum { draws = 70000 };
+
+    stats_rng_seed(&first, 123);
+    stats_rng_seed(&second, 123);
+    for (int i = 0; i < 100; i++)
+        assert_true(stats_rng_next(&first) == stats_rng_next(&second));
+    stats_rng_seed(&second, 124);
+    assert_true(stats_rng_next(&first) != stats_rng_next(&second));
+
+    for (int i = 0; i < 100; i++)
+        assert_true(stats_rng_below(&first, 1) == 0);
+    for (int i = 0; i < draws; i++) {
+        uint64_t value = stats_rng_below(&first, 7);
+        assert_true(value < 7);
+        counts[value]++;
+        double uniform = stats_rng_uniform(&first);
+        assert_true(uniform >= 0.0 && uniform < 1.0);
+        sum += uniform;
+    }
+    /* 10000 expected per value, sd 95: 600 is more than 6 sd away */
+    for (size_t v = 0; v < COUNT(counts); v++)
+        assert_true(counts[v] > 9400 && counts[v] < 10600);
+    assert_true(fabs(sum / draws - 0.5) < 0.01);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_quantiles_match_numpy),
+        cmocka_unit_test(test_summary_matches_numpy_and_scipy),
+        cmocka_unit_test(test_single_value_and_all_equal),
+        cmocka_unit_test(test_inputs_are_not_modified),
+        cmocka_unit_test(test_invalid_inputs_are_refused),
+        cmocka_unit_test(test_mann_whitney_matches_scipy),
+        cmocka_unit_test(test_mann_whitney_is_symmetric),
+        cmocka_unit_test(test_mann_whitney_all_equal_gives_p_one),
+        cmocka_unit_test(test_bootstrap_is_deterministic),
+        cmocka_unit_test(test_bootstrap_contains_point_estimate),
+        cmocka_unit_test(test_bootstrap_single_round_is_a_point),
+        cmocka_unit_test(test_bootstrap_narrows_with_more_data),
+        cmocka_unit_test(test_bootstrap_separates_different_distributions),
+        cmocka_unit_test(test_bootstrap_identical_samples_contain_one),
+        cmocka_unit_test(test_bootstrap_pairing_cancels_shared_drift),
+        cmocka_unit_test(test_significant_needs_both_p_and_effect),
+        cmocka_unit_test(test_rng_is_seeded_and_bounded),
+    };
+    return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
+}
