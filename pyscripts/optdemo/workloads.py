@@ -77,10 +77,11 @@ def load(path):
     sys.modules[module_name] = module
     try:
         spec.loader.exec_module(module)
+        validate(module)
     except BaseException:
-        del sys.modules[module_name]
+        # A broken file must not stay registered under its module name.
+        sys.modules.pop(module_name, None)
         raise
-    validate(module)
     return module
 
 
@@ -92,20 +93,31 @@ def validate(module):
             raise WorkloadError(f"{where}: missing {name}")
     if not isinstance(module.ID, str) or not ID_PATTERN.match(module.ID):
         raise WorkloadError(f"{where}: ID must match [a-z][a-z0-9_]*, got {module.ID!r}")
+    for name in ("TITLE", "SECTION", "EXPLANATION"):
+        if not isinstance(getattr(module, name), str):
+            raise WorkloadError(f"{where}: {name} must be a string")
     sizes = module.SIZES
+    # The host reads the sweep with the list API: a list, not any iterable.
     if (not isinstance(sizes, dict) or not all(key in sizes for key in ("quick", "default", "sweep"))
-            or not all(isinstance(sizes[key], int) and sizes[key] > 0 for key in ("quick", "default"))
-            or not all(isinstance(n, int) and n > 0 for n in sizes["sweep"])):
+            or not all(_positive_int(sizes[key]) for key in ("quick", "default"))
+            or not isinstance(sizes["sweep"], list)
+            or not all(_positive_int(n) for n in sizes["sweep"])):
         raise WorkloadError(f"{where}: SIZES must be {{'quick': int, 'default': int, 'sweep': [int, ...]}} of positive sizes")
     variants = module.VARIANTS
-    if not variants or variants[0] != "before" or len(set(variants)) != len(variants):
-        raise WorkloadError(f"{where}: VARIANTS must start with 'before' and name each variant once")
+    if (not isinstance(variants, (list, tuple)) or not variants
+            or not all(isinstance(name, str) for name in variants)
+            or variants[0] != "before" or len(set(variants)) != len(variants)):
+        raise WorkloadError(f"{where}: VARIANTS must be a list of names starting with 'before', each named once")
     for name in variants:
         if not callable(getattr(module, name, None)):
             raise WorkloadError(f"{where}: variant {name!r} is listed but no function {name}(data) is defined")
     tolerance = getattr(module, "TOLERANCE", None)
     if tolerance is not None and not (isinstance(tolerance, float) and 0 <= tolerance < 1):
         raise WorkloadError(f"{where}: TOLERANCE must be None or a float in [0, 1)")
+
+
+def _positive_int(value):
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
 def describe(module):

@@ -1,0 +1,69 @@
+"""Pitfall: recomputing an expensive pure function for arguments seen before.
+
+Run it with `optdemo run caching`.
+"""
+
+import functools
+import random
+
+ID = "caching"
+TITLE = "Recomputing a pure function vs functools.cache"
+SECTION = "Caching with functools"
+EXPLANATION = """\
+`collatz_steps(k)` is pure (same argument, same answer, no side effects) and
+costs about a hundred loop iterations, several microseconds. The calls below
+repeat a small set of arguments, so `before` recomputes the same answers over
+and over. `functools.cache` wraps the function in a C-level dict from
+arguments to results: the first call per argument is a miss (compute and
+store), every later one a hit - one dict lookup, well under a microsecond.
+A cache only pays when arguments repeat and the function is costlier than
+the lookup; it keeps every result alive (use `lru_cache(maxsize=...)` to
+bound it), and is wrong for functions with side effects or mutable arguments.
+
+Timed region: n calls with arguments drawn from 500 distinct values; the
+result is the sum of the answers. `after` creates a fresh cache at the start
+of every call of the variant (`functools.cache(collatz_steps)`), so each
+timed call pays for its 500 misses. A cache made once at import would be
+warm from the second call on, and the host, which calls a variant many
+times, would measure only hits.
+"""
+SIZES = {"quick": 2_000, "default": 20_000,
+         "sweep": [1_000, 3_000, 10_000, 30_000, 100_000]}
+VARIANTS = ["before", "after"]
+NOTES = {"after": "a fresh cache in every timed call: 500 misses, the rest hits"}
+
+DISTINCT_ARGUMENTS = 500
+
+
+def collatz_steps(k):
+    """How many steps k -> k/2 (even) or 3k+1 (odd) take to reach 1."""
+    steps = 0
+    while k != 1:
+        if k % 2 == 0:
+            k //= 2
+        else:
+            k = 3 * k + 1
+        steps += 1
+    return steps
+
+
+def setup(n):
+    """n arguments drawn from DISTINCT_ARGUMENTS random starting values."""
+    rng = random.Random(20240611)
+    starts = rng.sample(range(100_000, 1_000_000), DISTINCT_ARGUMENTS)
+    return [rng.choice(starts) for _ in range(n)]
+
+
+def before(arguments):
+    total = 0
+    for k in arguments:
+        total += collatz_steps(k)
+    return total
+
+
+def after(arguments):
+    cached_steps = functools.cache(collatz_steps)   # fresh for every timed call
+    total = 0
+    for k in arguments:
+        total += cached_steps(k)
+    return total

@@ -1,0 +1,63 @@
+"""Pitfall: looking up a module attribute on every iteration of a hot loop.
+
+`math.sqrt(x)` in a loop finds the global `math` and then its attribute
+`sqrt` each time round; binding `sqrt = math.sqrt` to a local first skips
+both. Run it with `optdemo run global_lookup`.
+"""
+
+import math
+import random
+
+ID = "global_lookup"
+TITLE = "Global and attribute lookups in a hot loop"
+SECTION = "Local variables and global lookups"
+EXPLANATION = """\
+Inside a function, a local variable is an index into an array of the frame
+(LOAD_FAST), while a global is a dictionary lookup in the module's globals,
+falling back to builtins (LOAD_GLOBAL), and `math.sqrt` adds an attribute
+lookup on the module (LOAD_ATTR). `before` pays a global and an attribute
+lookup per element; `after` binds `sqrt = math.sqrt` once and pays a fast
+local load. On CPython 3.11 the gap is much smaller than old articles report:
+the specialising interpreter caches both lookups in the bytecode (checked by a
+dictionary version tag), so the saving is typically 5-20%, not 2x. Older
+CPythons and the debug build show more; PyPy shows none.
+
+What really costs here is the interpreted loop itself. `after_map` moves it
+into C, `sum(map(math.sqrt, values))`: no bytecode per element at all, and
+that is the bigger win.
+
+Timed region: one pass summing the square roots of the n floats that setup
+made (a list of Python floats, built outside the timed region). `before` and
+`after` add in the same order and agree exactly; TOLERANCE leaves room for
+`sum()`, which on CPython 3.12+ uses compensated summation.
+"""
+SIZES = {"quick": 100_000, "default": 1_000_000,
+         "sweep": [10_000, 30_000, 100_000, 300_000, 1_000_000]}
+VARIANTS = ["before", "after", "after_map"]
+TOLERANCE = 1e-12
+NOTES = {"after_map": "the loop runs in C: no bytecode per element"}
+
+
+def setup(n):
+    """n floats uniformly drawn from [0, 1000)."""
+    rng = random.Random(20240603)
+    return [rng.uniform(0.0, 1000.0) for _ in range(n)]
+
+
+def before(values):
+    total = 0.0
+    for x in values:
+        total += math.sqrt(x)     # LOAD_GLOBAL math, LOAD_ATTR sqrt, every time
+    return total
+
+
+def after(values):
+    sqrt = math.sqrt              # looked up once, then a fast local
+    total = 0.0
+    for x in values:
+        total += sqrt(x)
+    return total
+
+
+def after_map(values):
+    return sum(map(math.sqrt, values))

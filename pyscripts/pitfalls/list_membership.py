@@ -1,0 +1,59 @@
+"""Pitfall: many `x in some_list` lookups.
+
+`in` on a list compares against every element until it finds a match; on a
+set it hashes once. Run it with `optdemo run list_membership`.
+"""
+
+import random
+
+ID = "list_membership"
+TITLE = "Repeated `x in list` lookups instead of a set"
+SECTION = "Membership testing"
+EXPLANATION = """\
+`x in a_list` is a linear scan: CPython walks the list comparing `x` with each
+element (an identity check, then `==`) until one matches, so a miss costs a
+comparison per element. n lookups in an n-element list are O(n^2). A set is
+a hash table: `x in a_set` hashes `x` once and probes a slot or two, O(1) on
+average, so n lookups are O(n).
+
+The set is not free: building it hashes and inserts every element, costing
+about as much as a few list scans. It pays off as soon as you do more than a
+handful of lookups, and enormously here, where there are as many lookups as
+elements. If you look up only once or twice, keep the list.
+
+Timed region: `before` counts how many of the n needles are in the n-element
+haystack list. `after` first builds `set(haystack)` - inside the timed region,
+because in real code someone has to build it - and then counts the same way.
+About 10% of the needles are hits, so most lookups are full-length misses for
+the list. Result: the number of hits.
+"""
+SIZES = {"quick": 500, "default": 5_000,
+         "sweep": [500, 1_000, 2_000, 5_000, 10_000, 50_000]}
+VARIANTS = ["before", "after"]
+NOTES = {"after": "includes building the set from the list"}
+
+
+def setup(n):
+    """A haystack of n distinct ints and n needles from a range ten times wider."""
+    rng = random.Random(20240602)
+    haystack = rng.sample(range(10 * n), n)
+    needles = [rng.randrange(10 * n) for _ in range(n)]
+    return {"haystack": haystack, "needles": needles}
+
+
+def before(data):
+    haystack = data["haystack"]
+    hits = 0
+    for needle in data["needles"]:
+        if needle in haystack:
+            hits += 1
+    return hits
+
+
+def after(data):
+    haystack = set(data["haystack"])
+    hits = 0
+    for needle in data["needles"]:
+        if needle in haystack:
+            hits += 1
+    return hits

@@ -1,0 +1,60 @@
+"""Pitfall: a Python loop over numbers that NumPy could do in one call.
+
+The dot product (sum of pairwise products) of two vectors, written as a loop
+over two lists and as one NumPy call. Run it with `optdemo run numpy_vectorize`
+and `optdemo run numpy_vectorize --sweep` to see where NumPy starts winning.
+"""
+
+import random
+
+import numpy
+
+ID = "numpy_vectorize"
+TITLE = "Python loop over numbers instead of a NumPy vectorised call"
+SECTION = "NumPy vectorisation"
+EXPLANATION = """\
+In the Python loop every element is a separate float object: each step
+fetches two objects from the lists, unboxes them, multiplies, allocates a new
+float for the product and another for the running total, all through the
+bytecode interpreter - tens of nanoseconds per element. A float64 NumPy array
+is one block of raw doubles; `numpy.dot` hands it to a compiled BLAS loop
+that does a multiply-add per element with no objects at all.
+
+NumPy is not free either: each call parses its arguments, checks dtypes and
+shapes and wraps the result, a fixed cost of roughly half a microsecond
+here. Below a couple of dozen elements the plain loop wins; the sweep starts at 10 elements to show
+the crossover, and numpy_small looks at it closely, including the cost of
+turning lists into arrays.
+
+Timed region: `before` loops over two lists of n Python floats; `after` is
+one `numpy.dot` over two float64 arrays. setup builds both the lists and the
+arrays (same values) outside the timed region. The sums are added in a
+different order, hence the small tolerance.
+"""
+SIZES = {"quick": 100_000, "default": 1_000_000,
+         "sweep": [10, 100, 1_000, 10_000, 100_000, 1_000_000]}
+VARIANTS = ["before", "after"]
+TOLERANCE = 1e-9
+NOTES = {"after": "arrays built in setup; a fixed cost per call, so it loses at tiny n"}
+
+
+def setup(n):
+    """Two vectors of n floats in [0, 1), as lists and as float64 arrays.
+    Positive values: no cancellation, so the relative tolerance is meaningful."""
+    rng = random.Random(20240604)
+    x = [rng.random() for _ in range(n)]
+    y = [rng.random() for _ in range(n)]
+    return {"x": x, "y": y,
+            "x_array": numpy.array(x, dtype=numpy.float64),
+            "y_array": numpy.array(y, dtype=numpy.float64)}
+
+
+def before(data):
+    total = 0.0
+    for a, b in zip(data["x"], data["y"]):
+        total += a * b
+    return total
+
+
+def after(data):
+    return float(numpy.dot(data["x_array"], data["y_array"]))

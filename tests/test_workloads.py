@@ -1,0 +1,371 @@
+"""The workload contract (docs/workloads.md): every built-in pitfall follows
+it, and the loader (pyscripts/optdemo/workloads.py) enforces it.
+
+Run with `meson test -C build --suite workloads`, or directly:
+    /usr/bin/python3.11 -m pytest tests/test_workloads.py
+No test here measures time: growth is checked by counting comparisons.
+"""
+
+import collections
+import copy
+import inspect
+import os
+import sys
+import tracemalloc
+
+import numpy
+import pytest
+
+SOURCE_ROOT = os.environ.get("OPTDEMO_SOURCE_ROOT") or os.path.dirname(
+    os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(SOURCE_ROOT, "pyscripts"))
+
+from optdemo import workloads  # noqa: E402  (needs the path above)
+
+BUILTIN_PATHS = workloads.builtin_paths()
+EXPECTED_IDS = {
+    "caching", "counting", "dict_defaults", "global_lookup", "list_membership",
+    "numpy_small", "numpy_vectorize", "priority_queue", "queue_popleft",
+    "slots_memory", "sorted_insert", "string_concat",
+}
+
+
+def deep_equal(a, b):
+    """Structural equality that also compares NumPy arrays (values and dtype)."""
+    if isinstance(a, numpy.ndarray) or isinstance(b, numpy.ndarray):
+        return (isinstance(a, numpy.ndarray) and isinstance(b, numpy.ndarray)
+                and a.dtype == b.dtype and numpy.array_equal(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(deep_equal(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return (type(a) is type(b) and len(a) == len(b)
+                and all(deep_equal(x, y) for x, y in zip(a, b)))
+    return type(a) is type(b) and a == b
+
+
+def small_sizes(module):
+    """Sizes for correctness checks: degenerate, tiny, and the quick size."""
+    return sorted({1, 7, module.SIZES["quick"]})
+
+
+@pytest.fixture(scope="module", params=BUILTIN_PATHS,
+                ids=[os.path.basename(p)[:-3] for p in BUILTIN_PATHS])
+def module(request):
+    return workloads.load(request.param)
+
+
+# --- every built-in workload -------------------------------------------------
+
+def test_all_pitfalls_are_present():
+    assert set(workloads.builtin_ids()) == EXPECTED_IDS
+
+
+def test_file_name_is_id(module):
+    assert os.path.basename(module.__file__) == module.ID + ".py"
+
+
+def test_describe_is_complete(module):
+    described = workloads.describe(module)
+    assert described["id"] == module.ID
+    assert described["title"].strip() and "\n" not in described["title"]
+    assert described["section"].strip()
+    assert len(described["explanation"]) > 200
+    assert "timed region" in described["explanation"].lower()
+    assert described["variants"][0] == "before"
+    assert set(described["notes"]) <= set(module.VARIANTS)
+    assert all(isinstance(note, str) and note for note in described["notes"].values())
+    assert set(workloads.variant_sources(module)) == set(module.VARIANTS)
+
+
+def test_no_native_only_without_native(module):
+    no_native = getattr(module, "NO_NATIVE", None)
+    if "native" in module.VARIANTS:
+        assert no_native is None
+    elif no_native is not None:
+        assert isinstance(no_native, str) and len(no_native) > 20
+
+
+def test_reads_top_to_bottom(module):
+    """Docstring, then setup, then the variants in VARIANTS order."""
+    assert module.__doc__ and module.__doc__.strip()
+    first_line = {name: inspect.getsourcelines(getattr(module, name))[1]
+                  for name in ["setup", *module.VARIANTS]}
+    lines = [first_line[name] for name in ["setup", *module.VARIANTS]]
+    assert lines == sorted(lines)
+
+
+def test_sizes_are_ordered(module):
+    sizes = module.SIZES
+    assert sizes["quick"] <= sizes["default"]
+    sweep = sizes["sweep"]
+    assert len(sweep) >= 4
+    assert all(a < b for a, b in zip(sweep, sweep[1:]))
+    assert sweep[-1] >= 10 * sweep[0]
+
+
+def test_setup_is_deterministic(module):
+    for n in small_sizes(module):
+        assert deep_equal(module.setup(n), module.setup(n))
+
+
+def test_variants_agree_with_before(module):
+    tolerance = getattr(module, "TOLERANCE", None)
+    for n in small_sizes(module):
+        data = module.setup(n)
+        expected = module.before(data)
+        for name in module.VARIANTS[1:]:
+            actual = getattr(module, name)(data)
+            assert workloads.same_result(expected, actual, tolerance), (
+                f"{module.ID}.{name} at n={n}: "
+                + workloads.describe_mismatch(expected, actual))
+
+
+def test_variants_do_not_mutate_data(module):
+    data = module.setup(module.SIZES["quick"])
+    snapshot = copy.deepcopy(data)
+    for name in module.VARIANTS:
+        getattr(module, name)(data)
+        assert deep_equal(data, snapshot), f"{module.ID}.{name} changed its input"
+
+
+def test_repeated_calls_give_the_same_result(module):
+    """A variant keeps no state between calls (e.g. a cache made at import)."""
+    data = module.setup(7)
+    for name in module.VARIANTS:
+        function = getattr(module, name)
+        assert deep_equal(function(data), function(data))
+
+
+# --- order of growth, by counting comparisons --------------------------------
+
+class Counted:
+    """An int wrapper that counts the comparisons made on it."""
+    less_than = 0
+    equal = 0
+
+    def __init__(self, value):
+        self.value = value
+
+    def __lt__(self, other):
+        Counted.less_than += 1
+        return self.value < other.value
+
+    def __eq__(self, other):
+        Counted.equal += 1
+        return self.value == other.value
+
+    def __hash__(self):
+        return hash(self.value)
+
+    @classmethod
+    def reset(cls):
+        cls.less_than = cls.equal = 0
+
+
+def comparisons(function, data, kind):
+    Counted.reset()
+    function(data)
+    return getattr(Counted, kind)
+
+
+def growth(module, variant, wrap, kind, n):
+    """How many times more comparisons the variant makes at 2n than at n."""
+    counts = [comparisons(getattr(module, variant), wrap(module.setup(size)), kind)
+              for size in (n, 2 * n)]
+    return counts[1] / counts[0]
+
+
+def test_sorted_insert_growth():
+    module = workloads.load(workloads.resolve(["sorted_insert"])[0])
+    wrap = lambda items: [Counted(x) for x in items]  # noqa: E731
+    assert growth(module, "before", wrap, "less_than", 400) > 3.3
+    assert growth(module, "before_linear", wrap, "less_than", 400) > 3.3
+    assert growth(module, "after", wrap, "less_than", 400) < 2.6
+
+
+def test_list_membership_growth():
+    module = workloads.load(workloads.resolve(["list_membership"])[0])
+
+    def wrap(data):  # fresh objects: `in` cannot stop at an identity match
+        return {key: [Counted(x) for x in values] for key, values in data.items()}
+    assert growth(module, "before", wrap, "equal", 300) > 3.3
+    assert growth(module, "after", wrap, "equal", 300) < 2.6
+
+
+def test_priority_queue_growth():
+    module = workloads.load(workloads.resolve(["priority_queue"])[0])
+    wrap = lambda ops: [op if op is module.POP else Counted(op) for op in ops]  # noqa: E731
+    assert growth(module, "before", wrap, "less_than", 500) > 3.3
+    assert growth(module, "after", wrap, "less_than", 500) < 2.6
+
+
+def test_caching_calls_the_function_once_per_distinct_argument(monkeypatch):
+    module = workloads.load(workloads.resolve(["caching"])[0])
+    calls = collections.Counter()
+    original = module.collatz_steps
+
+    def counting(k):
+        calls[k] += 1
+        return original(k)
+    monkeypatch.setattr(module, "collatz_steps", counting)
+    data = module.setup(3000)
+    module.after(data)
+    assert calls == collections.Counter(set(data))
+    calls.clear()
+    module.after(data)          # a second call starts with a fresh, cold cache
+    assert calls == collections.Counter(set(data))
+
+
+def test_slots_use_less_memory():
+    module = workloads.load(workloads.resolve(["slots_memory"])[0])
+    data = module.setup(20_000)
+    plain = workloads.memory_peak(module.before, data)
+    slotted = workloads.memory_peak(module.after, data)
+    assert slotted < 0.8 * plain
+
+
+# --- the loader ---------------------------------------------------------------
+
+# A minimal valid workload, one part per contract name; tests drop or
+# replace parts to break one rule at a time.
+GOOD_PARTS = {
+    "__doc__": '"""A minimal workload."""',
+    "ID": 'ID = "tiny"',
+    "TITLE": 'TITLE = "Tiny"',
+    "SECTION": 'SECTION = "Tests"',
+    "EXPLANATION": 'EXPLANATION = "Nothing. Timed region: a sum."',
+    "SIZES": 'SIZES = {"quick": 1, "default": 2, "sweep": [1, 2]}',
+    "VARIANTS": 'VARIANTS = ["before", "after"]',
+    "setup": "def setup(n):\n    return list(range(n))",
+    "before": "def before(data):\n    return sum(data)",
+    "after": "def after(data):\n    return sum(data)",
+}
+
+
+def write_workload(tmp_path, **changes):
+    """Write tiny.py from GOOD_PARTS; a change of None drops that part."""
+    parts = dict(GOOD_PARTS, **changes)
+    text = "\n\n".join(part for part in parts.values() if part is not None) + "\n"
+    path = tmp_path / "tiny.py"
+    path.write_text(text)
+    return str(path)
+
+
+def modules_named_tiny():
+    return [name for name in sys.modules if name.endswith("_tiny")]
+
+
+def test_loads_a_user_file(tmp_path):
+    module = workloads.load(write_workload(tmp_path))
+    assert module.ID == "tiny"
+    assert module.after(module.setup(3)) == 3
+    assert workloads.describe(module)["sizes"]["sweep"] == [1, 2]
+
+
+@pytest.mark.parametrize("name", workloads.REQUIRED)
+def test_missing_required_name(tmp_path, name):
+    path = write_workload(tmp_path, **{name: None})
+    with pytest.raises(workloads.WorkloadError, match=f"missing {name}"):
+        workloads.load(path)
+    assert modules_named_tiny() == []
+
+
+def test_syntax_error(tmp_path):
+    path = write_workload(tmp_path, after="def after(data:\n    return 0")
+    with pytest.raises(SyntaxError):
+        workloads.load(path)
+    assert modules_named_tiny() == []
+
+
+def test_error_at_import(tmp_path):
+    path = write_workload(tmp_path, SECTION="SECTION = undefined_name")
+    with pytest.raises(NameError):
+        workloads.load(path)
+    assert modules_named_tiny() == []
+
+
+@pytest.mark.parametrize("name, replacement, message", [
+    ("VARIANTS", 'VARIANTS = ["after", "before"]', "VARIANTS"),
+    ("VARIANTS", 'VARIANTS = ["before", "after", "before"]', "VARIANTS"),
+    ("VARIANTS", 'VARIANTS = "before"', "VARIANTS"),
+    ("VARIANTS", 'VARIANTS = []', "VARIANTS"),
+    ("VARIANTS", 'VARIANTS = ["before", "after", "native"]', "'native' is listed"),
+    ("ID", 'ID = "Tiny-1"', "ID must match"),
+    ("SIZES", 'SIZES = {"quick": 1, "default": 2}', "SIZES"),
+    ("SIZES", 'SIZES = {"quick": 0, "default": 2, "sweep": [1, 2]}', "SIZES"),
+    ("SIZES", 'SIZES = {"quick": 1, "default": 2, "sweep": (1, 2)}', "SIZES"),
+    ("SIZES", 'SIZES = {"quick": 1, "default": 2, "sweep": 5}', "SIZES"),
+    ("SIZES", 'SIZES = {"quick": True, "default": 2, "sweep": [1, 2]}', "SIZES"),
+    ("TITLE", "TITLE = None", "TITLE"),
+    ("TOLERANCE", "TOLERANCE = 1", "TOLERANCE"),
+])
+def test_broken_contract(tmp_path, name, replacement, message):
+    path = write_workload(tmp_path, **{name: replacement})
+    with pytest.raises(workloads.WorkloadError, match=message):
+        workloads.load(path)
+    assert modules_named_tiny() == []
+
+
+def test_resolve_suite_ids_and_paths(tmp_path):
+    everything = workloads.resolve(["pitfalls"])
+    assert everything == BUILTIN_PATHS
+    # Order kept, duplicates dropped.
+    picked = workloads.resolve(["string_concat", "counting", "pitfalls"])
+    assert [os.path.basename(p) for p in picked[:2]] == ["string_concat.py", "counting.py"]
+    assert sorted(picked) == sorted(everything)
+    path = write_workload(tmp_path)
+    assert workloads.resolve([path]) == [os.path.abspath(path)]
+
+
+@pytest.mark.parametrize("name", ["no_such_pitfall", "missing.py", "some/dir/file"])
+def test_resolve_unknown_lists_valid_names(name):
+    with pytest.raises(workloads.UnknownWorkload) as caught:
+        workloads.resolve([name])
+    error = caught.value
+    assert error.name == name
+    assert "pitfalls" in error.valid
+    assert EXPECTED_IDS <= set(error.valid)
+    assert "string_concat" in str(error) and name in str(error)
+
+
+def test_same_result_exact():
+    assert workloads.same_result([1, 2, 3], [1, 2, 3])
+    assert not workloads.same_result([1, 2, 3], [1, 2, 4])
+    assert not workloads.same_result(0.1 + 0.2, 0.3)
+    assert workloads.same_result({1: 2, 3: 4}, collections.Counter({3: 4, 1: 2}))
+    assert workloads.same_result({"a": [1]}, collections.defaultdict(list, {"a": [1]}))
+
+
+def test_same_result_with_tolerance():
+    assert workloads.same_result(0.1 + 0.2, 0.3, 1e-12)
+    assert not workloads.same_result(1.0, 1.001, 1e-6)
+    assert workloads.same_result([1.0, 2.0], (1.0, 2.0 + 1e-12), 1e-9)
+    assert not workloads.same_result([1.0, 2.0], [1.0], 1e-9)
+    assert workloads.same_result({"x": 1.0}, {"x": 1.0 + 1e-12}, 1e-9)
+    assert not workloads.same_result({"x": 1.0}, {"y": 1.0}, 1e-9)
+
+
+def test_same_result_numpy():
+    a = numpy.linspace(0.0, 1.0, 11)
+    assert workloads.same_result(a, a.copy())
+    assert not workloads.same_result(a, a + 1e-12)
+    assert workloads.same_result(a, a + 1e-12, 1e-9)
+    assert not workloads.same_result(a, a + 1e-3, 1e-9)
+    assert workloads.same_result(3.0, numpy.float64(3.0 + 1e-13), 1e-9)
+
+
+def test_memory_peak_grows_with_allocation():
+    small = workloads.memory_peak(lambda n: bytearray(n), 1_000_000)
+    large = workloads.memory_peak(lambda n: bytearray(n), 10_000_000)
+    assert 1_000_000 <= small < 2_000_000
+    assert 10_000_000 <= large < 11_000_000
+    assert not tracemalloc.is_tracing()
+
+
+def test_memory_peak_keeps_tracing_on():
+    tracemalloc.start()
+    try:
+        assert workloads.memory_peak(lambda n: [0] * n, 100_000) >= 8 * 100_000
+        assert tracemalloc.is_tracing()
+    finally:
+        tracemalloc.stop()
