@@ -1,13 +1,85 @@
-/* cmd_list.c: placeholder, to be written. */
+/* cmd_list.c: `optdemo list`: every built-in workload with its id, title
+ * and article section, read from the files themselves. */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "interp.h"
 #include "optdemo.h"
+
+static void
+usage(FILE *out)
+{
+    fprintf(out,
+            "usage: optdemo list\n\n"
+            "List the built-in workloads (pyscripts/pitfalls): id, title, article section.\n"
+            "`optdemo show ID` prints one lesson; `optdemo run ID` measures it.\n");
+}
 
 int
 cmd_list(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "optdemo list: not implemented yet\n");
-    return EXIT_FAILED;
+    static const struct option long_options[] = {
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    PyObject *rows = NULL;
+    int rc = EXIT_OK, c;
+
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
+        if (c == 'h') {
+            usage(stdout);
+            return EXIT_OK;
+        }
+        fprintf(stderr, "optdemo list: unknown option '%s'\n", argv[optind - 1]);
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (optind < argc) {
+        fprintf(stderr, "optdemo list: unexpected argument '%s'\n", argv[optind]);
+        return EXIT_USAGE;
+    }
+    if (interp_start() < 0) {
+        return EXIT_FAILED;
+    }
+    rows = interp_call("optdemo.workloads", "catalogue", NULL);
+    if (rows == NULL) {
+        char *text = interp_exception_text(4);
+        fprintf(stderr, "optdemo list: %s\n", text);
+        free(text);
+        return EXIT_FAILED;
+    }
+    int id_width = 2, title_width = 5;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(rows); i++) {
+        PyObject *row = PyList_GET_ITEM(rows, i);
+        int id = (int)PyUnicode_GetLength(PyTuple_GET_ITEM(row, 0));
+        int title = (int)PyUnicode_GetLength(PyTuple_GET_ITEM(row, 1));
+        id_width = id > id_width ? id : id_width;
+        title_width = title > title_width ? title : title_width;
+    }
+    printf("%-*s  %-*s  %s\n", id_width, "id", title_width, "title", "article section");
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(rows); i++) {
+        PyObject *row = PyList_GET_ITEM(rows, i);
+        const char *id = PyUnicode_AsUTF8(PyTuple_GET_ITEM(row, 0));
+        const char *title = PyUnicode_AsUTF8(PyTuple_GET_ITEM(row, 1));
+        const char *section = PyUnicode_AsUTF8(PyTuple_GET_ITEM(row, 2));
+        PyObject *error = PyTuple_GET_ITEM(row, 3);
+        if (id == NULL || title == NULL || section == NULL) {
+            PyErr_Clear();
+            continue;
+        }
+        if (error != Py_None) {
+            printf("%-*s  ERROR: %s\n", id_width, id, PyUnicode_AsUTF8(error));
+            rc = EXIT_FAILED;
+            continue;
+        }
+        /* Pad by characters, not bytes: titles may hold non-ASCII. */
+        int pad = title_width - (int)PyUnicode_GetLength(PyTuple_GET_ITEM(row, 1));
+        printf("%-*s  %s%*s  %s\n", id_width, id, title, pad, "", section);
+    }
+    Py_DECREF(rows);
+    return rc;
 }

@@ -1,13 +1,477 @@
-/* cmd_run.c: placeholder, to be written. */
+/* cmd_run.c: `optdemo run [pitfalls | ID... | FILE.py...]`.  Checks its
+ * arguments and output paths before starting anything, measures workload
+ * after workload (each block printed as soon as it is done), and on Ctrl-C
+ * stops at once and writes what is finished, marked partial. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "harness.h"
+#include "interp.h"
+#include "metadata.h"
 #include "optdemo.h"
+#include "report.h"
+#include "results.h"
+
+struct run_options {
+    struct harness_options harness;
+    enum size_choice size_choice;
+    long size;                 /* --size, 0 when not given */
+    char **only;               /* --variants, NULL-terminated, or NULL */
+    const char *json_path;
+    const char *markdown_path;
+    bool no_color;
+    bool quick, rigorous;
+};
+
+static void
+usage(FILE *out)
+{
+    fprintf(out,
+        "usage: optdemo run [OPTIONS] [pitfalls | WORKLOAD-ID... | path/to/workload.py...]\n"
+        "\n"
+        "Measure each workload's variants (before, after, native, ...), check that they\n"
+        "all give before's result, and print medians, speedups with 95%% CIs and memory.\n"
+        "With no name, runs the pitfalls suite.\n"
+        "\n"
+        "options:\n"
+        "  --quick             small sizes, 5 values of >= 10 ms each (a fast look)\n"
+        "  --rigorous          15 -> 41 values of >= 100 ms each (slower, tighter CIs)\n"
+        "  --variants A,B      only these variants (before always runs: it is the baseline)\n"
+        "  --size N            run every workload at size N instead of its own size\n"
+        "  --gc on|off         cyclic GC during timing (default on, like pyperf; off like timeit)\n"
+        "  --rounds N          timed values per variant (default 15)\n"
+        "  --min-time SECONDS  minimum duration of one value (default 0.05)\n"
+        "  --budget SECONDS    skip a variant predicted to take longer (default 30)\n"
+        "  --no-memory         skip the tracemalloc pass\n"
+        "  --json FILE         write the results (pyperf's JSON layout), atomically\n"
+        "  --markdown FILE     write a Markdown report, atomically\n"
+        "  --no-color          no colour (also: NO_COLOR set, or stdout not a terminal)\n"
+        "  -h, --help          this help\n"
+        "\n"
+        "exit codes: 0 all checked and measured, 1 a workload failed or a result\n"
+        "mismatched, 2 usage (unknown workload, bad option, unwritable output), 130 Ctrl-C\n");
+}
+
+static int
+parse_long(const char *text, long low, long *out)
+{
+    char *end = NULL;
+    errno = 0;
+    long value = strtol(text, &end, 10);
+    if (errno != 0 || end == text || *end != '\0' || value < low) {
+        return -1;
+    }
+    *out = value;
+    return 0;
+}
+
+static int
+parse_seconds(const char *text, double *out)
+{
+    char *end = NULL;
+    errno = 0;
+    double value = strtod(text, &end);
+    if (errno != 0 || end == text || *end != '\0' || !(value > 0) || !isfinite(value)) {
+        return -1;
+    }
+    *out = value;
+    return 0;
+}
+
+/* "a,b,c" -> NULL-terminated array of strings (one allocation). */
+static char **
+split_list(const char *text)
+{
+    size_t count = 2;
+    for (const char *p = text; *p; p++) {
+        count += *p == ',';
+    }
+    size_t length = strlen(text) + 1;
+    char **items = malloc(count * sizeof *items + length);
+    if (items == NULL) {
+        return NULL;
+    }
+    char *copy = (char *)(items + count);
+    memcpy(copy, text, length);
+    size_t n = 0;
+    for (char *save = NULL, *item = strtok_r(copy, ",", &save); item != NULL;
+         item = strtok_r(NULL, ",", &save)) {
+        items[n++] = item;
+    }
+    items[n] = NULL;
+    return items;
+}
+
+static int
+parse_options(int argc, char **argv, struct run_options *opts, int *first_name)
+{
+    enum { OPT_QUICK = 256, OPT_RIGOROUS, OPT_VARIANTS, OPT_SIZE, OPT_GC, OPT_JSON,
+           OPT_MARKDOWN, OPT_NO_COLOR, OPT_ROUNDS, OPT_MIN_TIME, OPT_BUDGET, OPT_NO_MEMORY };
+    static const struct option long_options[] = {
+        {"quick", no_argument, NULL, OPT_QUICK},
+        {"rigorous", no_argument, NULL, OPT_RIGOROUS},
+        {"variants", required_argument, NULL, OPT_VARIANTS},
+        {"size", required_argument, NULL, OPT_SIZE},
+        {"gc", required_argument, NULL, OPT_GC},
+        {"json", required_argument, NULL, OPT_JSON},
+        {"markdown", required_argument, NULL, OPT_MARKDOWN},
+        {"no-color", no_argument, NULL, OPT_NO_COLOR},
+        {"rounds", required_argument, NULL, OPT_ROUNDS},
+        {"min-time", required_argument, NULL, OPT_MIN_TIME},
+        {"budget", required_argument, NULL, OPT_BUDGET},
+        {"no-memory", no_argument, NULL, OPT_NO_MEMORY},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    long rounds = -1;
+    double min_time = -1, budget = -1;
+    int c;
+
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "+h", long_options, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            usage(stdout);
+            return 1;
+        case OPT_QUICK: opts->quick = true; break;
+        case OPT_RIGOROUS: opts->rigorous = true; break;
+        case OPT_NO_COLOR: opts->no_color = true; break;
+        case OPT_NO_MEMORY: opts->harness.memory = false; break;
+        case OPT_JSON: opts->json_path = optarg; break;
+        case OPT_MARKDOWN: opts->markdown_path = optarg; break;
+        case OPT_VARIANTS:
+            free(opts->only);
+            opts->only = split_list(optarg);
+            if (opts->only == NULL || opts->only[0] == NULL) {
+                fprintf(stderr, "optdemo run: --variants needs a comma-separated list\n");
+                return -1;
+            }
+            break;
+        case OPT_SIZE:
+            if (parse_long(optarg, 1, &opts->size) < 0) {
+                fprintf(stderr, "optdemo run: --size needs a positive integer, not '%s'\n", optarg);
+                return -1;
+            }
+            break;
+        case OPT_ROUNDS:
+            if (parse_long(optarg, 2, &rounds) < 0 || rounds > 100000) {
+                fprintf(stderr, "optdemo run: --rounds needs an integer from 2, not '%s'\n", optarg);
+                return -1;
+            }
+            break;
+        case OPT_MIN_TIME:
+            if (parse_seconds(optarg, &min_time) < 0) {
+                fprintf(stderr, "optdemo run: --min-time needs positive seconds, not '%s'\n", optarg);
+                return -1;
+            }
+            break;
+        case OPT_BUDGET:
+            if (parse_seconds(optarg, &budget) < 0) {
+                fprintf(stderr, "optdemo run: --budget needs positive seconds, not '%s'\n", optarg);
+                return -1;
+            }
+            break;
+        case OPT_GC:
+            if (strcmp(optarg, "on") != 0 && strcmp(optarg, "off") != 0) {
+                fprintf(stderr, "optdemo run: --gc takes 'on' or 'off', not '%s'\n", optarg);
+                return -1;
+            }
+            opts->harness.gc = strcmp(optarg, "on") == 0;
+            break;
+        default:
+            fprintf(stderr, "optdemo run: unknown or incomplete option '%s'\n", argv[optind - 1]);
+            return -1;
+        }
+    }
+    if (opts->quick && opts->rigorous) {
+        fprintf(stderr, "optdemo run: --quick and --rigorous exclude each other\n");
+        return -1;
+    }
+    if (opts->quick) {
+        opts->size_choice = SIZE_QUICK;
+        opts->harness.min_time = 0.010;
+        opts->harness.rounds = 5;
+        opts->harness.budget = 5;
+    } else if (opts->rigorous) {
+        opts->harness.min_time = 0.100;
+        opts->harness.rounds = 41;
+        opts->harness.budget = 300;
+    }
+    if (rounds > 0) {
+        opts->harness.rounds = (int)rounds;
+    }
+    if (min_time > 0) {
+        opts->harness.min_time = min_time;
+    }
+    if (budget > 0) {
+        opts->harness.budget = budget;
+    }
+    *first_name = optind;
+    return 0;
+}
+
+/* The progress line: stderr only, only on a terminal, erased when done. */
+static bool progress_on;
+static int progress_index, progress_total;
+
+static void
+show_progress(const char *workload, const char *stage, int step, int steps)
+{
+    if (!progress_on) {
+        return;
+    }
+    fprintf(stderr, "\r\033[K[%d/%d] %s: %s %d/%d", progress_index, progress_total, workload,
+            stage, step, steps);
+    fflush(stderr);
+}
+
+static void
+clear_progress(void)
+{
+    if (progress_on) {
+        fprintf(stderr, "\r\033[K");
+        fflush(stderr);
+    }
+}
+
+/* Resolve names to paths with optdemo.workloads.resolve.  Returns a list
+ * (new reference), or NULL with *usage_error true when a name is unknown
+ * (the message is printed). */
+static PyObject *
+resolve_names(int count, char **names, bool *usage_error)
+{
+    PyObject *list = PyList_New(0), *args = NULL, *paths = NULL;
+    for (int i = 0; list != NULL && i < count; i++) {
+        PyObject *name = PyUnicode_DecodeFSDefault(names[i]);
+        if (name == NULL || PyList_Append(list, name) < 0) {
+            Py_XDECREF(name);
+            goto done;
+        }
+        Py_DECREF(name);
+    }
+    if (count == 0 && list != NULL) {
+        PyObject *name = PyUnicode_FromString("pitfalls");
+        if (name == NULL || PyList_Append(list, name) < 0) {
+            Py_XDECREF(name);
+            goto done;
+        }
+        Py_DECREF(name);
+    }
+    args = list != NULL ? PyTuple_Pack(1, list) : NULL;
+    paths = args != NULL ? interp_call("optdemo.workloads", "resolve", args) : NULL;
+done:
+    if (paths == NULL) {
+        if (PyErr_ExceptionMatches(PyExc_LookupError)) {
+            *usage_error = true;
+        }
+        char *text = *usage_error ? interp_exception_message() : interp_exception_text(6);
+        fprintf(stderr, "optdemo run: %s\n", text);
+        free(text);
+    }
+    Py_XDECREF(list);
+    Py_XDECREF(args);
+    return paths;
+}
+
+/* The run's common metadata as JSON (through json.dumps: one converter). */
+static json_t *
+collect_metadata(const struct run_options *opts)
+{
+    PyObject *dict = metadata_collect(), *text = NULL;
+    json_t *metadata = NULL;
+    if (dict == NULL) {
+        PyErr_Clear();
+        return json_object();
+    }
+    PyObject *args = PyTuple_Pack(1, dict);
+    text = args != NULL ? interp_call("json", "dumps", args) : NULL;
+    Py_XDECREF(args);
+    const char *utf8 = text != NULL ? PyUnicode_AsUTF8(text) : NULL;
+    metadata = utf8 != NULL ? json_loads(utf8, 0, NULL) : NULL;
+    PyErr_Clear();
+    Py_XDECREF(text);
+    Py_DECREF(dict);
+    if (metadata == NULL) {
+        metadata = json_object();
+    }
+    const struct harness_options *h = &opts->harness;
+    json_object_set_new(metadata, "optdemo_rounds", json_integer(h->rounds));
+    json_object_set_new(metadata, "optdemo_min_time", json_real(h->min_time));
+    json_object_set_new(metadata, "optdemo_budget", json_real(h->budget));
+    json_object_set_new(metadata, "optdemo_gc", json_string(h->gc ? "on" : "off"));
+    json_object_set_new(metadata, "optdemo_mode",
+                        json_string(opts->quick ? "quick" : opts->rigorous ? "rigorous" : "default"));
+    json_object_set_new(metadata, "optdemo_executor", json_string("in-process"));
+    return metadata;
+}
+
+/* One line saying what the numbers describe, from the metadata. */
+static char *
+context_line(json_t *metadata)
+{
+    char *line = NULL;
+    json_t *impl = json_object_get(metadata, "python_implementation");
+    json_t *version = json_object_get(metadata, "python_version");
+    json_t *link = json_object_get(metadata, "libpython_link");
+    json_t *numpy = json_object_get(metadata, "numpy_version");
+    json_t *cpu = json_object_get(metadata, "cpu_model");
+    if (asprintf(&line, "%s %s (embedded, %s libpython), numpy %s, %s",
+                 json_is_string(impl) ? json_string_value(impl) : "Python",
+                 json_is_string(version) ? json_string_value(version) : "?",
+                 json_is_string(link) ? json_string_value(link) : "?",
+                 json_is_string(numpy) ? json_string_value(numpy) : "unavailable",
+                 json_is_string(cpu) ? json_string_value(cpu) : "unknown CPU") < 0) {
+        line = NULL;
+    }
+    return line;
+}
+
+static int
+write_outputs(const struct run_options *opts, const struct workload_result *results,
+              size_t count, json_t *metadata, bool partial)
+{
+    int rc = 0;
+    char *error = NULL;
+    if (opts->json_path != NULL) {
+        json_t *root = results_to_json(results, count, metadata, partial);
+        if (root == NULL || results_write_json(opts->json_path, root, &error) < 0) {
+            fprintf(stderr, "optdemo run: %s\n", error != NULL ? error : "cannot build the JSON");
+            free(error);
+            error = NULL;
+            rc = -1;
+        }
+        json_decref(root);
+    }
+    if (opts->markdown_path != NULL) {
+        char *context = context_line(metadata);
+        char *text = report_markdown(results, count, context != NULL ? context : "",
+                                     &opts->harness);
+        free(context);
+        if (text == NULL
+            || results_write_atomic(opts->markdown_path, text, strlen(text), &error) < 0) {
+            fprintf(stderr, "optdemo run: %s\n", error != NULL ? error : "out of memory");
+            free(error);
+            rc = -1;
+        }
+        free(text);
+    }
+    return rc;
+}
 
 int
 cmd_run(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "optdemo run: not implemented yet\n");
-    return EXIT_FAILED;
+    struct run_options opts = {
+        .harness = {
+            .min_time = 0.050, .rounds = 15, .warmups = 1, .budget = 30, .gc = true,
+            .memory = true, .alpha = 0.01, .min_effect = 0.05, .resamples = 2000,
+            .progress = show_progress,
+        },
+        .size_choice = SIZE_DEFAULT,
+    };
+    struct workload_result *results = NULL;
+    size_t count = 0;
+    PyObject *paths = NULL;
+    json_t *metadata = NULL;
+    struct executor executor = {0};
+    int first_name = 0, rc = EXIT_OK;
+    bool usage_error = false, interrupted = false;
+    char *error = NULL;
+
+    int parsed = parse_options(argc, argv, &opts, &first_name);
+    if (parsed != 0) {
+        if (parsed < 0) {
+            fprintf(stderr, "`optdemo run --help` lists the options.\n");
+        }
+        rc = parsed > 0 ? EXIT_OK : EXIT_USAGE;
+        goto done;
+    }
+    /* Before any measuring: a run must not take minutes and then fail to save. */
+    const char *outputs[] = {opts.json_path, opts.markdown_path};
+    for (size_t i = 0; i < 2; i++) {
+        if (outputs[i] != NULL && results_check_writable(outputs[i], &error) < 0) {
+            fprintf(stderr, "optdemo run: %s\n", error);
+            rc = EXIT_USAGE;
+            goto done;
+        }
+    }
+    if (interp_start() < 0) {
+        rc = EXIT_FAILED;
+        goto done;
+    }
+    paths = resolve_names(argc - first_name, argv + first_name, &usage_error);
+    if (paths == NULL) {
+        rc = usage_error ? EXIT_USAGE : EXIT_FAILED;
+        goto done;
+    }
+    if (executor_inprocess_init(&executor) < 0) {
+        fprintf(stderr, "optdemo run: out of memory\n");
+        rc = EXIT_FAILED;
+        goto done;
+    }
+    metadata = collect_metadata(&opts);
+    struct report_style style = report_style_for(stdout, opts.no_color);
+    char *context = context_line(metadata);
+    printf("optdemo %s: %s\n", optdemo_version, context != NULL ? context : "");
+    free(context);
+    fflush(stdout);
+
+    progress_on = isatty(fileno(stderr));
+    progress_total = (int)PyList_GET_SIZE(paths);
+    results = calloc((size_t)progress_total + 1, sizeof *results);
+    if (results == NULL) {
+        rc = EXIT_FAILED;
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(paths); i++) {
+        const char *path = PyUnicode_AsUTF8(PyList_GET_ITEM(paths, i));
+        if (path == NULL) {
+            PyErr_Clear();
+            continue;
+        }
+        progress_index = (int)i + 1;
+        struct workload_result *result = &results[count++];
+        enum harness_status status = harness_run(&executor, path, opts.size, opts.size_choice,
+                                                 (const char *const *)opts.only,
+                                                 &opts.harness, result);
+        clear_progress();
+        report_workload(stdout, result, &style);
+        fflush(stdout);
+        if (!workload_result_ok(result)) {
+            rc = EXIT_FAILED;
+        }
+        if (status == HARNESS_INTERRUPTED) {
+            interrupted = true;
+            break;
+        }
+    }
+    if (interrupted) {
+        fprintf(stderr, "\noptdemo run: interrupted; the results so far are kept, marked partial\n");
+        rc = EXIT_INTERRUPTED;
+    } else {
+        report_legend(stdout, &opts.harness, &style);
+    }
+    if (write_outputs(&opts, results, count, metadata, interrupted) < 0 && rc == EXIT_OK) {
+        rc = EXIT_FAILED;
+    }
+done:
+    clear_progress();
+    for (size_t i = 0; i < count; i++) {
+        workload_result_clear(&results[i]);
+    }
+    free(results);
+    if (executor.state != NULL) {
+        executor_inprocess_free(&executor);
+    }
+    json_decref(metadata);
+    Py_XDECREF(paths);
+    free(opts.only);
+    free(error);
+    return rc;
 }

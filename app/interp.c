@@ -237,6 +237,23 @@ interp_exception_is_interrupt(void)
 }
 
 char *
+interp_exception_message(void)
+{
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyErr_NormalizeException(&type, &value, &tb);
+    PyObject *text = value != NULL ? PyObject_Str(value) : NULL;
+    const char *utf8 = text != NULL ? PyUnicode_AsUTF8(text) : NULL;
+    char *message = strdup(utf8 != NULL ? utf8 : "unknown error");
+    PyErr_Clear();
+    Py_XDECREF(text);
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(tb);
+    return message;
+}
+
+char *
 interp_exception_text(int max_lines)
 {
     PyObject *type, *value, *tb;

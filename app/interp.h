@@ -37,6 +37,10 @@ PyObject *interp_call(const char *module, const char *function, PyObject *args);
  * (malloc'd, caller frees).  Clears the exception.  Never NULL. */
 char *interp_exception_text(int max_lines);
 
+/* The current exception's message alone, str(exc) (malloc'd, caller frees).
+ * Clears the exception.  Never NULL. */
+char *interp_exception_message(void);
+
 /* Whether the current exception is a KeyboardInterrupt (Ctrl-C). */
 bool interp_exception_is_interrupt(void);
 

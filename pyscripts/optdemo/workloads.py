@@ -137,11 +137,17 @@ def describe(module):
 
 
 def catalogue(suite="pitfalls"):
-    """(id, title, section) of every built-in workload, for `optdemo list`."""
+    """(id, title, section, error) of every built-in workload, for `optdemo
+    list`.  A file that does not load is listed with its error, not hidden."""
     rows = []
     for path in builtin_paths(suite):
-        module = load(path)
-        rows.append((module.ID, module.TITLE, module.SECTION))
+        try:
+            module = load(path)
+        except Exception as error:
+            name = os.path.basename(path)[:-3]
+            rows.append((name, "", "", f"{type(error).__name__}: {error}"))
+            continue
+        rows.append((module.ID, module.TITLE, module.SECTION, None))
     return rows
 
 

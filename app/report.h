@@ -1,0 +1,36 @@
+/* report.h: what a person reads: the terminal table (colour only on a TTY,
+ * never with NO_COLOR or --no-color) and the Markdown for a lab report. */
+#ifndef OPTDEMO_REPORT_H
+#define OPTDEMO_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "harness.h"
+
+struct report_style {
+    bool color;   /* ANSI colours */
+    bool unicode; /* the locale speaks UTF-8: ✓ × µ ± */
+};
+
+/* Colour when `stream` is a terminal, NO_COLOR is unset and not disabled. */
+struct report_style report_style_for(FILE *stream, bool no_color);
+
+/* One workload's block: title line, table, notes, failures. */
+void report_workload(FILE *out, const struct workload_result *w, const struct report_style *style);
+
+/* The closing lines: what the columns mean, how it was measured. */
+void report_legend(FILE *out, const struct harness_options *options,
+                   const struct report_style *style);
+
+/* The whole run as Markdown (malloc'd; NULL on no memory).  `context` is a
+ * line saying what was measured on which interpreter. */
+char *report_markdown(const struct workload_result *workloads, size_t n, const char *context,
+                      const struct harness_options *options);
+
+/* "12.3 ms": three significant digits, unit chosen by size. */
+void report_format_time(double seconds, bool unicode, char *buffer, size_t size);
+/* "1.23 MiB". */
+void report_format_bytes(double bytes, char *buffer, size_t size);
+
+#endif
