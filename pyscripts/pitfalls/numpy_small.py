@@ -1,7 +1,8 @@
 """Pitfall: reaching for NumPy on tiny inputs.
 
 The same dot product as numpy_vectorize, at 5 to 500 elements, where NumPy's
-fixed cost per call dominates. Run it with `optdemo run numpy_small --sweep`.
+fixed cost per call dominates. Run it with `optdemo run numpy_small`, and
+with `--size 100` to see the other side of the crossover.
 """
 
 import random

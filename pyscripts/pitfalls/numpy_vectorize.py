@@ -1,8 +1,8 @@
 """Pitfall: a Python loop over numbers that NumPy could do in one call.
 
 The dot product (sum of pairwise products) of two vectors, written as a loop
-over two lists and as one NumPy call. Run it with `optdemo run numpy_vectorize`
-and `optdemo run numpy_vectorize --sweep` to see where NumPy starts winning.
+over two lists and as one NumPy call. Run it with `optdemo run numpy_vectorize`;
+the sweep sizes start at 10 elements to show where NumPy starts winning.
 """
 
 import random

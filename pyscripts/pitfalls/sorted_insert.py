@@ -22,7 +22,7 @@ bytecode.
 comparisons, then calls `list.insert`. The insert itself still moves the
 pointers behind the position (a memmove, O(n)), so insort is not O(log n) per
 item; but a memmove of a few thousand pointers takes well under a
-microsecond, so in practice the comparisons dominated and they are gone.
+microsecond, so the part that cost - the comparisons - is gone.
 
 Timed region: inserting setup's n random ints one by one into an initially
 empty list, keeping it sorted after each insert. Result: the final list.
