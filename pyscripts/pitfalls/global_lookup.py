@@ -19,9 +19,8 @@ lookup on the module (LOAD_ATTR). `before` pays a global and an attribute
 lookup per element; `after` binds `sqrt = math.sqrt` once and pays a fast
 local load. On CPython 3.11 the gap is much smaller than old articles report:
 the specialising interpreter caches both lookups in the bytecode (guarded by
-a version number on the dictionaries' keys), so the saving is typically
-5-20%, not 2x (the debug build: a few percent). CPython 3.10 and older,
-without specialisation, show more; a JIT such as PyPy's removes both.
+a version number on the dictionaries' keys), so the saving is small -- the
+table measures how small on the interpreter you run.
 
 What really costs here is the interpreted loop itself. `after_map` moves it
 into C, `sum(map(math.sqrt, values))`: no bytecode per element at all, and
