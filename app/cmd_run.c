@@ -134,7 +134,7 @@ parse_options(int argc, char **argv, struct run_options *opts, int *first_name)
 
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+h", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
         switch (c) {
         case 'h':
             usage(stdout);
@@ -312,21 +312,26 @@ collect_metadata(const struct run_options *opts)
 }
 
 /* One line saying what the numbers describe, from the metadata. */
+static const char *
+metadata_text(json_t *metadata, const char *key, const char *missing)
+{
+    json_t *value = json_object_get(metadata, key);
+    return json_is_string(value) ? json_string_value(value) : missing;
+}
+
 static char *
 context_line(json_t *metadata)
 {
     char *line = NULL;
-    json_t *impl = json_object_get(metadata, "python_implementation");
-    json_t *version = json_object_get(metadata, "python_version");
-    json_t *link = json_object_get(metadata, "libpython_link");
-    json_t *numpy = json_object_get(metadata, "numpy_version");
-    json_t *cpu = json_object_get(metadata, "cpu_model");
-    if (asprintf(&line, "%s %s (embedded, %s libpython), numpy %s, %s",
-                 json_is_string(impl) ? json_string_value(impl) : "Python",
-                 json_is_string(version) ? json_string_value(version) : "?",
-                 json_is_string(link) ? json_string_value(link) : "?",
-                 json_is_string(numpy) ? json_string_value(numpy) : "unavailable",
-                 json_is_string(cpu) ? json_string_value(cpu) : "unknown CPU") < 0) {
+    if (asprintf(&line, "%s %s %s, embedded with %s libpython (PGO: %s); numpy %s; %s x%lld",
+                 metadata_text(metadata, "python_implementation", "python"),
+                 metadata_text(metadata, "python_version", "?"),
+                 metadata_text(metadata, "python_build", ""),
+                 metadata_text(metadata, "libpython_link", "?"),
+                 metadata_text(metadata, "libpython_pgo", "?"),
+                 metadata_text(metadata, "numpy_version", "unavailable"),
+                 metadata_text(metadata, "cpu_model_name", "unknown CPU"),
+                 (long long)json_integer_value(json_object_get(metadata, "cpu_count"))) < 0) {
         line = NULL;
     }
     return line;

@@ -81,39 +81,48 @@ split_column(struct column *column, const char *name, const char *source)
     return 0;
 }
 
+/* Print one row of cells; spaces only between cells, none at the end. */
 static void
-print_cell(const char *text, int width, bool last)
+print_row(const char *const *cells, const int *widths, int count, const char *before,
+          const char *after)
 {
-    fputs(text, stdout);
-    if (!last) {
-        int fill = width - utf8_width(text, strlen(text)) + GAP;
-        printf("%*s", fill > 0 ? fill : 0, "");
+    int pending = 0;
+    printf("%s", before);
+    for (int c = 0; c < count; c++) {
+        if (*cells[c] != '\0') {
+            printf("%*s%s", pending, "", cells[c]);
+            pending = 0;
+        } else if (c == 0) {
+            pending = 0;
+        }
+        pending += widths[c] - utf8_width(cells[c], strlen(cells[c])) + GAP;
     }
+    printf("%s\n", after);
 }
 
 static void
 print_columns(struct column *columns, int first, int count, const struct report_style *style)
 {
     const char *bold = style->color ? "\033[1m" : "", *reset = style->color ? "\033[0m" : "";
+    const char *cells[count];
+    char headers[count][128];
+    int widths[count];
     int rows = 0;
-    for (int c = first; c < first + count; c++) {
-        rows = columns[c].n_lines > rows ? columns[c].n_lines : rows;
+    for (int c = 0; c < count; c++) {
+        struct column *column = &columns[first + c];
+        rows = column->n_lines > rows ? column->n_lines : rows;
+        widths[c] = column->width;
+        snprintf(headers[c], sizeof headers[c], "%s:", column->name);
+        cells[c] = headers[c];
     }
     printf("\n");
-    for (int c = first; c < first + count; c++) {
-        char header[128];
-        snprintf(header, sizeof header, "%s:", columns[c].name);
-        printf("%s", bold);
-        print_cell(header, columns[c].width, c == first + count - 1);
-        printf("%s", reset);
-    }
-    printf("\n");
+    print_row(cells, widths, count, bold, reset);
     for (int r = 0; r < rows; r++) {
-        for (int c = first; c < first + count; c++) {
-            const char *line = r < columns[c].n_lines ? columns[c].lines[r] : "";
-            print_cell(line, columns[c].width, c == first + count - 1);
+        for (int c = 0; c < count; c++) {
+            struct column *column = &columns[first + c];
+            cells[c] = r < column->n_lines ? column->lines[r] : "";
         }
-        printf("\n");
+        print_row(cells, widths, count, "", "");
     }
 }
 

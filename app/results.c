@@ -38,6 +38,12 @@ temporary_name(const char *path)
 int
 results_check_writable(const char *path, char **error)
 {
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        errno = EISDIR;
+        *error = error_text("cannot write", path);
+        return -1;
+    }
     char *name = temporary_name(path);
     if (name == NULL) {
         *error = strdup("out of memory");

@@ -1,0 +1,221 @@
+"""`optdemo run`: the table, the checks, the JSON and the ways it fails."""
+
+import json
+import os
+import pty
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cli_helpers import OPTDEMO, SOURCE_ROOT, fixture, optdemo  # noqa: E402
+
+FAST = ["--quick", "--no-memory"]
+
+
+def run_json(tmp_path, *args):
+    path = tmp_path / "results.json"
+    result = optdemo("run", *args, "--json", str(path))
+    data = json.loads(path.read_text()) if path.exists() else None
+    return result, data
+
+
+def test_a_good_workload_is_checked_measured_and_exits_0(tmp_path):
+    result, data = run_json(tmp_path, *FAST, fixture("tiny"))
+    assert result.returncode == 0, result.stderr
+    assert "tiny" in result.stdout and "baseline" in result.stdout
+    assert "faster" in result.stdout or "same" in result.stdout or "slower" in result.stdout
+    names = [b["metadata"]["name"] for b in data["benchmarks"]]
+    assert names == ["tiny/before@200", "tiny/after@200"]
+
+
+def test_json_follows_pyperf_layout(tmp_path):
+    result, data = run_json(tmp_path, "--quick", "--rounds", "4", fixture("tiny"))
+    assert result.returncode == 0, result.stderr
+    assert data["version"] == "1.0"
+    assert isinstance(data["metadata"], dict) and data["metadata"]["partial"] is False
+    assert data["metadata"]["python_version"].startswith("3.")
+    for bench in data["benchmarks"]:
+        meta = bench["metadata"]
+        assert meta["unit"] == "second" and meta["loops"] >= 1
+        assert meta["workload"] == "tiny" and meta["n"] == 200 and meta["checked"] is True
+        assert meta["memory_peak"] >= 0
+        (run,) = bench["runs"]
+        assert len(run["values"]) == 4 and all(v > 0 for v in run["values"])
+        assert all(len(pair) == 2 and pair[0] >= 1 for pair in run["warmups"])
+    after = data["benchmarks"][1]["metadata"]
+    assert after["speedup_ci_low"] <= after["speedup"] <= after["speedup_ci_high"]
+    assert 0 <= after["p_value"] <= 1
+
+
+def test_mismatch_is_failed_without_speedup_and_exits_1(tmp_path):
+    result, data = run_json(tmp_path, *FAST, fixture("mismatch"))
+    assert result.returncode == 1
+    assert "FAILED" in result.stdout and "expected 4950, got 4851" in result.stdout
+    (summary,) = data["optdemo"]["workloads"]
+    after = summary["variants"][1]
+    assert after["status"] == "mismatch" and "speedup" not in after
+    assert [b["metadata"]["variant"] for b in data["benchmarks"]] == ["before"]
+
+
+def test_broken_workloads_are_reported_and_the_others_still_run(tmp_path):
+    files = [fixture(name) for name in ("setup_raises", "tiny", "variant_raises", "syntax_error")]
+    result, data = run_json(tmp_path, *FAST, *files)
+    assert result.returncode == 1
+    out = result.stdout
+    assert "ValueError: setup exploded on purpose" in out
+    assert "ZeroDivisionError: division by zero" in out
+    assert "SyntaxError" in out and "frozen importlib" not in out
+    status = {w["workload"]: w["ok"] for w in data["optdemo"]["workloads"]}
+    assert status == {"setup_raises": False, "tiny": True, "variant_raises": False,
+                      "syntax_error.py": False}
+
+
+def test_unknown_workload_exits_2_and_lists_valid_names():
+    result = optdemo("run", "no_such_pitfall")
+    assert result.returncode == 2
+    assert "no_such_pitfall" in result.stderr
+    assert "string_concat" in result.stderr and "pitfalls" in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("target", ["/nonexistent-folder/out.json", "/proc/out.json", "/tmp"])
+def test_unwritable_json_fails_before_measuring(target):
+    started = time.monotonic()
+    result = optdemo("run", "--json", target, "pitfalls")
+    assert result.returncode == 2
+    assert "cannot write" in result.stderr and target in result.stderr
+    assert result.stdout == ""
+    assert time.monotonic() - started < 30  # it did not measure the suite first
+
+
+@pytest.mark.parametrize("args", [["--size", "0"], ["--gc", "maybe"], ["--rounds", "x"],
+                                  ["--bogus"], ["--quick", "--rigorous"], ["--budget", "-1"]])
+def test_bad_options_exit_2(args):
+    result = optdemo("run", *args, fixture("tiny"))
+    assert result.returncode == 2
+    assert "optdemo run:" in result.stderr
+
+
+def test_help_exits_0():
+    result = optdemo("run", "--help")
+    assert result.returncode == 0 and "--markdown" in result.stdout
+
+
+def test_variants_option_keeps_before_as_baseline(tmp_path):
+    result, data = run_json(tmp_path, *FAST, "--variants", "after", "string_concat")
+    assert result.returncode == 0, result.stderr
+    assert [b["metadata"]["variant"] for b in data["benchmarks"]] == ["before", "after"]
+
+
+def test_gc_and_size_are_recorded(tmp_path):
+    result, data = run_json(tmp_path, *FAST, "--gc", "off", "--size", "321", fixture("tiny"))
+    assert result.returncode == 0, result.stderr
+    assert all(b["metadata"]["gc"] == "off" and b["metadata"]["n"] == 321
+               for b in data["benchmarks"])
+    assert data["metadata"]["optdemo_gc"] == "off"
+
+
+def test_budget_skips_a_variant_with_a_note(tmp_path):
+    result, data = run_json(tmp_path, "--quick", "--no-memory", "--budget", "0.001",
+                            fixture("tiny"))
+    assert result.returncode == 0
+    assert "skipped" in result.stdout and "budget" in result.stdout
+    assert data["benchmarks"] == []
+    assert {v["status"] for v in data["optdemo"]["workloads"][0]["variants"]} == {"skipped"}
+
+
+def test_markdown_report(tmp_path):
+    path = tmp_path / "report.md"
+    result = optdemo("run", *FAST, fixture("tiny"), "--markdown", str(path))
+    assert result.returncode == 0, result.stderr
+    text = path.read_text()
+    assert text.startswith("# optdemo results")
+    assert "| variant | median |" in text and "| after |" in text
+
+
+def test_results_replace_the_file_atomically(tmp_path):
+    path = tmp_path / "results.json"
+    path.write_text("old content")
+    result = optdemo("run", *FAST, fixture("tiny"), "--json", str(path))
+    assert result.returncode == 0
+    json.loads(path.read_text())
+    assert os.listdir(tmp_path) == ["results.json"]  # no temporary file left behind
+
+
+def test_ctrl_c_writes_partial_results_and_exits_130(tmp_path):
+    path = tmp_path / "partial.json"
+    process = subprocess.Popen(
+        [OPTDEMO, "run", "--no-memory", fixture("tiny"), fixture("slow"), "--json", str(path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # tiny takes ~1.5 s at its default settings; slow lasts ~10 s more.
+    time.sleep(4)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "interrupted" in err
+    data = json.loads(path.read_text())
+    assert data["metadata"]["partial"] is True and data["optdemo"]["partial"] is True
+    workloads = {w["workload"]: w for w in data["optdemo"]["workloads"]}
+    assert workloads["tiny"]["partial"] is False and workloads["slow"]["partial"] is True
+    assert any(b["metadata"]["workload"] == "tiny" for b in data["benchmarks"])
+
+
+def test_no_colour_when_piped_or_no_color_set():
+    piped = optdemo("run", *FAST, fixture("tiny"))
+    assert "\033[" not in piped.stdout
+
+
+def run_on_terminal(*args, env=None):
+    """Run the host with stdout on a pseudo-terminal; return what it printed."""
+    controller, terminal = pty.openpty()
+    environment = dict(os.environ)
+    environment.pop("NO_COLOR", None)
+    environment.update(env or {})
+    process = subprocess.Popen([OPTDEMO, *args], stdout=terminal, stderr=subprocess.DEVNULL,
+                               env=environment)
+    os.close(terminal)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=120)
+    os.close(controller)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_colour_on_a_terminal_unless_disabled():
+    args = ("run", *FAST, fixture("tiny"))
+    assert "\033[" in run_on_terminal(*args)
+    assert "\033[" not in run_on_terminal(*args, env={"NO_COLOR": "1"})
+    assert "\033[" not in run_on_terminal(*args, "--no-color")
+
+
+def test_user_file_and_builtin_id_run_the_same_code(tmp_path):
+    by_id, data_id = run_json(tmp_path, *FAST, "counting")
+    assert by_id.returncode == 0, by_id.stdout
+    path = os.path.join(SOURCE_ROOT, "pyscripts", "pitfalls", "counting.py")
+    by_path = optdemo("run", *FAST, path)
+    assert by_path.returncode == 0
+    assert data_id["benchmarks"][0]["metadata"]["workload"] == "counting"
+
+
+def test_the_quick_suite_checks_every_pitfall(tmp_path):
+    """End to end: every built-in pitfall runs, every variant agrees with before."""
+    result, data = run_json(tmp_path, "--quick", "pitfalls")
+    assert result.returncode == 0, result.stdout[-3000:]
+    builtin = sorted(name[:-3] for name in os.listdir(os.path.join(SOURCE_ROOT, "pyscripts", "pitfalls"))
+                     if name.endswith(".py") and not name.startswith("_"))
+    summaries = data["optdemo"]["workloads"]
+    assert sorted(w["workload"] for w in summaries) == builtin
+    for workload in summaries:
+        assert workload["ok"], workload
+        assert all(v["status"] in ("ok", "skipped") for v in workload["variants"]), workload
