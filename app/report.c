@@ -96,8 +96,12 @@ format_row(const struct workload_result *w, size_t k, bool unicode, struct row *
     }
     if (v->memory_peak >= 0) {
         report_format_bytes((double)v->memory_peak, row->memory, sizeof row->memory);
-        report_format_bytes((double)v->memory_peak / (double)w->n, row->per_item,
-                            sizeof row->per_item);
+        double per_item = (double)v->memory_peak / (double)w->n;
+        if (per_item < 1) {
+            snprintf(row->per_item, sizeof row->per_item, "<1 B");
+        } else {
+            report_format_bytes(per_item, row->per_item, sizeof row->per_item);
+        }
     }
 }
 
