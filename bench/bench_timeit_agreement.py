@@ -1,0 +1,100 @@
+"""Does `optdemo timeit` agree with the stdlib's timeit on the same build?
+
+For a handful of small statements, run `optdemo timeit` and `optdemo python
+-m timeit` (the stdlib's timeit in the same embedded interpreter) alternately,
+round after round, with the same loop count and repeat, and compare the best
+values.  Target: within 5%.  Prints a table and the command to reproduce.
+
+    /usr/bin/python3.11 bench/bench_timeit_agreement.py [--optdemo PATH] [--rounds N]
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+
+SOURCE_ROOT = os.environ.get(
+    "OPTDEMO_SOURCE_ROOT", os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(SOURCE_ROOT, "pyscripts"))
+from optdemo.machine import parse_timeit_output  # noqa: E402
+
+# (setup, statement)
+STATEMENTS = [
+    ("", "sum(range(1000))"),
+    ("", "[i for i in range(1000)]"),
+    ("", "'-'.join(map(str, range(100)))"),
+    ("d = {i: i for i in range(1000)}", "d[500]"),
+    ("s = set(range(1000))", "500 in s"),
+]
+
+
+def timeit_args(setup, stmt, loops, repeat):
+    # -v -v -v: five significant digits instead of three in the result line.
+    args = ["-v", "-v", "-v", "-n", str(loops), "-r", str(repeat)]
+    if setup:
+        args += ["-s", setup]
+    return args + [stmt]
+
+
+def best_per_loop(command):
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    return parse_timeit_output(done.stdout)
+
+
+def calibrate(optdemo, setup, stmt, value_seconds):
+    """The loop count autorange picks (0.2 s), scaled to value_seconds."""
+    command = [optdemo, "timeit", "-r", "1"] + (["-s", setup] if setup else []) + [stmt]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    loops = int(done.stdout.split()[0])
+    return max(1, int(loops * value_seconds / 0.2))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--optdemo", default=os.environ.get("OPTDEMO"),
+                        help="the host to check (default: $OPTDEMO)")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--value-seconds", type=float, default=0.05,
+                        help="length of one timed value (default 0.05)")
+    options = parser.parse_args()
+    if not options.optdemo:
+        parser.error("give --optdemo PATH or set OPTDEMO")
+    host = options.optdemo
+
+    print(f"optdemo timeit vs optdemo python -m timeit, {options.rounds} rounds alternating, "
+          f"best of {options.repeat} values of ~{options.value_seconds * 1000:.0f} ms each; "
+          f"load average {os.getloadavg()[0]:.2f}")
+    rows = []
+    for setup, stmt in STATEMENTS:
+        loops = calibrate(host, setup, stmt, options.value_seconds)
+        ours_command = [host, "timeit"] + timeit_args(setup, stmt, loops, options.repeat)
+        stdlib_command = [host, "python", "-m", "timeit"] + timeit_args(setup, stmt, loops,
+                                                                        options.repeat)
+        ours, stdlib = [], []
+        for round_number in range(options.rounds):
+            # Alternate who goes first, so drift hits both alike.
+            if round_number % 2 == 0:
+                ours.append(best_per_loop(ours_command))
+                stdlib.append(best_per_loop(stdlib_command))
+            else:
+                stdlib.append(best_per_loop(stdlib_command))
+                ours.append(best_per_loop(ours_command))
+        paired = statistics.median(o / s for o, s in zip(ours, stdlib))
+        rows.append((stmt, loops, min(ours), min(stdlib), min(ours) / min(stdlib), paired))
+
+    width = max(len(row[0]) for row in rows)
+    print(f"\n{'statement':<{width}}  {'loops':>8}  {'optdemo timeit':>14}  {'-m timeit':>10}"
+          f"  {'ratio (best)':>12}  {'ratio (median of rounds)':>24}")
+    for stmt, loops, ours, stdlib, ratio, paired in rows:
+        print(f"{stmt:<{width}}  {loops:>8}  {ours * 1e9:>11.1f} ns  {stdlib * 1e9:>7.1f} ns"
+              f"  {ratio:>12.3f}  {paired:>24.3f}")
+    worst = max(abs(row[4] - 1) for row in rows)
+    print(f"\nlargest difference of the best values: {worst * 100:.1f}% (target: within 5%)")
+    print("reproduce: /usr/bin/python3.11 bench/bench_timeit_agreement.py "
+          f"--optdemo {host} --rounds {options.rounds}")
+
+
+if __name__ == "__main__":
+    main()
