@@ -110,6 +110,15 @@ done:
     return rc;
 }
 
+/* sys.executable: the host cannot stand in for python3.11 on a command line
+ * (`optdemo -c ...` is no command), so subprocess and multiprocessing get
+ * the interpreter matching the embedded libpython (-Dpython). */
+static PyStatus
+set_executable(PyConfig *config)
+{
+    return PyConfig_SetBytesString(config, &config->executable, OPTDEMO_MATCHING_PYTHON);
+}
+
 static int
 register_builtin_modules(void)
 {
@@ -138,6 +147,10 @@ interp_start(void)
     config.install_signal_handlers = 1;
     config.parse_argv = 0;
     status = PyConfig_SetBytesString(&config, &config.program_name, "optdemo");
+    if (report_status(status) < 0) {
+        goto done;
+    }
+    status = set_executable(&config);
     if (report_status(status) < 0) {
         goto done;
     }
@@ -185,6 +198,10 @@ interp_python_main(int argc, char **argv)
      * line are honoured. */
     PyConfig_InitPythonConfig(&config);
     status = PyConfig_SetBytesArgv(&config, argc, argv);
+    if (PyStatus_Exception(status)) {
+        goto error;
+    }
+    status = set_executable(&config);
     if (PyStatus_Exception(status)) {
         goto error;
     }

@@ -124,3 +124,13 @@ def test_unknown_command_exits_2_and_lists_the_commands():
     assert "unknown command 'frobnicate'" in done.stderr
     for command in COMMANDS:
         assert f"  {command} " in done.stderr
+
+
+def test_sys_executable_is_the_matching_interpreter_not_path_python():
+    """subprocess/multiprocessing children must get a real python3.11 whatever
+    PATH says (PATH's python3 here is a pyenv build without numpy)."""
+    expected = os.environ.get("OPTDEMO_PYTHON", "/usr/bin/python3.11")
+    for path in (os.environ.get("PATH", ""), "/usr/bin"):
+        result = optdemo("python", "-c", "import sys; print(sys.executable)", env={"PATH": path})
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == expected
