@@ -26,6 +26,7 @@ struct run_options {
     const char *markdown_path;
     bool no_color;
     bool quick, rigorous;
+    bool sweep;                /* every size in SIZES["sweep"], then growth */
 };
 
 static void
@@ -43,6 +44,8 @@ usage(FILE *out)
         "  --rigorous          15 -> 41 values of >= 100 ms each (slower, tighter CIs)\n"
         "  --variants A,B      only these variants (before always runs: it is the baseline)\n"
         "  --size N            run every workload at size N instead of its own size\n"
+        "  --sweep             run every size in the workload's SIZES[\"sweep\"] and\n"
+        "                      report how each variant's cost grows with n\n"
         "  --gc on|off         cyclic GC during timing (default on, like pyperf; off like timeit)\n"
         "  --rounds N          timed values per variant (default 15)\n"
         "  --min-time SECONDS  minimum duration of one value (default 0.05)\n"
@@ -111,7 +114,8 @@ static int
 parse_options(int argc, char **argv, struct run_options *opts, int *first_name)
 {
     enum { OPT_QUICK = 256, OPT_RIGOROUS, OPT_VARIANTS, OPT_SIZE, OPT_GC, OPT_JSON,
-           OPT_MARKDOWN, OPT_NO_COLOR, OPT_ROUNDS, OPT_MIN_TIME, OPT_BUDGET, OPT_NO_MEMORY };
+           OPT_MARKDOWN, OPT_NO_COLOR, OPT_ROUNDS, OPT_MIN_TIME, OPT_BUDGET, OPT_NO_MEMORY,
+           OPT_SWEEP };
     static const struct option long_options[] = {
         {"quick", no_argument, NULL, OPT_QUICK},
         {"rigorous", no_argument, NULL, OPT_RIGOROUS},
@@ -125,6 +129,7 @@ parse_options(int argc, char **argv, struct run_options *opts, int *first_name)
         {"min-time", required_argument, NULL, OPT_MIN_TIME},
         {"budget", required_argument, NULL, OPT_BUDGET},
         {"no-memory", no_argument, NULL, OPT_NO_MEMORY},
+        {"sweep", no_argument, NULL, OPT_SWEEP},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -143,6 +148,7 @@ parse_options(int argc, char **argv, struct run_options *opts, int *first_name)
         case OPT_RIGOROUS: opts->rigorous = true; break;
         case OPT_NO_COLOR: opts->no_color = true; break;
         case OPT_NO_MEMORY: opts->harness.memory = false; break;
+        case OPT_SWEEP: opts->sweep = true; break;
         case OPT_JSON: opts->json_path = optarg; break;
         case OPT_MARKDOWN: opts->markdown_path = optarg; break;
         case OPT_VARIANTS:
@@ -188,6 +194,10 @@ parse_options(int argc, char **argv, struct run_options *opts, int *first_name)
             fprintf(stderr, "optdemo run: unknown or incomplete option '%s'\n", argv[optind - 1]);
             return -1;
         }
+    }
+    if (opts->sweep && opts->size > 0) {
+        fprintf(stderr, "optdemo run: --sweep and --size exclude each other\n");
+        return -1;
     }
     if (opts->quick && opts->rigorous) {
         fprintf(stderr, "optdemo run: --quick and --rigorous exclude each other\n");
@@ -307,6 +317,7 @@ collect_metadata(const struct run_options *opts)
     json_object_set_new(metadata, "optdemo_gc", json_string(h->gc ? "on" : "off"));
     json_object_set_new(metadata, "optdemo_mode",
                         json_string(opts->quick ? "quick" : opts->rigorous ? "rigorous" : "default"));
+    json_object_set_new(metadata, "optdemo_sweep", json_boolean(opts->sweep));
     json_object_set_new(metadata, "optdemo_executor", json_string("in-process"));
     return metadata;
 }
@@ -335,6 +346,44 @@ context_line(json_t *metadata)
         line = NULL;
     }
     return line;
+}
+
+/* Room for one more result (zeroed). */
+static int
+grow_results(struct workload_result **results, size_t *capacity, size_t count)
+{
+    if (count < *capacity) {
+        return 0;
+    }
+    size_t grown = *capacity > 0 ? *capacity * 2 : 16;
+    struct workload_result *bigger = realloc(*results, grown * sizeof *bigger);
+    if (bigger == NULL) {
+        return -1;
+    }
+    memset(bigger + *capacity, 0, (grown - *capacity) * sizeof *bigger);
+    *results = bigger;
+    *capacity = grown;
+    return 0;
+}
+
+/* The workload's SIZES["sweep"] (malloc'd copy), read by loading it once. */
+static int
+sweep_sizes(struct executor *ex, const char *path, long **sizes, size_t *count)
+{
+    const struct workload_info *info = NULL;
+    char *error = NULL;
+    int rc = -1;
+    if (ex->ops->load(ex, path, &info, &error) == EXEC_OK && info->n_sweep > 0) {
+        *sizes = malloc(info->n_sweep * sizeof **sizes);
+        if (*sizes != NULL) {
+            memcpy(*sizes, info->sweep, info->n_sweep * sizeof **sizes);
+            *count = info->n_sweep;
+            rc = 0;
+        }
+    }
+    free(error);
+    ex->ops->unload(ex);
+    return rc;
 }
 
 static int
@@ -381,7 +430,7 @@ cmd_run(int argc, char **argv)
         .size_choice = SIZE_DEFAULT,
     };
     struct workload_result *results = NULL;
-    size_t count = 0;
+    size_t count = 0, capacity = 0;
     PyObject *paths = NULL;
     json_t *metadata = NULL;
     struct executor executor = {0};
@@ -429,32 +478,44 @@ cmd_run(int argc, char **argv)
 
     progress_on = isatty(fileno(stderr));
     progress_total = (int)PyList_GET_SIZE(paths);
-    results = calloc((size_t)progress_total + 1, sizeof *results);
-    if (results == NULL) {
-        rc = EXIT_FAILED;
-        goto done;
-    }
-    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(paths); i++) {
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(paths) && !interrupted; i++) {
         const char *path = PyUnicode_AsUTF8(PyList_GET_ITEM(paths, i));
+        long *sizes = NULL;
+        size_t n_sizes = 1, first = count;
         if (path == NULL) {
             PyErr_Clear();
             continue;
         }
         progress_index = (int)i + 1;
-        struct workload_result *result = &results[count++];
-        enum harness_status status = harness_run(&executor, path, opts.size, opts.size_choice,
-                                                 (const char *const *)opts.only,
-                                                 &opts.harness, result);
-        clear_progress();
-        report_workload(stdout, result, &style);
+        if (opts.sweep && sweep_sizes(&executor, path, &sizes, &n_sizes) < 0) {
+            n_sizes = 1; /* the load error is reported by the run below */
+        }
+        for (size_t s = 0; s < n_sizes && !interrupted; s++) {
+            if (grow_results(&results, &capacity, count) < 0) {
+                fprintf(stderr, "optdemo run: out of memory\n");
+                rc = EXIT_FAILED;
+                interrupted = true;
+                break;
+            }
+            struct workload_result *result = &results[count++];
+            long n = sizes != NULL ? sizes[s] : opts.size;
+            enum harness_status status = harness_run(&executor, path, n, opts.size_choice,
+                                                     (const char *const *)opts.only,
+                                                     &opts.harness, result);
+            clear_progress();
+            if (!opts.sweep || result->error != NULL || !workload_result_ok(result)) {
+                report_workload(stdout, result, &style);
+            }
+            if (!workload_result_ok(result)) {
+                rc = EXIT_FAILED;
+            }
+            interrupted = status == HARNESS_INTERRUPTED;
+        }
+        if (opts.sweep && count - first > 1) {
+            report_growth(stdout, &results[first], count - first, &style);
+        }
         fflush(stdout);
-        if (!workload_result_ok(result)) {
-            rc = EXIT_FAILED;
-        }
-        if (status == HARNESS_INTERRUPTED) {
-            interrupted = true;
-            break;
-        }
+        free(sizes);
     }
     if (interrupted) {
         fprintf(stderr, "\noptdemo run: interrupted; the results so far are kept, marked partial\n");

@@ -419,6 +419,22 @@ done:
     return out->partial ? HARNESS_INTERRUPTED : HARNESS_OK;
 }
 
+bool
+harness_growth_exponent(const struct workload_result *sizes, size_t count, size_t k,
+                       double *exponent)
+{
+    double x[count], y[count];
+    size_t points = 0;
+    for (size_t s = 0; s < count; s++) {
+        if (k < sizes[s].n_variants && sizes[s].variants[k].n_values > 0) {
+            x[points] = (double)sizes[s].n;
+            y[points] = sizes[s].variants[k].summary.median;
+            points++;
+        }
+    }
+    return stats_loglog_slope(x, y, points, exponent) == STATS_OK;
+}
+
 void
 workload_result_clear(struct workload_result *result)
 {

@@ -87,6 +87,12 @@ enum harness_status harness_run(struct executor *ex, const char *path, long n,
                                 const struct harness_options *options,
                                 struct workload_result *out);
 
+/* A sweep's growth: the exponent of variant k's median over n, fitted on
+ * the sizes that measured it (`sizes`: one workload at increasing n).
+ * False when fewer than two sizes did. */
+bool harness_growth_exponent(const struct workload_result *sizes, size_t count, size_t k,
+                             double *exponent);
+
 void workload_result_clear(struct workload_result *result);
 
 /* Whether the workload passed: no error, no mismatch, no variant error. */

@@ -210,6 +210,76 @@ report_workload(FILE *out, const struct workload_result *w, const struct report_
     }
 }
 
+static const char *
+growth_word(double exponent)
+{
+    if (exponent < 0.3) {
+        return "flat";
+    }
+    if (exponent < 0.8) {
+        return "sublinear";
+    }
+    if (exponent < 1.3) {
+        return "linear";
+    }
+    if (exponent < 1.7) {
+        return "superlinear";
+    }
+    return exponent < 2.4 ? "quadratic" : "worse than quadratic";
+}
+
+void
+report_growth(FILE *out, const struct workload_result *sizes, size_t count,
+              const struct report_style *style)
+{
+    const struct workload_result *first = &sizes[0];
+    const char *bold = style->color ? BOLD : "", *reset = style->color ? RESET : "";
+    const char *dim = style->color ? DIM : "";
+    int name_width = 7;
+    for (size_t k = 0; k < first->n_variants; k++) {
+        int width = display_width(first->variants[k].name);
+        name_width = width > name_width ? width : name_width;
+    }
+    fprintf(out, "\n%s%s%s %s %s  %s[%s]%s  growth over n\n", bold, first->id, reset,
+            style->unicode ? "—" : "-", first->title != NULL ? first->title : "", dim,
+            first->section != NULL ? first->section : "", reset);
+    fprintf(out, "  %s", dim);
+    pad(out, "variant", name_width, false);
+    for (size_t s = 0; s < count; s++) {
+        char label[32];
+        snprintf(label, sizeof label, "n=%ld", sizes[s].n);
+        fprintf(out, "  ");
+        pad(out, label, 10, true);
+    }
+    fprintf(out, "  %s%s\n", "cost grows as", reset);
+    for (size_t k = 0; k < first->n_variants; k++) {
+        fprintf(out, "  ");
+        pad(out, first->variants[k].name, name_width, false);
+        for (size_t s = 0; s < count; s++) {
+            char cell[32] = "-";
+            const struct variant_result *v =
+                k < sizes[s].n_variants ? &sizes[s].variants[k] : NULL;
+            if (v != NULL && v->n_values > 0) {
+                report_format_time(v->summary.median, style->unicode, cell, sizeof cell);
+            } else if (v != NULL && v->status == VARIANT_SKIPPED) {
+                snprintf(cell, sizeof cell, "skipped");
+            } else if (v != NULL && v->status != VARIANT_OK) {
+                snprintf(cell, sizeof cell, "%s", v->status == VARIANT_MISMATCH ? "FAILED" : "ERROR");
+            }
+            fprintf(out, "  ");
+            pad(out, cell, 10, true);
+        }
+        double exponent = 0;
+        if (harness_growth_exponent(sizes, count, k, &exponent)) {
+            fprintf(out, "  n^%.2f (%s)\n", exponent, growth_word(exponent));
+        } else {
+            fprintf(out, "  too few sizes measured\n");
+        }
+    }
+    fprintf(out, "  %smedian seconds per call at each n; the exponent is a least-squares fit of "
+                 "log(time) on log(n)%s\n", dim, reset);
+}
+
 void
 report_legend(FILE *out, const struct harness_options *options, const struct report_style *style)
 {

@@ -19,6 +19,11 @@ struct report_style report_style_for(FILE *stream, bool no_color);
 /* One workload's block: title line, table, notes, failures. */
 void report_workload(FILE *out, const struct workload_result *w, const struct report_style *style);
 
+/* A sweep: the same workload at increasing n (`count` results in order):
+ * each variant's median per size and the fitted exponent of its growth. */
+void report_growth(FILE *out, const struct workload_result *sizes, size_t count,
+                   const struct report_style *style);
+
 /* The closing lines: what the columns mean, how it was measured. */
 void report_legend(FILE *out, const struct harness_options *options,
                    const struct report_style *style);

@@ -246,14 +246,39 @@ workload_summary(const struct workload_result *w)
     return summary;
 }
 
+/* One entry per variant of every workload that ran at several sizes in a
+ * row (a sweep): its sizes, medians and growth exponent. */
+static void
+add_growth(json_t *growth, const struct workload_result *sizes, size_t count)
+{
+    for (size_t k = 0; k < sizes[0].n_variants; k++) {
+        double exponent = 0;
+        json_t *ns = json_array(), *medians = json_array();
+        for (size_t s = 0; s < count; s++) {
+            if (k < sizes[s].n_variants && sizes[s].variants[k].n_values > 0) {
+                json_array_append_new(ns, json_integer(sizes[s].n));
+                json_array_append_new(medians, json_real(sizes[s].variants[k].summary.median));
+            }
+        }
+        json_t *item = json_pack("{s:s, s:s, s:o, s:o}", "workload", sizes[0].id,
+                                 "variant", sizes[0].variants[k].name, "n", ns,
+                                 "median", medians);
+        if (item != NULL && harness_growth_exponent(sizes, count, k, &exponent)) {
+            json_object_set_new(item, "exponent", json_real(exponent));
+        }
+        json_array_append_new(growth, item);
+    }
+}
+
 json_t *
 results_to_json(const struct workload_result *workloads, size_t n, json_t *metadata,
                 bool partial)
 {
     json_t *benchmarks = json_array();
     json_t *summaries = json_array();
+    json_t *growth = json_array();
     json_t *common = json_deep_copy(metadata != NULL ? metadata : json_object());
-    if (benchmarks == NULL || summaries == NULL || common == NULL) {
+    if (benchmarks == NULL || summaries == NULL || growth == NULL || common == NULL) {
         goto error;
     }
     json_object_set_new(common, "partial", json_boolean(partial));
@@ -269,13 +294,37 @@ results_to_json(const struct workload_result *workloads, size_t n, json_t *metad
             }
         }
         json_array_append_new(summaries, workload_summary(w));
+        /* A run of the same workload at several sizes: a sweep. */
+        size_t same = 1;
+        while (i + same < n && w->id != NULL && workloads[i + same].id != NULL
+               && strcmp(workloads[i + same].id, w->id) == 0 && workloads[i + same].n_variants > 0) {
+            same++;
+        }
+        if (same > 1 && w->n_variants > 0) {
+            for (size_t s = 1; s < same; s++) {
+                const struct workload_result *other = &workloads[i + s];
+                for (size_t k = 0; k < other->n_variants; k++) {
+                    if (other->variants[k].n_values > 0) {
+                        json_t *bench = benchmark_json(other, &other->variants[k]);
+                        if (bench == NULL) {
+                            goto error;
+                        }
+                        json_array_append_new(benchmarks, bench);
+                    }
+                }
+                json_array_append_new(summaries, workload_summary(other));
+            }
+            add_growth(growth, w, same);
+            i += same - 1;
+        }
     }
-    return json_pack("{s:s, s:o, s:o, s:{s:b, s:o}}", "version", "1.0",
+    return json_pack("{s:s, s:o, s:o, s:{s:b, s:o, s:o}}", "version", "1.0",
                      "metadata", common, "benchmarks", benchmarks,
-                     "optdemo", "partial", partial, "workloads", summaries);
+                     "optdemo", "partial", partial, "workloads", summaries, "growth", growth);
 error:
     json_decref(benchmarks);
     json_decref(summaries);
+    json_decref(growth);
     json_decref(common);
     return NULL;
 }

@@ -469,3 +469,27 @@ bool stats_significant(double p, double ratio, double alpha, double min_effect)
 {
     return p < alpha && fabs(ratio - 1.0) >= min_effect;
 }
+
+int stats_loglog_slope(const double *x, const double *y, size_t n, double *exponent)
+{
+    double mean_x = 0.0, mean_y = 0.0, sxx = 0.0, sxy = 0.0;
+    if (n < 2)
+        return STATS_EINVAL;
+    for (size_t i = 0; i < n; i++) {
+        if (!(x[i] > 0.0) || !(y[i] > 0.0) || !isfinite(x[i]) || !isfinite(y[i]))
+            return STATS_EINVAL;
+        mean_x += log(x[i]);
+        mean_y += log(y[i]);
+    }
+    mean_x /= (double)n;
+    mean_y /= (double)n;
+    for (size_t i = 0; i < n; i++) {
+        double dx = log(x[i]) - mean_x;
+        sxx += dx * dx;
+        sxy += dx * (log(y[i]) - mean_y);
+    }
+    if (!(sxx > 0.0))
+        return STATS_EINVAL;
+    *exponent = sxy / sxx;
+    return STATS_OK;
+}

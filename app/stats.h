@@ -134,4 +134,10 @@ int stats_mann_whitney(const double *a, size_t na,
  * false for NaN), nor is a failed test's result. */
 bool stats_significant(double p, double ratio, double alpha, double min_effect);
 
+/* The exponent k of a power law y ~ c * x^k fitted by least squares on
+ * (log x, log y): how a cost grows with n (1: linear, 2: quadratic).  Needs
+ * n >= 2 points with distinct x, all x and y > 0 and finite; otherwise
+ * returns STATS_EINVAL and leaves *exponent untouched. */
+int stats_loglog_slope(const double *x, const double *y, size_t n, double *exponent);
+
 #endif /* OPTDEMO_STATS_H */

@@ -219,3 +219,19 @@ def test_the_quick_suite_checks_every_pitfall(tmp_path):
     for workload in summaries:
         assert workload["ok"], workload
         assert all(v["status"] in ("ok", "skipped") for v in workload["variants"]), workload
+
+
+def test_sweep_reports_growth_per_variant(tmp_path):
+    result, data = run_json(tmp_path, "--quick", "--no-memory", "--sweep", fixture("tiny"))
+    assert result.returncode == 0, result.stderr
+    assert "cost grows as" in result.stdout and "n=100" in result.stdout
+    assert sorted({b["metadata"]["n"] for b in data["benchmarks"]}) == [100, 1000]
+    growth = {g["variant"]: g for g in data["optdemo"]["growth"]}
+    assert set(growth) == {"before", "after"}
+    for entry in growth.values():
+        assert entry["n"] == [100, 1000] and len(entry["median"]) == 2
+        assert isinstance(entry["exponent"], float)
+
+
+def test_sweep_excludes_size():
+    assert optdemo("run", "--sweep", "--size", "10", fixture("tiny")).returncode == 2

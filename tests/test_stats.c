@@ -482,6 +482,38 @@ static void test_rng_is_seeded_and_bounded(void **state)
     assert_true(fabs(sum / draws - 0.5) < 0.01);
 }
 
+static void test_loglog_slope_recovers_power_laws(void **state)
+{
+    (void)state;
+    const double x[] = {1000, 3000, 10000, 30000, 100000};
+    double linear[5], quadratic[5], constant[5], noisy[5], exponent = -1;
+    for (int i = 0; i < 5; i++) {
+        linear[i] = 3e-8 * x[i];
+        quadratic[i] = 1e-10 * x[i] * x[i];
+        constant[i] = 5e-6;
+        noisy[i] = 2e-9 * pow(x[i], 1.5) * (i % 2 ? 1.1 : 0.9);
+    }
+    assert_int_equal(stats_loglog_slope(x, linear, 5, &exponent), STATS_OK);
+    assert_true(fabs(exponent - 1.0) < 1e-12);
+    assert_int_equal(stats_loglog_slope(x, quadratic, 5, &exponent), STATS_OK);
+    assert_true(fabs(exponent - 2.0) < 1e-12);
+    assert_int_equal(stats_loglog_slope(x, constant, 5, &exponent), STATS_OK);
+    assert_true(fabs(exponent) < 1e-12);
+    assert_int_equal(stats_loglog_slope(x, noisy, 5, &exponent), STATS_OK);
+    assert_true(fabs(exponent - 1.5) < 0.1);
+}
+
+static void test_loglog_slope_refuses_bad_input(void **state)
+{
+    (void)state;
+    const double x[] = {10, 10, 100}, y[] = {1, 2, 3}, negative[] = {1, -2, 3};
+    double exponent = 42;
+    assert_int_equal(stats_loglog_slope(x, y, 1, &exponent), STATS_EINVAL);
+    assert_int_equal(stats_loglog_slope(x, y, 2, &exponent), STATS_EINVAL); /* same x */
+    assert_int_equal(stats_loglog_slope(x, negative, 3, &exponent), STATS_EINVAL);
+    assert_true(exponent == 42);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -502,6 +534,8 @@ int main(void)
         cmocka_unit_test(test_bootstrap_pairing_cancels_shared_drift),
         cmocka_unit_test(test_significant_needs_both_p_and_effect),
         cmocka_unit_test(test_rng_is_seeded_and_bounded),
+        cmocka_unit_test(test_loglog_slope_recovers_power_laws),
+        cmocka_unit_test(test_loglog_slope_refuses_bad_input),
     };
     return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
 }
