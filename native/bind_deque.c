@@ -1,9 +1,462 @@
-/* bind_deque.c: placeholder, to be written. */
+/* bind_deque.c: optnative.Deque, a double-ended queue of Python objects on
+ * the ring buffer of ringbuf.c (one contiguous array, where collections.deque
+ * chains 64-slot blocks).  Modelled on CPython's Modules/_collectionsmodule.c:
+ * GC-tracked, storage emptied before items are released (a decref can run
+ * Python that touches the deque), a state counter for iterators, maxlen. */
 #include "optnative.h"
+
+#include "ringbuf.h"
+
+#include <stdint.h>
+#include <structmember.h>
+
+/* PyType_Slot.pfunc is a void *, and ISO C has no conversion from a function
+ * pointer to void *: go through uintptr_t, which -Wpedantic accepts. */
+#define SLOT_FUNCTION(function) ((void *)(uintptr_t)(function))
+
+/* Invariants:
+ *   items holds count strong references, front first;
+ *   limit is SIZE_MAX for an unbounded deque, else maxlen and count <= limit
+ *   (one comparison on the append path covers both cases);
+ *   state changes on every mutation, so an iterator can tell. */
+typedef struct {
+    PyObject_HEAD
+    ringbuf items;
+    size_t limit;            /* maxlen, or SIZE_MAX when maxlen is None */
+    size_t state;            /* bumped by every mutation */
+    PyObject *weakreflist;
+} DequeObject;
+
+/* Invariants: deque is a strong reference; state is deque->state when the
+ * iterator was made; index is the next position to yield. */
+typedef struct {
+    PyObject_HEAD
+    DequeObject *deque;
+    size_t index;
+    size_t state;
+} DequeIterObject;
+
+/* Set by optnative_exec_deque, for deque_iter; one module per process in
+ * practice (the host and python3.11 each import optnative once). */
+static PyTypeObject *deque_iter_type;
+
+static int
+deque_has_maxlen(const DequeObject *self)
+{
+    return self->limit != SIZE_MAX;
+}
+
+/* Stores a new reference to item at the back (or front); when the deque is
+ * full, drops the item at the other end, released last because its decref
+ * may run Python.  Returns 0, or -1 with MemoryError (deque unchanged). */
+static int
+deque_push(DequeObject *self, PyObject *item, int at_front)
+{
+    void *dropped = NULL;
+    ringbuf_status status;
+
+    if (ringbuf_count(&self->items) >= self->limit) {
+        if (self->limit == 0) {  /* maxlen=0 keeps nothing */
+            self->state++;
+            return 0;
+        }
+        status = at_front
+            ? ringbuf_push_front_drop_back(&self->items, item, &dropped)
+            : ringbuf_push_back_drop_front(&self->items, item, &dropped);
+    }
+    else {
+        status = at_front ? ringbuf_push_front(&self->items, item)
+                          : ringbuf_push_back(&self->items, item);
+    }
+    if (status != RINGBUF_OK) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    Py_INCREF(item);
+    self->state++;
+    Py_XDECREF((PyObject *)dropped);
+    return 0;
+}
+
+static PyObject *
+deque_append(DequeObject *self, PyObject *item)
+{
+    if (deque_push(self, item, 0) < 0) {
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+deque_appendleft(DequeObject *self, PyObject *item)
+{
+    if (deque_push(self, item, 1) < 0) {
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+/* Returns the removed item (the deque's reference, handed to the caller). */
+static PyObject *
+deque_pop(DequeObject *self, PyObject *Py_UNUSED(ignored))
+{
+    void *item;
+
+    if (ringbuf_pop_back(&self->items, &item) != RINGBUF_OK) {
+        PyErr_SetString(PyExc_IndexError, "pop from an empty deque");
+        return NULL;
+    }
+    self->state++;
+    return item;
+}
+
+static PyObject *
+deque_popleft(DequeObject *self, PyObject *Py_UNUSED(ignored))
+{
+    void *item;
+
+    if (ringbuf_pop_front(&self->items, &item) != RINGBUF_OK) {
+        PyErr_SetString(PyExc_IndexError, "pop from an empty deque");
+        return NULL;
+    }
+    self->state++;
+    return item;
+}
+
+/* Detaches the storage, leaving an empty deque, and only then releases the
+ * items: a __del__ run by a decref sees a valid empty deque. */
+static void
+deque_clear_items(DequeObject *self)
+{
+    ringbuf old = self->items;
+
+    ringbuf_init(&self->items);
+    self->state++;
+    for (size_t i = 0; i < ringbuf_count(&old); i++) {
+        Py_DECREF((PyObject *)ringbuf_get(&old, i));
+    }
+    ringbuf_free(&old);
+}
+
+static PyObject *
+deque_clear(DequeObject *self, PyObject *Py_UNUSED(ignored))
+{
+    deque_clear_items(self);
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+deque_extend(DequeObject *self, PyObject *iterable)
+{
+    PyObject *iterator = NULL, *item = NULL, *copy = NULL, *result = NULL;
+
+    if ((PyObject *)self == iterable) {
+        /* d.extend(d): iterate over a snapshot, not the growing deque. */
+        copy = PySequence_List(iterable);
+        if (copy == NULL) {
+            goto error;
+        }
+        iterable = copy;
+    }
+    iterator = PyObject_GetIter(iterable);
+    if (iterator == NULL) {
+        goto error;
+    }
+    while ((item = PyIter_Next(iterator)) != NULL) {
+        if (deque_push(self, item, 0) < 0) {
+            goto error;
+        }
+        Py_CLEAR(item);
+    }
+    if (PyErr_Occurred()) {
+        goto error;
+    }
+    result = Py_NewRef(Py_None);
+error:
+    Py_XDECREF(item);
+    Py_XDECREF(iterator);
+    Py_XDECREF(copy);
+    return result;
+}
+
+static Py_ssize_t
+deque_length(DequeObject *self)
+{
+    return (Py_ssize_t)ringbuf_count(&self->items);
+}
+
+/* d[i]; PySequence_GetItem has already added len(d) to a negative i. */
+static PyObject *
+deque_item(DequeObject *self, Py_ssize_t index)
+{
+    if (index < 0 || (size_t)index >= ringbuf_count(&self->items)) {
+        PyErr_SetString(PyExc_IndexError, "deque index out of range");
+        return NULL;
+    }
+    return Py_NewRef((PyObject *)ringbuf_get(&self->items, (size_t)index));
+}
+
+static PyObject *
+deque_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    static char *keywords[] = {"iterable", "maxlen", NULL};
+    PyObject *iterable = NULL, *maxlen_obj = Py_None, *extended;
+    DequeObject *self = NULL;
+    Py_ssize_t maxlen = -1;
+
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|OO:Deque", keywords,
+                                     &iterable, &maxlen_obj)) {
+        goto error;
+    }
+    if (maxlen_obj != Py_None) {
+        maxlen = PyLong_AsSsize_t(maxlen_obj);
+        if (maxlen == -1 && PyErr_Occurred()) {
+            goto error;
+        }
+        if (maxlen < 0) {
+            PyErr_SetString(PyExc_ValueError, "maxlen must be non-negative");
+            goto error;
+        }
+    }
+    self = (DequeObject *)type->tp_alloc(type, 0);
+    if (self == NULL) {
+        goto error;
+    }
+    ringbuf_init(&self->items);
+    self->limit = maxlen < 0 ? SIZE_MAX : (size_t)maxlen;
+    self->state = 0;
+    self->weakreflist = NULL;
+    if (iterable != NULL) {
+        extended = deque_extend(self, iterable);
+        if (extended == NULL) {
+            goto error;
+        }
+        Py_DECREF(extended);
+    }
+    return (PyObject *)self;
+error:
+    Py_XDECREF(self);
+    return NULL;
+}
+
+static int
+deque_traverse(DequeObject *self, visitproc visit, void *arg)
+{
+    Py_VISIT(Py_TYPE(self));
+    for (size_t i = 0; i < ringbuf_count(&self->items); i++) {
+        Py_VISIT((PyObject *)ringbuf_get(&self->items, i));
+    }
+    return 0;
+}
+
+static int
+deque_tp_clear(DequeObject *self)
+{
+    deque_clear_items(self);
+    return 0;
+}
+
+static void
+deque_dealloc(DequeObject *self)
+{
+    PyTypeObject *type = Py_TYPE(self);
+
+    PyObject_GC_UnTrack(self);
+    /* Deques nested a million deep would otherwise recurse a million deep. */
+    Py_TRASHCAN_BEGIN(self, deque_dealloc)
+    if (self->weakreflist != NULL) {
+        PyObject_ClearWeakRefs((PyObject *)self);
+    }
+    deque_clear_items(self);
+    type->tp_free(self);
+    Py_DECREF(type);
+    Py_TRASHCAN_END
+}
+
+static PyObject *
+deque_repr(DequeObject *self)
+{
+    PyObject *list = NULL, *result = NULL;
+    int status = Py_ReprEnter((PyObject *)self);
+
+    if (status != 0) {
+        if (status > 0) {  /* the deque contains itself */
+            result = PyUnicode_FromString("[...]");
+        }
+        goto done;
+    }
+    /* Inside the Enter/Leave pair: the list's repr reprs the items. */
+    list = PySequence_List((PyObject *)self);
+    if (list != NULL) {
+        if (deque_has_maxlen(self)) {
+            result = PyUnicode_FromFormat("Deque(%R, maxlen=%zu)", list, self->limit);
+        }
+        else {
+            result = PyUnicode_FromFormat("Deque(%R)", list);
+        }
+    }
+    Py_ReprLeave((PyObject *)self);
+done:
+    Py_XDECREF(list);
+    return result;
+}
+
+static PyObject *
+deque_get_maxlen(DequeObject *self, void *Py_UNUSED(closure))
+{
+    if (!deque_has_maxlen(self)) {
+        Py_RETURN_NONE;
+    }
+    return PyLong_FromSize_t(self->limit);
+}
+
+static PyObject *
+deque_iter(DequeObject *self)
+{
+    DequeIterObject *iterator = PyObject_GC_New(DequeIterObject, deque_iter_type);
+
+    if (iterator == NULL) {
+        return NULL;
+    }
+    iterator->deque = (DequeObject *)Py_NewRef(self);
+    iterator->index = 0;
+    iterator->state = self->state;
+    PyObject_GC_Track(iterator);
+    return (PyObject *)iterator;
+}
+
+static PyObject *
+deque_iter_next(DequeIterObject *self)
+{
+    /* Checked before exhaustion, as collections.deque does: a mutation is
+     * reported even to an iterator that has already reached the end. */
+    if (self->deque->state != self->state) {
+        PyErr_SetString(PyExc_RuntimeError, "deque mutated during iteration");
+        return NULL;
+    }
+    if (self->index >= ringbuf_count(&self->deque->items)) {
+        return NULL;
+    }
+    return Py_NewRef((PyObject *)ringbuf_get(&self->deque->items, self->index++));
+}
+
+static PyObject *
+deque_iter_length_hint(DequeIterObject *self, PyObject *Py_UNUSED(ignored))
+{
+    size_t count = ringbuf_count(&self->deque->items);
+
+    return PyLong_FromSize_t(self->index < count ? count - self->index : 0);
+}
+
+static int
+deque_iter_traverse(DequeIterObject *self, visitproc visit, void *arg)
+{
+    Py_VISIT(Py_TYPE(self));
+    Py_VISIT(self->deque);
+    return 0;
+}
+
+static void
+deque_iter_dealloc(DequeIterObject *self)
+{
+    PyTypeObject *type = Py_TYPE(self);
+
+    PyObject_GC_UnTrack(self);
+    Py_XDECREF(self->deque);
+    PyObject_GC_Del(self);
+    Py_DECREF(type);
+}
+
+static PyMethodDef deque_methods[] = {
+    {"append", (PyCFunction)deque_append, METH_O, "Add an item at the right end."},
+    {"appendleft", (PyCFunction)deque_appendleft, METH_O, "Add an item at the left end."},
+    {"pop", (PyCFunction)deque_pop, METH_NOARGS,
+     "Remove and return the rightmost item; IndexError if empty."},
+    {"popleft", (PyCFunction)deque_popleft, METH_NOARGS,
+     "Remove and return the leftmost item; IndexError if empty."},
+    {"extend", (PyCFunction)deque_extend, METH_O, "Append every item of an iterable."},
+    {"clear", (PyCFunction)deque_clear, METH_NOARGS, "Remove all items."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef deque_getset[] = {
+    {"maxlen", (getter)deque_get_maxlen, NULL, "maximum size, or None if unbounded", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyMemberDef deque_members[] = {
+    {"__weaklistoffset__", T_PYSSIZET, offsetof(DequeObject, weakreflist), READONLY, NULL},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static PyType_Slot deque_slots[] = {
+    {Py_tp_doc, "Deque(iterable=(), maxlen=None): a double-ended queue of any "
+                "Python objects on a C ring buffer, like collections.deque."},
+    {Py_tp_new, SLOT_FUNCTION(deque_new)},
+    {Py_tp_dealloc, SLOT_FUNCTION(deque_dealloc)},
+    {Py_tp_traverse, SLOT_FUNCTION(deque_traverse)},
+    {Py_tp_clear, SLOT_FUNCTION(deque_tp_clear)},
+    {Py_tp_repr, SLOT_FUNCTION(deque_repr)},
+    {Py_tp_iter, SLOT_FUNCTION(deque_iter)},
+    {Py_tp_methods, deque_methods},
+    {Py_tp_getset, deque_getset},
+    {Py_tp_members, deque_members},
+    {Py_sq_length, SLOT_FUNCTION(deque_length)},
+    {Py_sq_item, SLOT_FUNCTION(deque_item)},
+    {0, NULL},
+};
+
+static PyType_Spec deque_spec = {
+    .name = "optnative.Deque",
+    .basicsize = sizeof(DequeObject),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_SEQUENCE,
+    .slots = deque_slots,
+};
+
+static PyMethodDef deque_iter_methods[] = {
+    {"__length_hint__", (PyCFunction)deque_iter_length_hint, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyType_Slot deque_iter_slots[] = {
+    {Py_tp_dealloc, SLOT_FUNCTION(deque_iter_dealloc)},
+    {Py_tp_traverse, SLOT_FUNCTION(deque_iter_traverse)},
+    {Py_tp_iter, SLOT_FUNCTION(PyObject_SelfIter)},
+    {Py_tp_iternext, SLOT_FUNCTION(deque_iter_next)},
+    {Py_tp_methods, deque_iter_methods},
+    {0, NULL},
+};
+
+static PyType_Spec deque_iter_spec = {
+    .name = "optnative._DequeIterator",
+    .basicsize = sizeof(DequeIterObject),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_DISALLOW_INSTANTIATION,
+    .slots = deque_iter_slots,
+};
 
 int
 optnative_exec_deque(PyObject *module)
 {
-    (void)module;
-    return 0;
+    PyObject *type = NULL, *iter_type = NULL;
+    int result = -1;
+
+    type = PyType_FromModuleAndSpec(module, &deque_spec, NULL);
+    if (type == NULL) {
+        goto done;
+    }
+    iter_type = PyType_FromModuleAndSpec(module, &deque_iter_spec, NULL);
+    if (iter_type == NULL) {
+        goto done;
+    }
+    if (PyModule_AddObjectRef(module, "Deque", type) < 0) {
+        goto done;
+    }
+    /* The global keeps its own reference (replaced if the module is ever
+     * created again). */
+    Py_XSETREF(deque_iter_type, (PyTypeObject *)Py_NewRef(iter_type));
+    result = 0;
+done:
+    Py_XDECREF(type);
+    Py_XDECREF(iter_type);
+    return result;
 }
