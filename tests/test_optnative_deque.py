@@ -104,6 +104,16 @@ def test_growth_and_wrap_around_keep_order():
     assert list(ours) == list(oracle)
 
 
+def test_construction_from_lists_tuples_and_iterators_agree():
+    for source in ([1, 2, 3], (1, 2, 3), range(1, 4), iter([1, 2, 3]), {1: 0, 2: 0, 3: 0}):
+        assert list(Deque(source)) == [1, 2, 3]
+    assert list(Deque((1, 2, 3), maxlen=2)) == [2, 3]
+    d = Deque([0])
+    d.extend((1, 2))  # the list/tuple fast path appends after what is there
+    d.extend([3])
+    assert list(d) == [0, 1, 2, 3]
+
+
 def test_pop_from_empty_raises_index_error_like_collections():
     for method in ("pop", "popleft"):
         with pytest.raises(IndexError, match="^pop from an empty deque$"):
