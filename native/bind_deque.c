@@ -54,11 +54,12 @@ deque_push(DequeObject *self, PyObject *item, int at_front)
 {
     void *dropped = NULL;
     ringbuf_status status;
+    int result = 0;
 
     if (ringbuf_count(&self->items) >= self->limit) {
         if (self->limit == 0) {  /* maxlen=0 keeps nothing */
             self->state++;
-            return 0;
+            goto done;
         }
         status = at_front
             ? ringbuf_push_front_drop_back(&self->items, item, &dropped)
@@ -70,12 +71,14 @@ deque_push(DequeObject *self, PyObject *item, int at_front)
     }
     if (status != RINGBUF_OK) {
         PyErr_NoMemory();
-        return -1;
+        result = -1;
+        goto done;
     }
     Py_INCREF(item);
     self->state++;
     Py_XDECREF((PyObject *)dropped);
-    return 0;
+done:
+    return result;
 }
 
 static PyObject *

@@ -111,7 +111,8 @@ memoize_vectorcall(MemoizeObject *self, PyObject *const *args, size_t nargsf, Py
     }
     if (self->maxsize == 0) {  /* caches nothing, counts misses */
         self->misses++;
-        return PyObject_Vectorcall(self->func, args, nargsf, kwnames);
+        result = PyObject_Vectorcall(self->func, args, nargsf, kwnames);
+        goto done;
     }
     key = make_key(args, PyVectorcall_NARGS(nargsf), kwnames);
     if (key == NULL) {
