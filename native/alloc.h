@@ -11,6 +11,18 @@ void *alloc_calloc(size_t count, size_t size);
 void *alloc_realloc(void *ptr, size_t size);
 void alloc_free(void *ptr);
 
+/* The functions underneath (malloc's family by default).  The Python
+ * bindings install PyMem_Raw*, so tracemalloc sees the structures' memory
+ * and optdemo's memory column is honest about native variants too.  Call
+ * before the first allocation; NULL restores malloc's family. */
+struct alloc_functions {
+    void *(*malloc)(size_t size);
+    void *(*calloc)(size_t count, size_t size);
+    void *(*realloc)(void *ptr, size_t size);
+    void (*free)(void *ptr);
+};
+void alloc_use(const struct alloc_functions *functions);
+
 /* Test hook: the next `successes` allocations succeed, every one after that
  * fails (returns NULL).  A negative value switches injection off (the
  * default). */

@@ -4,9 +4,19 @@
  * by the kernels that need it: `import optnative` stays cheap. */
 #include "optnative.h"
 
+#include "alloc.h"
+
+/* Python's raw allocator: thread-safe without the GIL (kernels release it)
+ * and traced by tracemalloc, so a native variant's memory is measured like
+ * any other.  Installed once, before any structure exists. */
+static const struct alloc_functions python_raw_functions = {
+    PyMem_RawMalloc, PyMem_RawCalloc, PyMem_RawRealloc, PyMem_RawFree,
+};
+
 static int
 optnative_exec(PyObject *module)
 {
+    alloc_use(&python_raw_functions);
     if (optnative_exec_intset(module) < 0
         || optnative_exec_deque(module) < 0
         || optnative_exec_memoize(module) < 0
@@ -18,7 +28,7 @@ optnative_exec(PyObject *module)
 }
 
 static PyModuleDef_Slot optnative_slots[] = {
-    {Py_mod_exec, optnative_exec},
+    {Py_mod_exec, SLOT_FUNCTION(optnative_exec)},
     {0, NULL},
 };
 

@@ -8,6 +8,13 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+/* A function pointer stored in a slot's `void *` (PyType_Slot,
+ * PyModuleDef_Slot): through uintptr_t, which -Wpedantic accepts. */
+#ifndef SLOT_FUNCTION
+#include <stdint.h>
+#define SLOT_FUNCTION(function) ((void *)(uintptr_t)(function))
+#endif
+
 int optnative_exec_intset(PyObject *module);
 int optnative_exec_deque(PyObject *module);
 int optnative_exec_memoize(PyObject *module);
