@@ -20,7 +20,7 @@ export UBSAN_OPTIONS
 
 # The C unit tests are instrumented executables: ASan as it comes, leak
 # checking included.
-meson test -C "$build" --suite unit --print-errorlogs
+meson test -C "$build" --suite unit --print-errorlogs --logbase testlog-unit
 
 # The module tests run the uninstrumented /usr/bin/python3.11 importing the
 # instrumented optnative: the ASan runtime must be loaded before anything else
@@ -28,5 +28,5 @@ meson test -C "$build" --suite unit --print-errorlogs
 # (detect_leaks=0), and PYTHONMALLOC=malloc sends every object through malloc
 # so ASan sees a use-after-free of a PyObject that pymalloc's pools would hide.
 libasan=$(${CC:-cc} -print-file-name=libasan.so)
-meson test -C "$build" --suite module --print-errorlogs \
+meson test -C "$build" --suite module --print-errorlogs --logbase testlog-module \
     --wrapper "env LD_PRELOAD=$libasan ASAN_OPTIONS=detect_leaks=0 PYTHONMALLOC=malloc"
