@@ -40,7 +40,8 @@ enum { GIL_RELEASE_THRESHOLD = 500 };   /* items; numpy's own threshold */
 static int
 key_for_insert(PyObject *obj, int64_t *key)
 {
-    PyObject *index = PyNumber_Index(obj);
+    /* An exact int is its own index: skip PyNumber_Index's new reference. */
+    PyObject *index = PyLong_CheckExact(obj) ? Py_NewRef(obj) : PyNumber_Index(obj);
     long long value;
     int overflow = 0;
     int result = -1;
@@ -87,7 +88,7 @@ key_for_lookup(PyObject *obj, int64_t *key)
     if (!PyIndex_Check(obj)) {
         goto done;
     }
-    index = PyNumber_Index(obj);
+    index = PyLong_CheckExact(obj) ? Py_NewRef(obj) : PyNumber_Index(obj);
     if (index == NULL) {
         result = -1;
         goto done;
@@ -159,8 +160,9 @@ get_int64_buffer(PyObject *obj, Py_buffer *view, int64_layout *layout, const cha
     return 1;
 }
 
-/* Byte-swapped needles are swapped into this many-key chunk, then counted. */
-enum { SWAP_CHUNK = 512 };
+/* Byte-swapped or Python-object needles are converted into chunks of this
+ * many keys, then counted by intset_count_contained. */
+enum { KEY_CHUNK = 512 };
 
 /* Count without the GIL (the caller marks the set as being read). */
 static size_t
@@ -174,9 +176,9 @@ count_buffer(const intset *set, const Py_buffer *view, int64_layout layout)
     if (layout == INT64_NATIVE) {
         return intset_count_contained(set, base, stride, count);
     }
-    for (size_t first = 0; first < count; first += SWAP_CHUNK) {
-        int64_t chunk[SWAP_CHUNK];
-        size_t n = count - first < SWAP_CHUNK ? count - first : SWAP_CHUNK;
+    for (size_t first = 0; first < count; first += KEY_CHUNK) {
+        int64_t chunk[KEY_CHUNK];
+        size_t n = count - first < KEY_CHUNK ? count - first : KEY_CHUNK;
         for (size_t i = 0; i < n; i++) {
             uint64_t raw;
             memcpy(&raw, base + (Py_ssize_t)(first + i) * stride, sizeof raw);
@@ -194,19 +196,23 @@ add_buffer(intset *set, const Py_buffer *view, int64_layout layout)
 {
     const char *base = view->buf;
     Py_ssize_t stride = view->strides != NULL ? view->strides[0] : 8;
-    Py_ssize_t count = view->shape[0];
+    size_t count = (size_t)view->shape[0];
+    intset_status status = INTSET_OK;
 
-    for (Py_ssize_t i = 0; i < count; i++) {
-        uint64_t raw;
-        memcpy(&raw, base + i * stride, sizeof raw);
-        if (layout == INT64_SWAPPED) {
-            raw = __builtin_bswap64(raw);
-        }
-        if (intset_add(set, (int64_t)raw) == INTSET_NOMEM) {
-            return INTSET_NOMEM;
-        }
+    if (layout == INT64_NATIVE) {
+        return intset_add_many(set, base, stride, count, NULL);
     }
-    return INTSET_OK;
+    for (size_t first = 0; first < count && status == INTSET_OK; first += KEY_CHUNK) {
+        int64_t chunk[KEY_CHUNK];
+        size_t n = count - first < KEY_CHUNK ? count - first : KEY_CHUNK;
+        for (size_t i = 0; i < n; i++) {
+            uint64_t raw;
+            memcpy(&raw, base + (Py_ssize_t)(first + i) * stride, sizeof raw);
+            chunk[i] = (int64_t)__builtin_bswap64(raw);
+        }
+        status = intset_add_many(set, chunk, sizeof chunk[0], n, NULL);
+    }
+    return status;
 }
 
 /* ---- the IntSet type ---------------------------------------------------- */
@@ -256,6 +262,7 @@ fill_from_iterable(IntSetObject *self, PyObject *iterable)
     }
     if (is_buffer) {
         intset_status status;
+        intset_reserve(&self->set, (size_t)view.shape[0]);
         Py_BEGIN_ALLOW_THREADS
         status = add_buffer(&self->set, &view, layout);
         Py_END_ALLOW_THREADS
@@ -268,19 +275,38 @@ fill_from_iterable(IntSetObject *self, PyObject *iterable)
         result = 0;
         goto done;
     }
+    /* Duplicates make this an overestimate: a few spare buckets. */
+    if (PyList_CheckExact(iterable) || PyTuple_CheckExact(iterable)) {
+        intset_reserve(&self->set, (size_t)PySequence_Fast_GET_SIZE(iterable));
+    }
     iterator = PyObject_GetIter(iterable);
     if (iterator == NULL) {
         goto done;
     }
-    while ((item = PyIter_Next(iterator)) != NULL) {
-        if (add_object(self, item) < 0) {
+    /* Convert in chunks, then add each chunk with intset_add_many's
+     * prefetching: the set is not shared yet, so no mutation checks. */
+    for (;;) {
+        int64_t chunk[KEY_CHUNK];
+        size_t filled = 0;
+        while (filled < KEY_CHUNK && (item = PyIter_Next(iterator)) != NULL) {
+            if (key_for_insert(item, &chunk[filled]) < 0) {
+                goto done;
+            }
+            filled++;
+            Py_CLEAR(item);
+        }
+        if (PyErr_Occurred()) {
             goto done;
         }
-        Py_CLEAR(item);
+        if (intset_add_many(&self->set, chunk, sizeof chunk[0], filled, NULL) == INTSET_NOMEM) {
+            PyErr_NoMemory();
+            goto done;
+        }
+        if (filled < KEY_CHUNK) {
+            break;
+        }
     }
-    if (PyErr_Occurred()) {
-        goto done;
-    }
+    self->mutations++;
     result = 0;
 done:
     Py_XDECREF(item);
@@ -364,14 +390,69 @@ IntSet_length(IntSetObject *self)
     return (Py_ssize_t)intset_len(&self->set);
 }
 
+/* count_contained over Python objects: each needle becomes an int64 (or is
+ * skipped: a str or 2.5 is in no IntSet), collected in chunks that go
+ * through the same batched, prefetching lookup as arrays.  A list or tuple
+ * is walked by index; converting an item may run Python (__index__) that
+ * changes the list, so the size is re-read and each item held while used. */
+static int
+count_objects(IntSetObject *self, PyObject *needles, size_t *found)
+{
+    int64_t chunk[KEY_CHUNK];
+    size_t filled = 0;
+    PyObject *iterator = NULL, *item = NULL;
+    int is_sequence = PyList_CheckExact(needles) || PyTuple_CheckExact(needles);
+    int result = -1;
+
+    *found = 0;
+    if (!is_sequence) {
+        iterator = PyObject_GetIter(needles);
+        if (iterator == NULL) {
+            goto done;
+        }
+    }
+    for (Py_ssize_t i = 0;; i++) {
+        int64_t key;
+        int convertible;
+        if (is_sequence) {
+            if (i >= PySequence_Fast_GET_SIZE(needles)) {
+                break;
+            }
+            item = Py_NewRef(PySequence_Fast_GET_ITEM(needles, i));
+        }
+        else if ((item = PyIter_Next(iterator)) == NULL) {
+            if (PyErr_Occurred()) {
+                goto done;
+            }
+            break;
+        }
+        convertible = key_for_lookup(item, &key);
+        Py_CLEAR(item);
+        if (convertible < 0) {
+            goto done;
+        }
+        if (convertible) {
+            chunk[filled++] = key;
+        }
+        if (filled == KEY_CHUNK) {
+            *found += intset_count_contained(&self->set, chunk, sizeof chunk[0], filled);
+            filled = 0;
+        }
+    }
+    *found += intset_count_contained(&self->set, chunk, sizeof chunk[0], filled);
+    result = 0;
+done:
+    Py_XDECREF(iterator);
+    return result;
+}
+
 static PyObject *
 IntSet_count_contained(IntSetObject *self, PyObject *needles)
 {
     Py_buffer view;
     int64_layout layout = NOT_INT64;
-    PyObject *sequence = NULL, *iterator = NULL, *item = NULL, *result = NULL;
+    PyObject *result = NULL;
     size_t found = 0;
-    int64_t key;
     int is_buffer = get_int64_buffer(needles, &view, &layout, "count_contained()");
 
     if (is_buffer < 0) {
@@ -394,46 +475,11 @@ IntSet_count_contained(IntSetObject *self, PyObject *needles)
         result = PyLong_FromSize_t(found);
         goto done;
     }
-    if (PyList_CheckExact(needles) || PyTuple_CheckExact(needles)) {
-        /* Items may run Python (__index__), which may change the list:
-         * PySequence_Fast gives a tuple/list we hold a reference to, and the
-         * size is re-read on every step. */
-        sequence = PySequence_Fast(needles, "count_contained() needs an iterable");
-        if (sequence == NULL) {
-            goto done;
-        }
-        for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(sequence); i++) {
-            item = Py_NewRef(PySequence_Fast_GET_ITEM(sequence, i));
-            int ok = key_for_lookup(item, &key);
-            Py_CLEAR(item);
-            if (ok < 0) {
-                goto done;
-            }
-            found += ok && intset_contains(&self->set, key);
-        }
-    }
-    else {
-        iterator = PyObject_GetIter(needles);
-        if (iterator == NULL) {
-            goto done;
-        }
-        while ((item = PyIter_Next(iterator)) != NULL) {
-            int ok = key_for_lookup(item, &key);
-            Py_CLEAR(item);
-            if (ok < 0) {
-                goto done;
-            }
-            found += ok && intset_contains(&self->set, key);
-        }
-        if (PyErr_Occurred()) {
-            goto done;
-        }
+    if (count_objects(self, needles, &found) < 0) {
+        goto done;
     }
     result = PyLong_FromSize_t(found);
 done:
-    Py_XDECREF(item);
-    Py_XDECREF(iterator);
-    Py_XDECREF(sequence);
     return result;
 }
 

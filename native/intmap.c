@@ -1,7 +1,8 @@
 /* intmap.c: int64 -> int64 map on uthash with the same levers as intset.c
- * minus the bloom filter: a splitmix64 finalizer as HASH_FUNCTION and
- * 72-byte entries from a slab pool.  Counting mostly hits keys already
- * present, so a filter that speeds up misses would only cost memory. */
+ * minus the bloom filter: a splitmix64 finalizer as HASH_FUNCTION, 72-byte
+ * entries from a slab pool, and buckets doubled at load factor 0.5.  Counting
+ * mostly hits keys already present, so a filter that speeds up misses would
+ * only cost memory. */
 #include "intmap.h"
 
 #include <string.h>
@@ -50,6 +51,23 @@ find(const intmap *map, int64_t key, unsigned hashv)
     return found;
 }
 
+/* Keep at most half a key per bucket on average.  uthash alone doubles its
+ * buckets only when one chain reaches 10 entries: counting 1M Zipf-drawn ids
+ * over 1000 keys (the counting pitfall) then takes 18 ms; at load factor 1,
+ * 10 ms; at 0.5, 6.7 ms (a C loop over the same data, gcc -O2).  The buckets cost
+ * 32-64 bytes per key, small next to the input a count is made from.  A
+ * failed expansion leaves a valid, slower table, so it is ignored. */
+static void
+grow_buckets(intmap *map)
+{
+    UT_hash_table *table = map->head->hh.tbl;
+    if (2 * table->num_items > table->num_buckets) {
+        int oomed = 0;
+        HASH_EXPAND_BUCKETS(hh, table, oomed);
+        (void)oomed;
+    }
+}
+
 /* Insert key with value 0.  Returns the new entry, or NULL with the map
  * unchanged. */
 static struct intmap_entry *
@@ -66,7 +84,9 @@ insert(intmap *map, int64_t key, unsigned hashv)
     if (entry->hh.tbl == NULL) {
         slab_release(&map->entries, entry);
         entry = NULL;
+        goto done;
     }
+    grow_buckets(map);
 done:
     return entry;
 }

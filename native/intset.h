@@ -24,13 +24,26 @@ struct intset_entry;    /* private to intset.c */
 typedef struct intset {
     struct intset_entry *head;  /* uthash head; NULL when empty */
     slab_pool entries;          /* owns the entries, see slab.h */
+    size_t reserved;            /* keys announced by intset_reserve (a hint) */
 } intset;
 
 void intset_init(intset *set);
 /* Free everything; the set is empty and reusable afterwards. */
 void intset_destroy(intset *set);
 
+/* Announce that the set will hold about `keys` keys: buckets and bloom
+ * filter are sized once instead of doubling (and rehashing) on the way, the
+ * biggest cost of building a large set.  A hint: if memory is short, the
+ * adds simply grow the set as usual. */
+void intset_reserve(intset *set, size_t keys);
+
 intset_status intset_add(intset *set, int64_t key);
+/* Add `count` int64 keys read every `stride` bytes (any sign, any
+ * alignment), prefetching a few keys ahead.  Stops at the first
+ * INTSET_NOMEM: the keys before it are in, the set is otherwise unchanged.
+ * *added (may be NULL) counts the keys that were new. */
+intset_status intset_add_many(intset *set, const void *keys, ptrdiff_t stride,
+                              size_t count, size_t *added);
 intset_status intset_discard(intset *set, int64_t key);
 bool intset_contains(const intset *set, int64_t key);
 size_t intset_len(const intset *set);

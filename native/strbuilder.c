@@ -135,8 +135,8 @@ strbuilder_reserve(strbuilder *builder, size_t count, uint32_t maxchar)
 }
 
 strbuilder_status
-strbuilder_append(strbuilder *builder, const void *units, size_t count,
-                  unsigned width, uint32_t maxchar)
+strbuilder_append_slow(strbuilder *builder, const void *units, size_t count,
+                       unsigned width, uint32_t maxchar)
 {
     strbuilder_status status;
     unsigned new_width;

@@ -106,6 +106,68 @@ test_growth_and_iteration_order(void **state)
     intset_destroy(&set);
 }
 
+/* The bloom filter and buckets grow with the set: a small set stays small
+ * (uthash's fixed-size filter would cost 512 KiB for one key). */
+static void
+test_small_sets_stay_small(void **state)
+{
+    intset set;
+    (void)state;
+
+    intset_init(&set);
+    for (size_t i = 0; i < 10; i++) {
+        intset_add(&set, key_of(i));
+    }
+    assert_true(intset_memory_bytes(&set) < 4096);
+    for (size_t i = 10; i < 50000; i++) {
+        intset_add(&set, key_of(i));
+    }
+    /* Rebuilt filters still know every key. */
+    for (size_t i = 0; i < 50000; i++) {
+        assert_true(intset_contains(&set, key_of(i)));
+    }
+    intset_destroy(&set);
+}
+
+/* A reservation sizes the table once; the set behaves the same, and an
+ * out-of-memory during the reservation only costs speed. */
+static void
+test_reserve(void **state)
+{
+    enum { N = 20000 };
+    intset reserved, grown;
+    (void)state;
+
+    intset_init(&reserved);
+    intset_init(&grown);
+    intset_reserve(&reserved, N);
+    for (size_t i = 0; i < N; i++) {
+        assert_int_equal(intset_add(&reserved, key_of(i)), INTSET_OK);
+        intset_add(&grown, key_of(i));
+    }
+    /* Same buckets and filter in the end, reached without doubling. */
+    assert_int_equal(intset_memory_bytes(&reserved), intset_memory_bytes(&grown));
+    for (size_t i = 0; i < N; i++) {
+        assert_true(intset_contains(&reserved, key_of(i)));
+        assert_false(intset_contains(&reserved, key_of(i) + 1));
+    }
+    intset_destroy(&reserved);
+    intset_destroy(&grown);
+
+    /* Reserving on a non-empty set, with every allocation failing. */
+    intset_init(&reserved);
+    intset_add(&reserved, 1);
+    alloc_fail_after(0);
+    intset_reserve(&reserved, 1000000);
+    alloc_fail_after(-1);
+    assert_true(intset_contains(&reserved, 1));
+    for (size_t i = 0; i < N; i++) {
+        assert_int_not_equal(intset_add(&reserved, key_of(i)), INTSET_NOMEM);
+    }
+    assert_true(intset_contains(&reserved, key_of(N - 1)));
+    intset_destroy(&reserved);
+}
+
 static void
 test_discard_reuses_entries(void **state)
 {
@@ -262,6 +324,8 @@ main(void)
         cmocka_unit_test(test_empty_set),
         cmocka_unit_test(test_add_contains_discard),
         cmocka_unit_test(test_growth_and_iteration_order),
+        cmocka_unit_test(test_small_sets_stay_small),
+        cmocka_unit_test(test_reserve),
         cmocka_unit_test(test_discard_reuses_entries),
         cmocka_unit_test(test_discard_during_iteration),
         cmocka_unit_test(test_count_contained_strided),

@@ -181,3 +181,16 @@ def test_sizeof_accounts_for_the_table():
     per_element = (sys.getsizeof(big) - empty) / len(big)
     # 64-byte entries + buckets + a share of the 512 KiB bloom filter.
     assert 64 <= per_element < 100
+
+
+def test_buffers_are_released():
+    needles = np.arange(5000)
+    s = optnative.IntSet(needles)
+    before = sys.getrefcount(needles)
+    for _ in range(50):
+        s.count_contained(needles)
+        optnative.IntSet(needles[::-1])
+        with pytest.raises(ValueError):
+            s.count_contained(needles.reshape(50, 100))
+    assert sys.getrefcount(needles) == before
+    needles.resize(10, refcheck=False)  # raises BufferError while a buffer is exported

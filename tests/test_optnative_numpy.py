@@ -192,3 +192,22 @@ def test_import_does_not_import_numpy():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env=dict(os.environ), check=True).stdout
     assert out.strip() == "False"
+
+
+def test_kernels_release_their_references_to_the_inputs():
+    a, b = np.arange(1000.0), np.ones(1000)
+    swapped, ints = a.astype(">f8"), np.arange(1000) % 7
+    inputs = (a, b, swapped, ints)
+    before = [sys.getrefcount(x) for x in inputs]
+    for _ in range(100):
+        optnative.sum(a)
+        optnative.sum(swapped)          # converted copy, then dropped
+        optnative.sum(a[::3])
+        optnative.dot(a, b)
+        optnative.multiply(a, b)
+        optnative.sqrt(swapped)
+        optnative.sqrt_sum(a)
+        optnative.count_int64(ints)
+        with pytest.raises(ValueError):
+            optnative.dot(a, b[:3])
+    assert [sys.getrefcount(x) for x in inputs] == before

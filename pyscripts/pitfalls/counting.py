@@ -9,6 +9,8 @@ import random
 
 import numpy
 
+import optnative
+
 ID = "counting"
 TITLE = "Counting by hand with a dict vs collections.Counter"
 SECTION = "Counting and collections.Counter"
@@ -21,6 +23,11 @@ operations and no bytecode per item. Expect roughly 2-3x, not 100x: the dict
 operations themselves remain, as does hashing every item (cheap for small
 ints, whose hash is the value itself).
 
+`native` counts setup's int64 array with optnative.count_int64: a C hash map
+of int64 filled without the GIL and without creating a Python int per item,
+then turned into a dict of the ~1000 distinct ids. The speed comes from the
+loop and the items never becoming Python objects, not from a faster table.
+
 Timed region: counting setup's n category ids (small ints from 0 to 999,
 drawn from a skewed, Zipf-like distribution: a few categories are very
 common, most are rare). setup also keeps the same ids in a NumPy int64 array
@@ -30,7 +37,7 @@ with the same counts.
 """
 SIZES = {"quick": 100_000, "default": 1_000_000,
          "sweep": [10_000, 30_000, 100_000, 300_000, 1_000_000]}
-VARIANTS = ["before", "after"]
+VARIANTS = ["before", "after", "native"]
 NOTES = {"after": "the same dict operations, but the loop runs in C"}
 
 CATEGORIES = 1000
@@ -57,3 +64,7 @@ def before(data):
 
 def after(data):
     return collections.Counter(data["items"])
+
+
+def native(data):
+    return optnative.count_int64(data["array"])
