@@ -76,10 +76,14 @@ def main():
     tracemalloc.stop()
     empty_native = sys.getsizeof(optnative.IntSet())
     print(f"bytes per element at {TABLE_KEYS} keys:")
-    print(f"  Python set, table only (sys.getsizeof)    {sys.getsizeof(python_set) / TABLE_KEYS:6.1f}")
-    print(f"  Python set + int objects (tracemalloc)    {with_ints / len(fresh):6.1f}")
-    print(f"  IntSet (__sizeof__: entries, buckets, bloom) "
-          f"{(sys.getsizeof(native_set) - empty_native) / len(native_set):6.1f}")
+    rows = [
+        ("Python set, table only (sys.getsizeof)", sys.getsizeof(python_set) / TABLE_KEYS),
+        ("Python set + int objects (tracemalloc)", with_ints / len(fresh)),
+        ("IntSet (__sizeof__: entries, buckets, bloom)",
+         (sys.getsizeof(native_set) - empty_native) / len(native_set)),
+    ]
+    for label, value in rows:
+        print(f"  {label:46s} {value:6.1f}")
 
 
 if __name__ == "__main__":
