@@ -27,6 +27,7 @@ struct workload_info {
     char **variants;         /* VARIANTS, n_variants entries; [0] is "before" */
     size_t n_variants;
     char **notes;            /* NOTES per variant, NULL where none */
+    char **unavailable;      /* per variant: why this interpreter cannot run it (REQUIRES), or NULL */
     char *no_native;         /* NO_NATIVE, or NULL */
     bool has_tolerance;
     double tolerance;

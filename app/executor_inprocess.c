@@ -75,6 +75,7 @@ clear_info(struct workload_info *info)
     free(info->sweep);
     free(info->no_native);
     free_strings(info->notes, info->n_variants);
+    free_strings(info->unavailable, info->n_variants);
     free_strings(info->variants, info->n_variants);
     memset(info, 0, sizeof *info);
 }
@@ -87,7 +88,9 @@ fill_info(struct workload_info *info, PyObject *described)
     PyObject *variants = PyDict_GetItemString(described, "variants");
     PyObject *notes = PyDict_GetItemString(described, "notes");
     PyObject *tolerance = PyDict_GetItemString(described, "tolerance");
-    if (sizes == NULL || variants == NULL || notes == NULL || tolerance == NULL) {
+    PyObject *unavailable = PyDict_GetItemString(described, "unavailable");
+    if (sizes == NULL || variants == NULL || notes == NULL || tolerance == NULL
+        || unavailable == NULL) {
         PyErr_SetString(PyExc_RuntimeError, "describe() returned an incomplete dict");
         return -1;
     }
@@ -108,7 +111,9 @@ fill_info(struct workload_info *info, PyObject *described)
     info->sweep = calloc((size_t)n_sweep + 1, sizeof *info->sweep);
     info->variants = calloc((size_t)n_variants, sizeof *info->variants);
     info->notes = calloc((size_t)n_variants, sizeof *info->notes);
+    info->unavailable = calloc((size_t)n_variants, sizeof *info->unavailable);
     if (info->sweep == NULL || info->variants == NULL || info->notes == NULL
+        || info->unavailable == NULL
         || info->id == NULL || info->title == NULL || info->section == NULL
         || info->explanation == NULL || info->path == NULL) {
         PyErr_NoMemory();
@@ -128,6 +133,11 @@ fill_info(struct workload_info *info, PyObject *described)
         const char *text = note != NULL && PyUnicode_Check(note) ? PyUnicode_AsUTF8(note) : NULL;
         if (text != NULL) {
             info->notes[i] = strdup(text);
+        }
+        PyObject *why = PyDict_GetItemString(unavailable, name);
+        text = why != NULL && PyUnicode_Check(why) ? PyUnicode_AsUTF8(why) : NULL;
+        if (text != NULL) {
+            info->unavailable[i] = strdup(text);
         }
     }
     info->has_tolerance = tolerance != Py_None;

@@ -116,6 +116,10 @@ copy_info(struct workload_result *out, const struct workload_info *info,
         out->variants[k].name = copy_string(info->variants[i]);
         out->variants[k].memory_peak = -1;
         out->notes[k] = copy_string(info->notes[i]);
+        if (info->unavailable[i] != NULL) {
+            out->variants[k].status = VARIANT_UNAVAILABLE;
+            out->variants[k].detail = copy_string(info->unavailable[i]);
+        }
         if (out->variants[k].name == NULL) {
             return -1;
         }
@@ -139,9 +143,13 @@ check_variants(struct executor *ex, struct workload_result *out, const size_t *i
         struct variant_result *v = &out->variants[k];
         bool matches = true;
         char *error = NULL;
-        if (k > 0 && out->variants[0].status == VARIANT_ERROR) {
+        if (v->status == VARIANT_UNAVAILABLE) {
+            continue;
+        }
+        if (k > 0 && out->variants[0].status != VARIANT_OK
+            && out->variants[0].status != VARIANT_SKIPPED) {
             v->status = VARIANT_NOT_RUN;
-            v->detail = copy_string("not run: before failed, nothing to check against");
+            v->detail = copy_string("not run: before did not run, nothing to check its result against");
             continue;
         }
         report(options, out->id, "checking", (int)k + 1, (int)out->n_variants);

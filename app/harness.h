@@ -32,6 +32,7 @@ enum variant_status {
     VARIANT_ERROR,     /* raised: detail holds the traceback's last lines */
     VARIANT_SKIPPED,   /* predicted past the budget: detail says why */
     VARIANT_NOT_RUN,   /* before failed or was skipped first, or Ctrl-C */
+    VARIANT_UNAVAILABLE, /* this interpreter cannot run it (REQUIRES): not a failure */
 };
 
 /* One variant at one size.  Times are seconds per call (per loop). */

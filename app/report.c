@@ -77,6 +77,7 @@ format_row(const struct workload_result *w, size_t k, bool unicode, struct row *
     case VARIANT_ERROR: row->check = "ERROR"; break;
     case VARIANT_SKIPPED: row->check = "skipped"; break;
     case VARIANT_NOT_RUN: row->check = "not run"; break;
+    case VARIANT_UNAVAILABLE: row->check = "unavailable"; break;
     }
     if (v->n_values > 0) {
         report_format_time(v->summary.median, unicode, row->median, sizeof row->median);

@@ -135,6 +135,7 @@ status_name(enum variant_status status)
     case VARIANT_ERROR: return "error";
     case VARIANT_SKIPPED: return "skipped";
     case VARIANT_NOT_RUN: return "not run";
+    case VARIANT_UNAVAILABLE: return "unavailable";
     }
     return "unknown";
 }

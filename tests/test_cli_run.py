@@ -235,3 +235,12 @@ def test_sweep_reports_growth_per_variant(tmp_path):
 
 def test_sweep_excludes_size():
     assert optdemo("run", "--sweep", "--size", "10", fixture("tiny")).returncode == 2
+
+
+def test_a_variant_needing_a_missing_module_is_unavailable_not_failed(tmp_path):
+    result, data = run_json(tmp_path, *FAST, fixture("needs_module"))
+    assert result.returncode == 0, result.stdout
+    assert "unavailable" in result.stdout and "no_such_module_for_optdemo_tests" in result.stdout
+    (summary,) = data["optdemo"]["workloads"]
+    assert summary["ok"] is True
+    assert [v["status"] for v in summary["variants"]] == ["ok", "unavailable"]

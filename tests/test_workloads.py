@@ -103,6 +103,18 @@ def test_sizes_are_ordered(module):
     assert sweep[-1] >= 10 * sweep[0]
 
 
+def runnable(module):
+    """The variants this interpreter can run (REQUIRES met)."""
+    unavailable = workloads.unavailable_variants(module)
+    return [name for name in module.VARIANTS if name not in unavailable]
+
+
+@pytest.mark.skipif(not os.environ.get("OPTDEMO_BUILD_ROOT"), reason="outside meson test")
+def test_optnative_is_importable_under_meson_test():
+    """Under `meson test` the native variants must really be checked."""
+    import optnative  # noqa: F401
+
+
 def test_setup_is_deterministic(module):
     for n in small_sizes(module):
         assert deep_equal(module.setup(n), module.setup(n))
@@ -113,7 +125,7 @@ def test_variants_agree_with_before(module):
     for n in small_sizes(module):
         data = module.setup(n)
         expected = module.before(data)
-        for name in module.VARIANTS[1:]:
+        for name in runnable(module)[1:]:
             actual = getattr(module, name)(data)
             assert workloads.same_result(expected, actual, tolerance), (
                 f"{module.ID}.{name} at n={n}: "
@@ -123,7 +135,7 @@ def test_variants_agree_with_before(module):
 def test_variants_do_not_mutate_data(module):
     data = module.setup(module.SIZES["quick"])
     snapshot = copy.deepcopy(data)
-    for name in module.VARIANTS:
+    for name in runnable(module):
         getattr(module, name)(data)
         assert deep_equal(data, snapshot), f"{module.ID}.{name} changed its input"
 
@@ -131,7 +143,7 @@ def test_variants_do_not_mutate_data(module):
 def test_repeated_calls_give_the_same_result(module):
     """A variant keeps no state between calls (e.g. a cache made at import)."""
     data = module.setup(7)
-    for name in module.VARIANTS:
+    for name in runnable(module):
         function = getattr(module, name)
         assert deep_equal(function(data), function(data))
 
@@ -369,3 +381,29 @@ def test_memory_peak_keeps_tracing_on():
         assert tracemalloc.is_tracing()
     finally:
         tracemalloc.stop()
+
+
+def test_native_variants_are_unavailable_without_optnative(monkeypatch):
+    """Under an interpreter without optnative (PyPy, or python3.11 without
+    the build folder on its path) native variants are reported unavailable."""
+    import importlib.util
+    real_find_spec = importlib.util.find_spec
+
+    def find_spec(name, *args):
+        return None if name == "optnative" else real_find_spec(name, *args)
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    module = workloads.load(os.path.join(workloads.PITFALLS_DIR, "string_concat.py"))
+    assert workloads.describe(module)["unavailable"] == {
+        "native": "needs optnative, which this interpreter cannot import"}
+
+
+def test_requires_must_name_listed_variants(tmp_path):
+    path = tmp_path / "bad_requires.py"
+    path.write_text(
+        'ID = "bad_requires"\nTITLE = "t"\nSECTION = "s"\nEXPLANATION = "Timed region: x"\n'
+        'SIZES = {"quick": 1, "default": 1, "sweep": [1]}\nVARIANTS = ["before"]\n'
+        'REQUIRES = {"native": ["optnative"]}\n'
+        'def setup(n):\n    return n\n\ndef before(data):\n    return data\n')
+    with pytest.raises(workloads.WorkloadError, match="REQUIRES"):
+        workloads.load(str(path))

@@ -111,6 +111,11 @@ def validate(module):
     for name in variants:
         if not callable(getattr(module, name, None)):
             raise WorkloadError(f"{where}: variant {name!r} is listed but no function {name}(data) is defined")
+    requires = getattr(module, "REQUIRES", {})
+    if not isinstance(requires, dict) or not all(
+            name in variants and isinstance(modules, (list, tuple))
+            and all(isinstance(m, str) for m in modules) for name, modules in requires.items()):
+        raise WorkloadError(f"{where}: REQUIRES must map variant names to lists of module names")
     tolerance = getattr(module, "TOLERANCE", None)
     if tolerance is not None and not (isinstance(tolerance, float) and 0 <= tolerance < 1):
         raise WorkloadError(f"{where}: TOLERANCE must be None or a float in [0, 1)")
@@ -133,7 +138,19 @@ def describe(module):
         "tolerance": getattr(module, "TOLERANCE", None),
         "no_native": getattr(module, "NO_NATIVE", None),
         "notes": dict(getattr(module, "NOTES", {})),
+        "unavailable": unavailable_variants(module),
     }
+
+
+def unavailable_variants(module):
+    """{variant: why} for the variants whose REQUIRES modules this interpreter
+    cannot import (optnative under PyPy, say).  Reported, never failed."""
+    missing = {}
+    for variant, modules in getattr(module, "REQUIRES", {}).items():
+        absent = [name for name in modules if importlib.util.find_spec(name) is None]
+        if absent:
+            missing[variant] = "needs " + ", ".join(absent) + ", which this interpreter cannot import"
+    return missing
 
 
 def catalogue(suite="pitfalls"):

@@ -6,7 +6,10 @@ Run it with `optdemo run caching`.
 import functools
 import random
 
-import optnative
+try:
+    import optnative
+except ImportError:  # not built for this interpreter: native is reported unavailable
+    optnative = None
 
 ID = "caching"
 TITLE = "Recomputing a pure function vs functools.cache"
@@ -38,6 +41,7 @@ host, which calls a variant many times, would measure only hits.
 SIZES = {"quick": 2_000, "default": 20_000,
          "sweep": [1_000, 3_000, 10_000, 30_000, 100_000]}
 VARIANTS = ["before", "after", "native"]
+REQUIRES = {"native": ["optnative"]}
 NOTES = {"after": "a fresh cache in every timed call: 500 misses, the rest hits"}
 
 DISTINCT_ARGUMENTS = 500

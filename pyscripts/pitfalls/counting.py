@@ -9,7 +9,10 @@ import random
 
 import numpy
 
-import optnative
+try:
+    import optnative
+except ImportError:  # not built for this interpreter: native is reported unavailable
+    optnative = None
 
 ID = "counting"
 TITLE = "Counting by hand with a dict vs collections.Counter"
@@ -38,6 +41,7 @@ with the same counts.
 SIZES = {"quick": 100_000, "default": 1_000_000,
          "sweep": [10_000, 30_000, 100_000, 300_000, 1_000_000]}
 VARIANTS = ["before", "after", "native"]
+REQUIRES = {"native": ["optnative"]}
 NOTES = {"after": "the same dict operations, but the loop runs in C"}
 
 CATEGORIES = 1000

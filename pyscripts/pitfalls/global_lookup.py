@@ -10,7 +10,10 @@ import random
 
 import numpy
 
-import optnative
+try:
+    import optnative
+except ImportError:  # not built for this interpreter: native is reported unavailable
+    optnative = None
 
 ID = "global_lookup"
 TITLE = "Global and attribute lookups in a hot loop"
@@ -45,6 +48,7 @@ running sums.
 SIZES = {"quick": 200_000, "default": 2_000_000,
          "sweep": [20_000, 60_000, 200_000, 600_000, 2_000_000]}
 VARIANTS = ["before", "after", "after_map", "native"]
+REQUIRES = {"native": ["optnative"]}
 TOLERANCE = 1e-12
 NOTES = {"after_map": "the loop runs in C: no bytecode per element",
          "native": "a float64 array and one C loop: no float objects at all"}

@@ -6,7 +6,10 @@ set it hashes once. Run it with `optdemo run list_membership`.
 
 import random
 
-import optnative
+try:
+    import optnative
+except ImportError:  # not built for this interpreter: native is reported unavailable
+    optnative = None
 
 ID = "list_membership"
 TITLE = "Repeated `x in list` lookups instead of a set"
@@ -43,6 +46,7 @@ the list. Result: the number of hits.
 SIZES = {"quick": 500, "default": 5_000,
          "sweep": [500, 1_000, 2_000, 5_000, 10_000, 50_000]}
 VARIANTS = ["before", "after", "native"]
+REQUIRES = {"native": ["optnative"]}
 NOTES = {"after": "includes building the set from the list",
          "native": "includes building the IntSet; the lookup loop runs in C"}
 

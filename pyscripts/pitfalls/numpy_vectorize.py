@@ -9,7 +9,10 @@ import random
 
 import numpy
 
-import optnative
+try:
+    import optnative
+except ImportError:  # not built for this interpreter: native is reported unavailable
+    optnative = None
 
 ID = "numpy_vectorize"
 TITLE = "Python loop over numbers instead of a NumPy vectorised call"
@@ -44,6 +47,7 @@ different order, hence the small tolerance.
 SIZES = {"quick": 100_000, "default": 1_000_000,
          "sweep": [10, 100, 1_000, 10_000, 100_000, 1_000_000]}
 VARIANTS = ["before", "after", "native"]
+REQUIRES = {"native": ["optnative"]}
 TOLERANCE = 1e-9
 NOTES = {"after": "arrays built in setup; a fixed cost per call, so it loses at tiny n"}
 

@@ -7,7 +7,10 @@ takes them off in constant time. Run it with `optdemo run queue_popleft`.
 import collections
 import random
 
-import optnative
+try:
+    import optnative
+except ImportError:  # not built for this interpreter: native is reported unavailable
+    optnative = None
 
 ID = "queue_popleft"
 TITLE = "list.pop(0) as a queue instead of deque.popleft()"
@@ -37,6 +40,7 @@ input order.
 SIZES = {"quick": 4_000, "default": 40_000,
          "sweep": [2_000, 5_000, 10_000, 20_000, 50_000, 200_000]}
 VARIANTS = ["before", "after", "native"]
+REQUIRES = {"native": ["optnative"]}
 NOTES = {"before": "each pop(0) moves every remaining pointer: quadratic overall"}
 
 

@@ -7,7 +7,10 @@ shows both halves. Run it with `optdemo run string_concat`.
 
 import random
 
-import optnative
+try:
+    import optnative
+except ImportError:  # not built for this interpreter: native is reported unavailable
+    optnative = None
 
 ID = "string_concat"
 TITLE = "Building a string with += in a loop"
@@ -44,6 +47,7 @@ timed; `after` is a single `''.join(pieces)`; `native` is one
 SIZES = {"quick": 5_000, "default": 50_000,
          "sweep": [2_000, 5_000, 10_000, 20_000, 50_000, 200_000]}
 VARIANTS = ["before", "before_aliased", "after", "native"]
+REQUIRES = {"native": ["optnative"]}
 NOTES = {
     "before": "CPython resizes a string with one reference in place: linear, not quadratic",
     "before_aliased": "a second reference forces a full copy on every +=: quadratic",
