@@ -224,8 +224,14 @@ workload_summary(const struct workload_result *w)
         set_optional_string(item, "detail", v->detail);
         set_optional_string(item, "note", w->notes[k]);
         if (v->n_values > 0) {
-            json_object_set_new(item, "median", json_real(v->summary.median));
-            json_object_set_new(item, "iqr", json_real(v->summary.iqr));
+            json_t *summary = json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f}",
+                                        "values", (json_int_t)v->summary.n,
+                                        "median", v->summary.median, "q1", v->summary.q1,
+                                        "q3", v->summary.q3, "iqr", v->summary.iqr,
+                                        "mad", v->summary.mad, "min", v->summary.min,
+                                        "mean", v->summary.mean, "sd", v->summary.sd);
+            json_object_update(item, summary);
+            json_decref(summary);
         }
         if (v->has_speedup) {
             json_object_set_new(item, "speedup", json_real(v->speedup));

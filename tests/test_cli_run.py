@@ -49,6 +49,16 @@ def test_json_follows_pyperf_layout(tmp_path):
     after = data["benchmarks"][1]["metadata"]
     assert after["speedup_ci_low"] <= after["speedup"] <= after["speedup_ci_high"]
     assert 0 <= after["p_value"] <= 1
+    # The summary's statistics are those of the values in the file.
+    import statistics
+    values = data["benchmarks"][1]["runs"][0]["values"]
+    summary = data["optdemo"]["workloads"][0]["variants"][1]
+    assert summary["values"] == 4 and summary["min"] == min(values)
+    assert abs(summary["median"] - statistics.median(values)) <= 1e-12 * summary["median"]
+    assert abs(summary["mean"] - statistics.mean(values)) <= 1e-9 * summary["mean"]
+    assert abs(summary["sd"] - statistics.stdev(values)) <= 1e-6 * summary["mean"]
+    assert abs(after["speedup"] - statistics.median(data["benchmarks"][0]["runs"][0]["values"])
+               / statistics.median(values)) <= 1e-9 * after["speedup"]
 
 
 def test_mismatch_is_failed_without_speedup_and_exits_1(tmp_path):
