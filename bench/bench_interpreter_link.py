@@ -23,15 +23,8 @@ import sys
 SOURCE_ROOT = os.environ.get(
     "OPTDEMO_SOURCE_ROOT", os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(SOURCE_ROOT, "pyscripts"))
-from optdemo.machine import parse_timeit_output  # noqa: E402
+from optdemo.machine import TIMEIT_STATEMENTS, parse_timeit_output  # noqa: E402
 
-STATEMENTS = [
-    ("", "sum(range(1000))"),
-    ("", "[i for i in range(1000)]"),
-    ("", "'-'.join(map(str, range(100)))"),
-    ("d = {i: i for i in range(1000)}", "d[500]"),
-    ("s = set(range(1000))", "500 in s"),
-]
 
 
 def named_path(text):
@@ -95,7 +88,7 @@ def main():
           f"order rotating; best of {options.repeat} values of ~{options.value_seconds * 1000:.0f}"
           f" ms; load average {os.getloadavg()[0]:.2f}")
     rows = []
-    for setup, stmt in STATEMENTS:
+    for stmt, setup in TIMEIT_STATEMENTS:
         loops = calibrate(options.python, setup, stmt, options.value_seconds)
         best = {name: math.inf for name, _ in runners}
         for round_number in range(options.rounds):
