@@ -1,7 +1,7 @@
 #!/bin/sh
-# The unit and module suites under AddressSanitizer + UndefinedBehaviorSanitizer:
+# The test suites under AddressSanitizer + UndefinedBehaviorSanitizer:
 # configures a build directory of its own with -Db_sanitize=address,undefined
-# and runs `meson test --suite unit` and `--suite module` there.
+# and runs the unit suite, then module, workloads and cli there.
 #   usage: tests/run-sanitized.sh [build-dir]    (default: build-asan)
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,6 +27,11 @@ meson test -C "$build" --suite unit --print-errorlogs --logbase testlog-unit
 # (LD_PRELOAD), the interpreter's deliberate leaks at exit are not ours
 # (detect_leaks=0), and PYTHONMALLOC=malloc sends every object through malloc
 # so ASan sees a use-after-free of a PyObject that pymalloc's pools would hide.
+# The workloads and cli suites go the same way: the instrumented host
+# (harness, results, report, timeit...) runs as a child of pytest and
+# inherits the settings; an ASan report makes it exit non-zero, which the
+# tests' exit-code checks catch.
 libasan=$(${CC:-cc} -print-file-name=libasan.so)
-meson test -C "$build" --suite module --print-errorlogs --logbase testlog-module \
+meson test -C "$build" --suite module --suite workloads --suite cli --print-errorlogs \
+    --logbase testlog-python \
     --wrapper "env LD_PRELOAD=$libasan ASAN_OPTIONS=detect_leaks=0 PYTHONMALLOC=malloc"
