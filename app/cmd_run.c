@@ -366,6 +366,38 @@ grow_results(struct workload_result **results, size_t *capacity, size_t count)
     return 0;
 }
 
+/* --variants names must each be a variant of at least one workload to run:
+ * a typo would otherwise leave every table with `before` alone.  Workloads
+ * that do not load are skipped here; the run reports them.  0, or -1 after
+ * naming the unknown variant on stderr. */
+static int
+check_variant_names(struct executor *ex, PyObject *paths, char *const *only)
+{
+    int rc = 0;
+    for (char *const *name = only; *name != NULL && rc == 0; name++) {
+        bool found = strcmp(*name, "before") == 0;
+        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(paths) && !found; i++) {
+            const struct workload_info *info = NULL;
+            char *error = NULL;
+            const char *path = PyUnicode_AsUTF8(PyList_GET_ITEM(paths, i));
+            if (path != NULL && ex->ops->load(ex, path, &info, &error) == EXEC_OK) {
+                for (size_t k = 0; k < info->n_variants && !found; k++) {
+                    found = strcmp(info->variants[k], *name) == 0;
+                }
+            }
+            PyErr_Clear();
+            free(error);
+            ex->ops->unload(ex);
+        }
+        if (!found) {
+            fprintf(stderr, "optdemo run: --variants: '%s' is not a variant of any workload "
+                            "given (`optdemo show ID` lists a workload's variants)\n", *name);
+            rc = -1;
+        }
+    }
+    return rc;
+}
+
 /* The workload's SIZES["sweep"] (malloc'd copy), read by loading it once. */
 static int
 sweep_sizes(struct executor *ex, const char *path, long **sizes, size_t *count)
@@ -467,6 +499,10 @@ cmd_run(int argc, char **argv)
     if (executor_inprocess_init(&executor) < 0) {
         fprintf(stderr, "optdemo run: out of memory\n");
         rc = EXIT_FAILED;
+        goto done;
+    }
+    if (opts.only != NULL && check_variant_names(&executor, paths, opts.only) < 0) {
+        rc = EXIT_USAGE;
         goto done;
     }
     metadata = collect_metadata(&opts);

@@ -121,6 +121,13 @@ def test_variants_option_keeps_before_as_baseline(tmp_path):
     assert [b["metadata"]["variant"] for b in data["benchmarks"]] == ["before", "after"]
 
 
+def test_variants_option_rejects_a_name_no_workload_has():
+    result = optdemo("run", *FAST, "--variants", "aftr", fixture("tiny"), "string_concat")
+    assert result.returncode == 2
+    assert "'aftr' is not a variant" in result.stderr
+    assert result.stdout == ""
+
+
 def test_gc_and_size_are_recorded(tmp_path):
     result, data = run_json(tmp_path, *FAST, "--gc", "off", "--size", "321", fixture("tiny"))
     assert result.returncode == 0, result.stderr
@@ -200,6 +207,31 @@ def run_on_terminal(*args, env=None):
     process.wait(timeout=120)
     os.close(controller)
     return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_progress_line_on_a_terminal_stderr_only():
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen([OPTDEMO, "run", *FAST, fixture("tiny")], stdout=subprocess.PIPE,
+                               stderr=terminal, text=True)
+    os.close(terminal)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    out, _ = process.communicate(timeout=120)
+    os.close(controller)
+    progress = b"".join(chunks).decode()
+    assert process.returncode == 0
+    assert "[1/1] tiny: timing" in progress
+    assert progress.endswith("\r\033[K")       # the line is erased when done
+    assert "timing" not in out                 # and never mixed into the table
+    piped = optdemo("run", *FAST, fixture("tiny"))
+    assert piped.stderr == ""                  # no progress line when not a terminal
 
 
 def test_colour_on_a_terminal_unless_disabled():
