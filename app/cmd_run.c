@@ -368,8 +368,8 @@ grow_results(struct workload_result **results, size_t *capacity, size_t count)
 
 /* --variants names must each be a variant of at least one workload to run:
  * a typo would otherwise leave every table with `before` alone.  Workloads
- * that do not load are skipped here; the run reports them.  0, or -1 after
- * naming the unknown variant on stderr. */
+ * that do not load are skipped here; the run reports them.  0; -1 after
+ * naming the unknown variant on stderr; 1 on Ctrl-C. */
 static int
 check_variant_names(struct executor *ex, PyObject *paths, char *const *only)
 {
@@ -380,14 +380,17 @@ check_variant_names(struct executor *ex, PyObject *paths, char *const *only)
             const struct workload_info *info = NULL;
             char *error = NULL;
             const char *path = PyUnicode_AsUTF8(PyList_GET_ITEM(paths, i));
-            if (path != NULL && ex->ops->load(ex, path, &info, &error) == EXEC_OK) {
-                for (size_t k = 0; k < info->n_variants && !found; k++) {
-                    found = strcmp(info->variants[k], *name) == 0;
-                }
+            enum exec_status status = path != NULL ? ex->ops->load(ex, path, &info, &error)
+                                                   : EXEC_ERROR;
+            for (size_t k = 0; status == EXEC_OK && k < info->n_variants && !found; k++) {
+                found = strcmp(info->variants[k], *name) == 0;
             }
             PyErr_Clear();
             free(error);
             ex->ops->unload(ex);
+            if (status == EXEC_INTERRUPTED) {
+                return 1;
+            }
         }
         if (!found) {
             fprintf(stderr, "optdemo run: --variants: '%s' is not a variant of any workload "
@@ -398,14 +401,19 @@ check_variant_names(struct executor *ex, PyObject *paths, char *const *only)
     return rc;
 }
 
-/* The workload's SIZES["sweep"] (malloc'd copy), read by loading it once. */
+/* The workload's SIZES["sweep"] (malloc'd copy), read by loading it once.
+ * 0; -1 when it does not load (the run that follows reports why); 1 on
+ * Ctrl-C. */
 static int
 sweep_sizes(struct executor *ex, const char *path, long **sizes, size_t *count)
 {
     const struct workload_info *info = NULL;
     char *error = NULL;
     int rc = -1;
-    if (ex->ops->load(ex, path, &info, &error) == EXEC_OK && info->n_sweep > 0) {
+    enum exec_status status = ex->ops->load(ex, path, &info, &error);
+    if (status == EXEC_INTERRUPTED) {
+        rc = 1;
+    } else if (status == EXEC_OK && info->n_sweep > 0) {
         *sizes = malloc(info->n_sweep * sizeof **sizes);
         if (*sizes != NULL) {
             memcpy(*sizes, info->sweep, info->n_sweep * sizeof **sizes);
@@ -467,7 +475,7 @@ cmd_run(int argc, char **argv)
     json_t *metadata = NULL;
     struct executor executor = {0};
     int first_name = 0, rc = EXIT_OK;
-    bool usage_error = false, interrupted = false;
+    bool usage_error = false, interrupted = false, out_of_memory = false;
     char *error = NULL;
 
     int parsed = parse_options(argc, argv, &opts, &first_name);
@@ -501,8 +509,9 @@ cmd_run(int argc, char **argv)
         rc = EXIT_FAILED;
         goto done;
     }
-    if (opts.only != NULL && check_variant_names(&executor, paths, opts.only) < 0) {
-        rc = EXIT_USAGE;
+    int checked = opts.only != NULL ? check_variant_names(&executor, paths, opts.only) : 0;
+    if (checked != 0) {
+        rc = checked > 0 ? EXIT_INTERRUPTED : EXIT_USAGE;
         goto done;
     }
     metadata = collect_metadata(&opts);
@@ -514,7 +523,7 @@ cmd_run(int argc, char **argv)
 
     progress_on = isatty(fileno(stderr));
     progress_total = (int)PyList_GET_SIZE(paths);
-    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(paths) && !interrupted; i++) {
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(paths) && !interrupted && !out_of_memory; i++) {
         const char *path = PyUnicode_AsUTF8(PyList_GET_ITEM(paths, i));
         long *sizes = NULL;
         size_t n_sizes = 1, first = count;
@@ -523,14 +532,18 @@ cmd_run(int argc, char **argv)
             continue;
         }
         progress_index = (int)i + 1;
-        if (opts.sweep && sweep_sizes(&executor, path, &sizes, &n_sizes) < 0) {
+        int swept = opts.sweep ? sweep_sizes(&executor, path, &sizes, &n_sizes) : 0;
+        if (swept > 0) {
+            interrupted = true;
+            break;
+        }
+        if (swept < 0) {
             n_sizes = 1; /* the load error is reported by the run below */
         }
-        for (size_t s = 0; s < n_sizes && !interrupted; s++) {
+        for (size_t s = 0; s < n_sizes && !interrupted && !out_of_memory; s++) {
             if (grow_results(&results, &capacity, count) < 0) {
                 fprintf(stderr, "optdemo run: out of memory\n");
-                rc = EXIT_FAILED;
-                interrupted = true;
+                out_of_memory = true;
                 break;
             }
             struct workload_result *result = &results[count++];
@@ -556,10 +569,13 @@ cmd_run(int argc, char **argv)
     if (interrupted) {
         fprintf(stderr, "\noptdemo run: interrupted; the results so far are kept, marked partial\n");
         rc = EXIT_INTERRUPTED;
+    } else if (out_of_memory) {
+        rc = EXIT_FAILED;
     } else {
         report_legend(stdout, &opts.harness, &style);
     }
-    if (write_outputs(&opts, results, count, metadata, interrupted) < 0 && rc == EXIT_OK) {
+    if (write_outputs(&opts, results, count, metadata, interrupted || out_of_memory) < 0
+        && rc == EXIT_OK) {
         rc = EXIT_FAILED;
     }
 done:
