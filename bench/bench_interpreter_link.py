@@ -18,12 +18,8 @@ import argparse
 import math
 import os
 import subprocess
-import sys
 
-SOURCE_ROOT = os.environ.get(
-    "OPTDEMO_SOURCE_ROOT", os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(SOURCE_ROOT, "pyscripts"))
-from optdemo.machine import TIMEIT_STATEMENTS, parse_timeit_output  # noqa: E402
+from timeit_runs import SOURCE_ROOT, TIMEIT_STATEMENTS, best_per_loop, calibrate, timeit_command
 
 
 
@@ -41,26 +37,6 @@ def build_host(link, folder):
                         "-Dtests=disabled"], check=True, stdout=subprocess.DEVNULL)
     subprocess.run(["ninja", "-C", folder, "app/optdemo"], check=True, stdout=subprocess.DEVNULL)
     return os.path.join(folder, "app", "optdemo")
-
-
-def timeit_command(prefix, setup, stmt, loops, repeat):
-    # -v -v -v: five significant digits instead of three in the result line.
-    command = prefix + ["-m", "timeit", "-v", "-v", "-v", "-n", str(loops), "-r", str(repeat)]
-    if setup:
-        command += ["-s", setup]
-    return command + [stmt]
-
-
-def best_per_loop(command):
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
-    return parse_timeit_output(done.stdout)
-
-
-def calibrate(python, setup, stmt, value_seconds):
-    """Loops so that one value lasts ~value_seconds on the reference."""
-    command = [python, "-m", "timeit", "-r", "1"] + (["-s", setup] if setup else []) + [stmt]
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
-    return max(1, int(int(done.stdout.split()[0]) * value_seconds / 0.2))
 
 
 def main():
@@ -82,14 +58,14 @@ def main():
     if not hosts:
         parser.error("give at least one --host NAME=PATH or --build LINK=FOLDER")
 
-    runners = [("python3.11", [options.python])] + [
-        (name, [path, "python"]) for name, path in hosts]
+    runners = [("python3.11", [options.python, "-m", "timeit"])] + [
+        (name, [path, "python", "-m", "timeit"]) for name, path in hosts]
     print(f"HOST python -m timeit vs {options.python} -m timeit; {options.rounds} rounds, "
           f"order rotating; best of {options.repeat} values of ~{options.value_seconds * 1000:.0f}"
           f" ms; load average {os.getloadavg()[0]:.2f}")
     rows = []
     for stmt, setup in TIMEIT_STATEMENTS:
-        loops = calibrate(options.python, setup, stmt, options.value_seconds)
+        loops = calibrate([options.python, "-m", "timeit"], setup, stmt, options.value_seconds)
         best = {name: math.inf for name, _ in runners}
         for round_number in range(options.rounds):
             shift = round_number % len(runners)

@@ -11,35 +11,9 @@ values.  Target: within 5%.  Prints a table and the command to reproduce.
 import argparse
 import os
 import statistics
-import subprocess
-import sys
 
-SOURCE_ROOT = os.environ.get(
-    "OPTDEMO_SOURCE_ROOT", os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(SOURCE_ROOT, "pyscripts"))
-from optdemo.machine import TIMEIT_STATEMENTS, parse_timeit_output  # noqa: E402
+from timeit_runs import TIMEIT_STATEMENTS, best_per_loop, calibrate, timeit_command
 
-
-
-def timeit_args(setup, stmt, loops, repeat):
-    # -v -v -v: five significant digits instead of three in the result line.
-    args = ["-v", "-v", "-v", "-n", str(loops), "-r", str(repeat)]
-    if setup:
-        args += ["-s", setup]
-    return args + [stmt]
-
-
-def best_per_loop(command):
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
-    return parse_timeit_output(done.stdout)
-
-
-def calibrate(optdemo, setup, stmt, value_seconds):
-    """The loop count autorange picks (0.2 s), scaled to value_seconds."""
-    command = [optdemo, "timeit", "-r", "1"] + (["-s", setup] if setup else []) + [stmt]
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
-    loops = int(done.stdout.split()[0])
-    return max(1, int(loops * value_seconds / 0.2))
 
 
 def main():
@@ -60,10 +34,10 @@ def main():
           f"load average {os.getloadavg()[0]:.2f}")
     rows = []
     for stmt, setup in TIMEIT_STATEMENTS:
-        loops = calibrate(host, setup, stmt, options.value_seconds)
-        ours_command = [host, "timeit"] + timeit_args(setup, stmt, loops, options.repeat)
-        stdlib_command = [host, "python", "-m", "timeit"] + timeit_args(setup, stmt, loops,
-                                                                        options.repeat)
+        loops = calibrate([host, "timeit"], setup, stmt, options.value_seconds)
+        ours_command = timeit_command([host, "timeit"], setup, stmt, loops, options.repeat)
+        stdlib_command = timeit_command([host, "python", "-m", "timeit"], setup, stmt, loops,
+                                        options.repeat)
         ours, stdlib = [], []
         for round_number in range(options.rounds):
             # Alternate who goes first, so drift hits both alike.
