@@ -195,6 +195,14 @@ def run_on_terminal(*args, env=None):
     process = subprocess.Popen([OPTDEMO, *args], stdout=terminal, stderr=subprocess.DEVNULL,
                                env=environment)
     os.close(terminal)
+    text = read_terminal(controller)
+    process.wait(timeout=120)
+    return text
+
+
+def read_terminal(controller):
+    """Everything written to a pseudo-terminal until its last writer closes
+    it (Linux then reports EIO); closes the controller side."""
     chunks = []
     while True:
         try:
@@ -204,7 +212,6 @@ def run_on_terminal(*args, env=None):
         if not chunk:
             break
         chunks.append(chunk)
-    process.wait(timeout=120)
     os.close(controller)
     return b"".join(chunks).decode("utf-8", "replace")
 
@@ -214,18 +221,8 @@ def test_progress_line_on_a_terminal_stderr_only():
     process = subprocess.Popen([OPTDEMO, "run", *FAST, fixture("tiny")], stdout=subprocess.PIPE,
                                stderr=terminal, text=True)
     os.close(terminal)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(controller, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
+    progress = read_terminal(controller)
     out, _ = process.communicate(timeout=120)
-    os.close(controller)
-    progress = b"".join(chunks).decode()
     assert process.returncode == 0
     assert "[1/1] tiny: timing" in progress
     assert progress.endswith("\r\033[K")       # the line is erased when done
