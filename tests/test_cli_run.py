@@ -168,10 +168,17 @@ def test_ctrl_c_writes_partial_results_and_exits_130(tmp_path):
     process = subprocess.Popen(
         [OPTDEMO, "run", "--no-memory", fixture("tiny"), fixture("slow"), "--json", str(path)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    # tiny takes ~1.5 s at its default settings; slow lasts ~10 s more.
-    time.sleep(4)
+    # Wait until tiny's table is out (its last row, `after`), so the signal
+    # lands while slow runs (~10 s), however slow this machine is.
+    lines = []
+    for line in process.stdout:
+        lines.append(line)
+        if line.startswith("  after"):
+            break
+    time.sleep(1)
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=60)
+    out = "".join(lines) + out
     assert process.returncode == 130, err
     assert "interrupted" in err
     data = json.loads(path.read_text())
