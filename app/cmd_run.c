@@ -1,10 +1,10 @@
 /* cmd_run.c: `optdemo run [pitfalls | ID... | FILE.py...]`.  Checks its
- * arguments and output paths before starting anything, measures workload
- * after workload (each block printed as soon as it is done), and on Ctrl-C
- * stops at once and writes what is finished, marked partial. */
-#include <errno.h>
-#include <getopt.h>
-#include <math.h>
+ * arguments, output paths and interpreters before measuring anything, then
+ * measures workload after workload (each block printed as soon as it is
+ * done) through the interpreters' executors, and on Ctrl-C stops at once
+ * and writes what is finished, marked partial.  Options: run_options.c;
+ * interpreters and their executors: interpreters.c; the protocol:
+ * harness.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,219 +12,14 @@
 
 #include "harness.h"
 #include "interp.h"
-#include "metadata.h"
+#include "interpreters.h"
 #include "optdemo.h"
 #include "report.h"
 #include "results.h"
+#include "run_options.h"
 
-struct run_options {
-    struct harness_options harness;
-    enum size_choice size_choice;
-    long size;                 /* --size, 0 when not given */
-    char **only;               /* --variants, NULL-terminated, or NULL */
-    const char *json_path;
-    const char *markdown_path;
-    bool no_color;
-    bool quick, rigorous;
-    bool sweep;                /* every size in SIZES["sweep"], then growth */
-};
-
-static void
-usage(FILE *out)
-{
-    fprintf(out,
-        "usage: optdemo run [OPTIONS] [pitfalls | WORKLOAD-ID... | path/to/workload.py...]\n"
-        "\n"
-        "Measure each workload's variants (before, after, native, ...), check that they\n"
-        "all give before's result, and print medians, speedups with 95%% CIs and memory.\n"
-        "With no name, runs the pitfalls suite.\n"
-        "\n"
-        "options:\n"
-        "  --quick             small sizes, 5 values of >= 10 ms each (a fast look)\n"
-        "  --rigorous          15 -> 41 values of >= 100 ms each (slower, tighter CIs)\n"
-        "  --variants A,B      only these variants (before always runs: it is the baseline)\n"
-        "  --size N            run every workload at size N instead of its own size\n"
-        "  --sweep             run every size in the workload's SIZES[\"sweep\"] and\n"
-        "                      report how each variant's cost grows with n\n"
-        "  --gc on|off         cyclic GC during timing (default on, like pyperf; off like timeit)\n"
-        "  --rounds N          timed values per variant (default 15)\n"
-        "  --min-time SECONDS  minimum duration of one value (default 0.05)\n"
-        "  --budget SECONDS    skip a variant predicted to take longer (default 30)\n"
-        "  --no-memory         skip the tracemalloc pass\n"
-        "  --json FILE         write the results (pyperf's JSON layout), atomically\n"
-        "  --markdown FILE     write a Markdown report, atomically\n"
-        "  --no-color          no colour (also: NO_COLOR set, or stdout not a terminal)\n"
-        "  -h, --help          this help\n"
-        "\n"
-        "exit codes: 0 all checked and measured, 1 a workload failed or a result\n"
-        "mismatched, 2 usage (unknown workload, bad option, unwritable output), 130 Ctrl-C\n");
-}
-
-static int
-parse_long(const char *text, long low, long *out)
-{
-    char *end = NULL;
-    errno = 0;
-    long value = strtol(text, &end, 10);
-    if (errno != 0 || end == text || *end != '\0' || value < low) {
-        return -1;
-    }
-    *out = value;
-    return 0;
-}
-
-static int
-parse_seconds(const char *text, double *out)
-{
-    char *end = NULL;
-    errno = 0;
-    double value = strtod(text, &end);
-    if (errno != 0 || end == text || *end != '\0' || !(value > 0) || !isfinite(value)) {
-        return -1;
-    }
-    *out = value;
-    return 0;
-}
-
-/* "a,b,c" -> NULL-terminated array of strings (one allocation). */
-static char **
-split_list(const char *text)
-{
-    size_t count = 2;
-    for (const char *p = text; *p; p++) {
-        count += *p == ',';
-    }
-    size_t length = strlen(text) + 1;
-    char **items = malloc(count * sizeof *items + length);
-    if (items == NULL) {
-        return NULL;
-    }
-    char *copy = (char *)(items + count);
-    memcpy(copy, text, length);
-    size_t n = 0;
-    for (char *save = NULL, *item = strtok_r(copy, ",", &save); item != NULL;
-         item = strtok_r(NULL, ",", &save)) {
-        items[n++] = item;
-    }
-    items[n] = NULL;
-    return items;
-}
-
-static int
-parse_options(int argc, char **argv, struct run_options *opts, int *first_name)
-{
-    enum { OPT_QUICK = 256, OPT_RIGOROUS, OPT_VARIANTS, OPT_SIZE, OPT_GC, OPT_JSON,
-           OPT_MARKDOWN, OPT_NO_COLOR, OPT_ROUNDS, OPT_MIN_TIME, OPT_BUDGET, OPT_NO_MEMORY,
-           OPT_SWEEP };
-    static const struct option long_options[] = {
-        {"quick", no_argument, NULL, OPT_QUICK},
-        {"rigorous", no_argument, NULL, OPT_RIGOROUS},
-        {"variants", required_argument, NULL, OPT_VARIANTS},
-        {"size", required_argument, NULL, OPT_SIZE},
-        {"gc", required_argument, NULL, OPT_GC},
-        {"json", required_argument, NULL, OPT_JSON},
-        {"markdown", required_argument, NULL, OPT_MARKDOWN},
-        {"no-color", no_argument, NULL, OPT_NO_COLOR},
-        {"rounds", required_argument, NULL, OPT_ROUNDS},
-        {"min-time", required_argument, NULL, OPT_MIN_TIME},
-        {"budget", required_argument, NULL, OPT_BUDGET},
-        {"no-memory", no_argument, NULL, OPT_NO_MEMORY},
-        {"sweep", no_argument, NULL, OPT_SWEEP},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    long rounds = -1;
-    double min_time = -1, budget = -1;
-    int c;
-
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
-        switch (c) {
-        case 'h':
-            usage(stdout);
-            return 1;
-        case OPT_QUICK: opts->quick = true; break;
-        case OPT_RIGOROUS: opts->rigorous = true; break;
-        case OPT_NO_COLOR: opts->no_color = true; break;
-        case OPT_NO_MEMORY: opts->harness.memory = false; break;
-        case OPT_SWEEP: opts->sweep = true; break;
-        case OPT_JSON: opts->json_path = optarg; break;
-        case OPT_MARKDOWN: opts->markdown_path = optarg; break;
-        case OPT_VARIANTS:
-            free(opts->only);
-            opts->only = split_list(optarg);
-            if (opts->only == NULL || opts->only[0] == NULL) {
-                fprintf(stderr, "optdemo run: --variants needs a comma-separated list\n");
-                return -1;
-            }
-            break;
-        case OPT_SIZE:
-            if (parse_long(optarg, 1, &opts->size) < 0) {
-                fprintf(stderr, "optdemo run: --size needs a positive integer, not '%s'\n", optarg);
-                return -1;
-            }
-            break;
-        case OPT_ROUNDS:
-            if (parse_long(optarg, 2, &rounds) < 0 || rounds > 100000) {
-                fprintf(stderr, "optdemo run: --rounds needs an integer from 2, not '%s'\n", optarg);
-                return -1;
-            }
-            break;
-        case OPT_MIN_TIME:
-            if (parse_seconds(optarg, &min_time) < 0) {
-                fprintf(stderr, "optdemo run: --min-time needs positive seconds, not '%s'\n", optarg);
-                return -1;
-            }
-            break;
-        case OPT_BUDGET:
-            if (parse_seconds(optarg, &budget) < 0) {
-                fprintf(stderr, "optdemo run: --budget needs positive seconds, not '%s'\n", optarg);
-                return -1;
-            }
-            break;
-        case OPT_GC:
-            if (strcmp(optarg, "on") != 0 && strcmp(optarg, "off") != 0) {
-                fprintf(stderr, "optdemo run: --gc takes 'on' or 'off', not '%s'\n", optarg);
-                return -1;
-            }
-            opts->harness.gc = strcmp(optarg, "on") == 0;
-            break;
-        default:
-            fprintf(stderr, "optdemo run: unknown or incomplete option '%s'\n", argv[optind - 1]);
-            return -1;
-        }
-    }
-    if (opts->sweep && opts->size > 0) {
-        fprintf(stderr, "optdemo run: --sweep and --size exclude each other\n");
-        return -1;
-    }
-    if (opts->quick && opts->rigorous) {
-        fprintf(stderr, "optdemo run: --quick and --rigorous exclude each other\n");
-        return -1;
-    }
-    if (opts->quick) {
-        opts->size_choice = SIZE_QUICK;
-        opts->harness.min_time = 0.010;
-        opts->harness.rounds = 5;
-        opts->harness.budget = 5;
-    } else if (opts->rigorous) {
-        opts->harness.min_time = 0.100;
-        opts->harness.rounds = 41;
-        opts->harness.budget = 300;
-    }
-    if (rounds > 0) {
-        opts->harness.rounds = (int)rounds;
-    }
-    if (min_time > 0) {
-        opts->harness.min_time = min_time;
-    }
-    if (budget > 0) {
-        opts->harness.budget = budget;
-    }
-    *first_name = optind;
-    return 0;
-}
+/* The gap to /usr/bin/python3.11 above which `run` suggests measuring it. */
+static const double LARGE_GAP = 1.10;
 
 /* The progress line: stderr only, only on a terminal, erased when done. */
 static bool progress_on;
@@ -248,6 +43,17 @@ clear_progress(void)
         fprintf(stderr, "\r\033[K");
         fflush(stderr);
     }
+}
+
+/* A worker's wait was cut short by a signal: was it Ctrl-C? */
+static bool
+interrupted_by_user(void)
+{
+    if (PyErr_CheckSignals() < 0) {
+        PyErr_Clear();
+        return true;
+    }
+    return false;
 }
 
 /* Resolve names to paths with optdemo.workloads.resolve.  Returns a list
@@ -289,87 +95,125 @@ done:
     return paths;
 }
 
-/* The run's common metadata as JSON (through json.dumps: one converter). */
+/* The run's common metadata: what every interpreter agrees on, plus the
+ * run's settings. */
 static json_t *
-collect_metadata(const struct run_options *opts)
+run_metadata(const struct run_options *opts, const struct interpreter_set *set)
 {
-    PyObject *dict = metadata_collect(), *text = NULL;
-    json_t *metadata = NULL;
-    if (dict == NULL) {
-        PyErr_Clear();
-        return json_object();
-    }
-    PyObject *args = PyTuple_Pack(1, dict);
-    text = args != NULL ? interp_call("json", "dumps", args) : NULL;
-    Py_XDECREF(args);
-    const char *utf8 = text != NULL ? PyUnicode_AsUTF8(text) : NULL;
-    metadata = utf8 != NULL ? json_loads(utf8, 0, NULL) : NULL;
-    PyErr_Clear();
-    Py_XDECREF(text);
-    Py_DECREF(dict);
-    if (metadata == NULL) {
-        metadata = json_object();
-    }
+    json_t *metadata = interpreters_common_metadata(set);
     const struct harness_options *h = &opts->harness;
+    json_object_set_new(metadata, "optdemo_processes", json_integer(h->processes));
     json_object_set_new(metadata, "optdemo_rounds", json_integer(h->rounds));
     json_object_set_new(metadata, "optdemo_min_time", json_real(h->min_time));
     json_object_set_new(metadata, "optdemo_budget", json_real(h->budget));
+    json_object_set_new(metadata, "optdemo_timeout", json_real(opts->limits.timeout));
     json_object_set_new(metadata, "optdemo_gc", json_string(h->gc ? "on" : "off"));
     json_object_set_new(metadata, "optdemo_mode",
                         json_string(opts->quick ? "quick" : opts->rigorous ? "rigorous" : "default"));
     json_object_set_new(metadata, "optdemo_sweep", json_boolean(opts->sweep));
-    json_object_set_new(metadata, "optdemo_executor", json_string("in-process"));
+    json_object_set_new(metadata, "optdemo_executor",
+                        json_string(opts->in_process ? "in-process" : "worker"));
+    json_object_set_new(metadata, "optdemo_template", json_string(set->items[0].executor.template));
+    json_object_set_new(metadata, "optdemo_version", json_string(optdemo_version));
+    json_object_set_new(metadata, "optdemo_commit", json_string(optdemo_commit));
     return metadata;
 }
 
-/* One line saying what the numbers describe, from the metadata. */
-static const char *
-metadata_text(json_t *metadata, const char *key, const char *missing)
-{
-    json_t *value = json_object_get(metadata, key);
-    return json_is_string(value) ? json_string_value(value) : missing;
-}
-
+/* The embedded build against /usr/bin/python3.11 on one statement, now.
+ * A line for the header (malloc'd), or NULL when not measured. */
 static char *
-context_line(json_t *metadata)
+gap_line(void)
 {
+    PyObject *gap = interp_call("optdemo.machine", "quick_gap", NULL);
     char *line = NULL;
-    if (asprintf(&line, "%s %s %s, embedded with %s libpython (PGO: %s); numpy %s; %s x%lld",
-                 metadata_text(metadata, "python_implementation", "python"),
-                 metadata_text(metadata, "python_version", "?"),
-                 metadata_text(metadata, "python_build", ""),
-                 metadata_text(metadata, "libpython_link", "?"),
-                 metadata_text(metadata, "libpython_pgo", "?"),
-                 metadata_text(metadata, "numpy_version", "unavailable"),
-                 metadata_text(metadata, "cpu_model_name", "unknown CPU"),
-                 (long long)json_integer_value(json_object_get(metadata, "cpu_count"))) < 0) {
-        line = NULL;
+    if (gap == NULL || gap == Py_None) {
+        PyErr_Clear();
+        Py_XDECREF(gap);
+        return NULL;
     }
+    PyObject *ratio_object = PyDict_GetItemString(gap, "ratio");   /* borrowed */
+    PyObject *stmt_object = PyDict_GetItemString(gap, "stmt");
+    double ratio = ratio_object != NULL ? PyFloat_AsDouble(ratio_object) : -1;
+    const char *stmt = stmt_object != NULL ? PyUnicode_AsUTF8(stmt_object) : NULL;
+    if (ratio > 0 && stmt != NULL) {
+        bool large = ratio > LARGE_GAP;
+        if (asprintf(&line, "gap: this embedded build ran %s %.2fx %s than %s just now%s",
+                     stmt, ratio >= 1 ? ratio : 1 / ratio, ratio >= 1 ? "slower" : "faster",
+                     OPTDEMO_MATCHING_PYTHON,
+                     large ? "; to measure the interpreter you run, add --interpreter "
+                             OPTDEMO_MATCHING_PYTHON " (`optdemo info` shows more statements)"
+                           : "") < 0) {
+            line = NULL;
+        }
+    }
+    PyErr_Clear();
+    Py_DECREF(gap);
     return line;
 }
 
-/* Room for one more result (zeroed). */
-static int
-grow_results(struct workload_result **results, size_t *capacity, size_t count)
+/* The lines that say what the numbers describe: the header on the
+ * terminal, the context of the Markdown report. */
+static char *
+describe_run(const struct run_options *opts, const struct interpreter_set *set,
+             json_t *metadata, int argc, char **argv, size_t workloads, const char *gap,
+             bool markdown)
 {
-    if (count < *capacity) {
-        return 0;
+    char *text = NULL;
+    size_t length = 0;
+    FILE *out = open_memstream(&text, &length);
+    const char *item = markdown ? "- " : "  ";
+    const struct harness_options *h = &opts->harness;
+    if (out == NULL) {
+        return NULL;
     }
-    size_t grown = *capacity > 0 ? *capacity * 2 : 16;
-    struct workload_result *bigger = realloc(*results, grown * sizeof *bigger);
-    if (bigger == NULL) {
-        return -1;
+    json_t *date = json_object_get(metadata, "date");
+    if (markdown) {
+        fprintf(out, "%soptdemo %s (commit %s), %s\n%scommand: `optdemo", item,
+                optdemo_version, optdemo_commit,
+                json_is_string(date) ? json_string_value(date) : "", item);
+        for (int i = 0; i < argc; i++) {
+            fprintf(out, " %s", argv[i]);
+        }
+        fprintf(out, "`\n");
+    } else {
+        fprintf(out, "optdemo %s (%s): %zu workload%s; %d process%s x %d values per variant, "
+                     ">= %.0f ms each%s\n",
+                optdemo_version, optdemo_commit, workloads, workloads == 1 ? "" : "s",
+                h->processes, h->processes == 1 ? "" : "es", h->rounds, h->min_time * 1e3,
+                opts->in_process ? "; in-process (no isolation, no timeout)" : "");
     }
-    memset(bigger + *capacity, 0, (grown - *capacity) * sizeof *bigger);
-    *results = bigger;
-    *capacity = grown;
-    return 0;
+    if (!opts->in_process) {
+        fprintf(out, "%sworkers: timeout %.3g s per call", markdown ? item : "",
+                opts->limits.timeout);
+        if (opts->limits.memory_bytes > 0) {
+            fprintf(out, ", memory %.3g GiB", (double)opts->limits.memory_bytes / (1 << 30));
+        }
+        fprintf(out, "\n");
+    }
+    for (size_t i = 0; i < set->count; i++) {
+        char *line = interpreter_describe(&set->items[i]);
+        fprintf(out, "%s%s: %s\n", item, set->items[i].label, line != NULL ? line : "");
+        free(line);
+    }
+    json_t *cpu = json_object_get(metadata, "cpu_model_name");
+    fprintf(out, "%smachine: %s x%lld, load %s\n", item,
+            json_is_string(cpu) ? json_string_value(cpu) : "unknown CPU",
+            (long long)json_integer_value(json_object_get(metadata, "cpu_count")),
+            json_is_string(json_object_get(metadata, "load_avg"))
+                ? json_string_value(json_object_get(metadata, "load_avg")) : "unknown");
+    if (gap != NULL) {
+        fprintf(out, "%s%s\n", item, gap);
+    }
+    if (fclose(out) != 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
 }
 
 /* --variants names must each be a variant of at least one workload to run:
- * a typo would otherwise leave every table with `before` alone.  Workloads
- * that do not load are skipped here; the run reports them.  0; -1 after
- * naming the unknown variant on stderr; 1 on Ctrl-C. */
+ * a typo would otherwise leave every table with `before` alone.  0; -1
+ * after naming the unknown variant on stderr; 1 on Ctrl-C. */
 static int
 check_variant_names(struct executor *ex, PyObject *paths, char *const *only)
 {
@@ -377,17 +221,20 @@ check_variant_names(struct executor *ex, PyObject *paths, char *const *only)
     for (char *const *name = only; *name != NULL && rc == 0; name++) {
         bool found = strcmp(*name, "before") == 0;
         for (Py_ssize_t i = 0; i < PyList_GET_SIZE(paths) && !found; i++) {
-            const struct workload_info *info = NULL;
-            char *error = NULL;
+            long *sweep = NULL;
+            char **variants = NULL;
+            size_t n_sweep = 0, n_variants = 0;
             const char *path = PyUnicode_AsUTF8(PyList_GET_ITEM(paths, i));
-            enum exec_status status = path != NULL ? ex->ops->load(ex, path, &info, &error)
+            enum exec_status status = path != NULL ? harness_describe(ex, path, &sweep, &n_sweep,
+                                                                      &variants, &n_variants)
                                                    : EXEC_ERROR;
-            for (size_t k = 0; status == EXEC_OK && k < info->n_variants && !found; k++) {
-                found = strcmp(info->variants[k], *name) == 0;
+            for (size_t k = 0; k < n_variants; k++) {
+                found = found || strcmp(variants[k], *name) == 0;
+                free(variants[k]);
             }
+            free(variants);
+            free(sweep);
             PyErr_Clear();
-            free(error);
-            ex->ops->unload(ex);
             if (status == EXEC_INTERRUPTED) {
                 return 1;
             }
@@ -401,39 +248,43 @@ check_variant_names(struct executor *ex, PyObject *paths, char *const *only)
     return rc;
 }
 
-/* The workload's SIZES["sweep"] (malloc'd copy), read by loading it once.
- * 0; -1 when it does not load (the run that follows reports why); 1 on
- * Ctrl-C. */
+/* Room for `more` results (zeroed). */
 static int
-sweep_sizes(struct executor *ex, const char *path, long **sizes, size_t *count)
+reserve_results(struct workload_result **results, size_t *capacity, size_t count, size_t more)
 {
-    const struct workload_info *info = NULL;
-    char *error = NULL;
-    int rc = -1;
-    enum exec_status status = ex->ops->load(ex, path, &info, &error);
-    if (status == EXEC_INTERRUPTED) {
-        rc = 1;
-    } else if (status == EXEC_OK && info->n_sweep > 0) {
-        *sizes = malloc(info->n_sweep * sizeof **sizes);
-        if (*sizes != NULL) {
-            memcpy(*sizes, info->sweep, info->n_sweep * sizeof **sizes);
-            *count = info->n_sweep;
-            rc = 0;
-        }
+    if (count + more <= *capacity) {
+        return 0;
     }
-    free(error);
-    ex->ops->unload(ex);
-    return rc;
+    size_t grown = (count + more) * 2;
+    struct workload_result *bigger = realloc(*results, grown * sizeof *bigger);
+    if (bigger == NULL) {
+        return -1;
+    }
+    memset(bigger + *capacity, 0, (grown - *capacity) * sizeof *bigger);
+    *results = bigger;
+    *capacity = grown;
+    return 0;
 }
 
 static int
-write_outputs(const struct run_options *opts, const struct workload_result *results,
-              size_t count, json_t *metadata, bool partial)
+add_sweep(struct result_group **sweeps, size_t *n_sweeps, size_t first, size_t count)
+{
+    struct result_group *grown = realloc(*sweeps, (*n_sweeps + 1) * sizeof *grown);
+    if (grown == NULL) {
+        return -1;
+    }
+    grown[(*n_sweeps)++] = (struct result_group){first, count};
+    *sweeps = grown;
+    return 0;
+}
+
+static int
+write_outputs(const struct run_options *opts, const struct run_record *run, const char *context)
 {
     int rc = 0;
     char *error = NULL;
     if (opts->json_path != NULL) {
-        json_t *root = results_to_json(results, count, metadata, partial);
+        json_t *root = results_to_json(run);
         if (root == NULL || results_write_json(opts->json_path, root, &error) < 0) {
             fprintf(stderr, "optdemo run: %s\n", error != NULL ? error : "cannot build the JSON");
             free(error);
@@ -443,10 +294,8 @@ write_outputs(const struct run_options *opts, const struct workload_result *resu
         json_decref(root);
     }
     if (opts->markdown_path != NULL) {
-        char *context = context_line(metadata);
-        char *text = report_markdown(results, count, context != NULL ? context : "",
+        char *text = report_markdown(run->workloads, run->count, context != NULL ? context : "",
                                      &opts->harness);
-        free(context);
         if (text == NULL
             || results_write_atomic(opts->markdown_path, text, strlen(text), &error) < 0) {
             fprintf(stderr, "optdemo run: %s\n", error != NULL ? error : "out of memory");
@@ -458,27 +307,128 @@ write_outputs(const struct run_options *opts, const struct workload_result *resu
     return rc;
 }
 
+/* Everything `run` holds, released in one place. */
+struct run_state {
+    struct run_options opts;
+    struct interpreter_set interpreters;
+    struct executor **executors;
+    struct workload_result *results;
+    size_t count, capacity;
+    struct result_group *sweeps;
+    size_t n_sweeps;
+    PyObject *paths;
+    json_t *metadata;
+    char *header, *context, *gap;
+};
+
+static void
+run_state_clear(struct run_state *state)
+{
+    for (size_t i = 0; i < state->count; i++) {
+        workload_result_clear(&state->results[i]);
+    }
+    free(state->results);
+    free(state->sweeps);
+    free(state->executors);
+    interpreters_close(&state->interpreters);
+    json_decref(state->metadata);
+    Py_XDECREF(state->paths);
+    run_options_free(&state->opts);
+    free(state->header);
+    free(state->context);
+    free(state->gap);
+}
+
+/* Measure one workload at each size on every interpreter, printing as it
+ * goes.  Returns the harness's status; *failed when something failed. */
+static enum harness_status
+run_workload(struct run_state *state, const char *path, const struct report_style *style,
+             bool *failed)
+{
+    const struct run_options *opts = &state->opts;
+    size_t m = state->interpreters.count, n_sizes = 1;
+    long *sizes = NULL;
+    char **variants = NULL;
+    size_t n_variants = 0;
+    enum harness_status status = HARNESS_OK;
+
+    if (opts->sweep) {
+        enum exec_status described = harness_describe(state->executors[0], path, &sizes,
+                                                      &n_sizes, &variants, &n_variants);
+        if (described == EXEC_INTERRUPTED) {
+            return HARNESS_INTERRUPTED;
+        }
+        if (described != EXEC_OK || n_sizes == 0) {
+            n_sizes = 1;   /* the load error is reported by the run below */
+            free(sizes);
+            sizes = NULL;
+        }
+        for (size_t k = 0; k < n_variants; k++) {
+            free(variants[k]);
+        }
+        free(variants);
+    }
+    if (reserve_results(&state->results, &state->capacity, state->count, m * n_sizes) < 0) {
+        *failed = true;
+        free(sizes);
+        return HARNESS_OK;
+    }
+    size_t base = state->count;
+    state->count += m * n_sizes;
+    struct workload_result *at_size = calloc(m, sizeof *at_size);
+    for (size_t s = 0; at_size != NULL && s < n_sizes && status == HARNESS_OK; s++) {
+        long n = sizes != NULL ? sizes[s] : opts->size;
+        status = harness_run(state->executors, m, path, n, opts->size_choice,
+                             (const char *const *)opts->only, &opts->harness, at_size);
+        clear_progress();
+        for (size_t i = 0; i < m; i++) {
+            struct workload_result *result = &state->results[base + i * n_sizes + s];
+            *result = at_size[i];
+            memset(&at_size[i], 0, sizeof at_size[i]);
+            if (!opts->sweep || result->error != NULL || !workload_result_ok(result)) {
+                report_workload(stdout, result, style);
+            }
+            *failed = *failed || !workload_result_ok(result);
+        }
+    }
+    free(at_size);
+    if (opts->sweep) {
+        for (size_t i = 0; i < m; i++) {
+            size_t first = base + i * n_sizes;
+            if (n_sizes > 1 && state->results[first].n_variants > 0) {
+                report_growth(stdout, &state->results[first], n_sizes, style);
+            }
+            if (add_sweep(&state->sweeps, &state->n_sweeps, first, n_sizes) < 0) {
+                *failed = true;
+            }
+        }
+    }
+    fflush(stdout);
+    free(sizes);
+    return status;
+}
+
 int
 cmd_run(int argc, char **argv)
 {
-    struct run_options opts = {
-        .harness = {
-            .min_time = 0.050, .rounds = 15, .warmups = 1, .budget = 30, .gc = true,
-            .memory = true, .alpha = 0.01, .min_effect = 0.05, .resamples = 2000,
-            .progress = show_progress,
+    struct run_state state = {
+        .opts = {
+            .harness = {
+                .min_time = 0.050, .processes = 3, .rounds = 5, .warmups = 1, .budget = 30,
+                .gc = true, .memory = true, .alpha = 0.01, .min_effect = 0.05,
+                .resamples = 2000, .unstable_spread = 0.10, .unstable_processes = 1.10,
+                .progress = show_progress,
+            },
+            .limits = {.memory_bytes = 4LL << 30, .cpu_seconds = 3600, .file_bytes = 1LL << 30},
+            .size_choice = SIZE_DEFAULT,
         },
-        .size_choice = SIZE_DEFAULT,
     };
-    struct workload_result *results = NULL;
-    size_t count = 0, capacity = 0;
-    PyObject *paths = NULL;
-    json_t *metadata = NULL;
-    struct executor executor = {0};
+    struct run_options *opts = &state.opts;
     int first_name = 0, rc = EXIT_OK;
-    bool usage_error = false, interrupted = false, out_of_memory = false;
+    bool usage_error = false, interrupted = false, failed = false;
     char *error = NULL;
 
-    int parsed = parse_options(argc, argv, &opts, &first_name);
+    int parsed = run_options_parse(argc, argv, opts, &first_name);
     if (parsed != 0) {
         if (parsed < 0) {
             fprintf(stderr, "`optdemo run --help` lists the options.\n");
@@ -487,7 +437,7 @@ cmd_run(int argc, char **argv)
         goto done;
     }
     /* Before any measuring: a run must not take minutes and then fail to save. */
-    const char *outputs[] = {opts.json_path, opts.markdown_path};
+    const char *outputs[] = {opts->json_path, opts->markdown_path};
     for (size_t i = 0; i < 2; i++) {
         if (outputs[i] != NULL && results_check_writable(outputs[i], &error) < 0) {
             fprintf(stderr, "optdemo run: %s\n", error);
@@ -499,97 +449,94 @@ cmd_run(int argc, char **argv)
         rc = EXIT_FAILED;
         goto done;
     }
-    paths = resolve_names(argc - first_name, argv + first_name, &usage_error);
-    if (paths == NULL) {
+    state.paths = resolve_names(argc - first_name, argv + first_name, &usage_error);
+    if (state.paths == NULL) {
         rc = usage_error ? EXIT_USAGE : EXIT_FAILED;
         goto done;
     }
-    if (executor_inprocess_init(&executor) < 0) {
-        fprintf(stderr, "optdemo run: out of memory\n");
+    struct interpreter_config config = {
+        .in_process = opts->in_process, .template = opts->template, .limits = opts->limits,
+        .interrupted = interrupted_by_user,
+    };
+    if (interpreters_open(&state.interpreters, opts->interpreters, opts->n_interpreters,
+                          &config) < 0) {
+        rc = EXIT_USAGE;
+        goto done;
+    }
+    int probed = interpreters_probe(&state.interpreters, &error);
+    if (probed != 0) {
+        if (probed < 0) {
+            fprintf(stderr, "optdemo run: %s\n", error != NULL ? error : "out of memory");
+        }
+        rc = probed > 0 ? EXIT_INTERRUPTED : EXIT_USAGE;
+        goto done;
+    }
+    state.executors = calloc(state.interpreters.count, sizeof *state.executors);
+    if (state.executors == NULL) {
         rc = EXIT_FAILED;
         goto done;
     }
-    int checked = opts.only != NULL ? check_variant_names(&executor, paths, opts.only) : 0;
+    bool embedded_measured = false;
+    for (size_t i = 0; i < state.interpreters.count; i++) {
+        state.executors[i] = &state.interpreters.items[i].executor;
+        embedded_measured = embedded_measured || state.interpreters.items[i].embedded;
+    }
+    int checked = opts->only != NULL
+                      ? check_variant_names(state.executors[0], state.paths, opts->only) : 0;
     if (checked != 0) {
         rc = checked > 0 ? EXIT_INTERRUPTED : EXIT_USAGE;
         goto done;
     }
-    metadata = collect_metadata(&opts);
-    struct report_style style = report_style_for(stdout, opts.no_color);
-    char *context = context_line(metadata);
-    printf("optdemo %s: %s\n", optdemo_version, context != NULL ? context : "");
-    free(context);
+    state.metadata = run_metadata(opts, &state.interpreters);
+    if (embedded_measured && !opts->no_gap) {
+        state.gap = gap_line();
+    }
+    size_t n_paths = (size_t)PyList_GET_SIZE(state.paths);
+    state.header = describe_run(opts, &state.interpreters, state.metadata, argc, argv, n_paths,
+                                state.gap, false);
+    state.context = describe_run(opts, &state.interpreters, state.metadata, argc, argv, n_paths,
+                                 state.gap, true);
+    struct report_style style = report_style_for(stdout, opts->no_color);
+    fputs(state.header != NULL ? state.header : "", stdout);
     fflush(stdout);
 
     progress_on = isatty(fileno(stderr));
-    progress_total = (int)PyList_GET_SIZE(paths);
-    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(paths) && !interrupted && !out_of_memory; i++) {
-        const char *path = PyUnicode_AsUTF8(PyList_GET_ITEM(paths, i));
-        long *sizes = NULL;
-        size_t n_sizes = 1, first = count;
+    progress_total = (int)n_paths;
+    for (size_t i = 0; i < n_paths && !interrupted; i++) {
+        const char *path = PyUnicode_AsUTF8(PyList_GET_ITEM(state.paths, (Py_ssize_t)i));
         if (path == NULL) {
             PyErr_Clear();
             continue;
         }
         progress_index = (int)i + 1;
-        int swept = opts.sweep ? sweep_sizes(&executor, path, &sizes, &n_sizes) : 0;
-        if (swept > 0) {
-            interrupted = true;
-            break;
-        }
-        if (swept < 0) {
-            n_sizes = 1; /* the load error is reported by the run below */
-        }
-        for (size_t s = 0; s < n_sizes && !interrupted && !out_of_memory; s++) {
-            if (grow_results(&results, &capacity, count) < 0) {
-                fprintf(stderr, "optdemo run: out of memory\n");
-                out_of_memory = true;
-                break;
-            }
-            struct workload_result *result = &results[count++];
-            long n = sizes != NULL ? sizes[s] : opts.size;
-            enum harness_status status = harness_run(&executor, path, n, opts.size_choice,
-                                                     (const char *const *)opts.only,
-                                                     &opts.harness, result);
-            clear_progress();
-            if (!opts.sweep || result->error != NULL || !workload_result_ok(result)) {
-                report_workload(stdout, result, &style);
-            }
-            if (!workload_result_ok(result)) {
-                rc = EXIT_FAILED;
-            }
-            interrupted = status == HARNESS_INTERRUPTED;
-        }
-        if (opts.sweep && count - first > 1) {
-            report_growth(stdout, &results[first], count - first, &style);
-        }
-        fflush(stdout);
-        free(sizes);
+        interrupted = run_workload(&state, path, &style, &failed) == HARNESS_INTERRUPTED;
+    }
+    bool timed = false;
+    for (size_t i = 0; i < state.count; i++) {
+        timed = timed || workload_result_timed(&state.results[i]);
     }
     if (interrupted) {
         fprintf(stderr, "\noptdemo run: interrupted; the results so far are kept, marked partial\n");
         rc = EXIT_INTERRUPTED;
-    } else if (out_of_memory) {
-        rc = EXIT_FAILED;
-    } else {
-        report_legend(stdout, &opts.harness, &style);
+    } else if (timed) {
+        report_legend(stdout, &opts->harness, &style);
     }
-    if (write_outputs(&opts, results, count, metadata, interrupted || out_of_memory) < 0
-        && rc == EXIT_OK) {
+    if (failed && rc == EXIT_OK) {
         rc = EXIT_FAILED;
     }
+    json_t *interpreters = interpreters_json(&state.interpreters);
+    struct run_record record = {
+        .workloads = state.results, .count = state.count, .sweeps = state.sweeps,
+        .n_sweeps = state.n_sweeps, .metadata = state.metadata, .interpreters = interpreters,
+        .several_interpreters = state.interpreters.count > 1, .partial = interrupted,
+    };
+    if (write_outputs(opts, &record, state.context) < 0 && rc == EXIT_OK) {
+        rc = EXIT_FAILED;
+    }
+    json_decref(interpreters);
 done:
     clear_progress();
-    for (size_t i = 0; i < count; i++) {
-        workload_result_clear(&results[i]);
-    }
-    free(results);
-    if (executor.state != NULL) {
-        executor_inprocess_free(&executor);
-    }
-    json_decref(metadata);
-    Py_XDECREF(paths);
-    free(opts.only);
+    run_state_clear(&state);
     free(error);
     return rc;
 }

@@ -1,26 +1,37 @@
 /* executor.h: the one interface between the harness and whatever runs the
- * Python code: "prepare workload W at size n; call variant V once and check
- * it; time V for L loops; measure its memory".  Calibration, interleaving,
- * statistics and output live in the harness and are shared; an executor only
- * executes.  Today: the in-process executor (the embedded interpreter).  The
- * roadmap's worker (a child with rlimits) and external interpreter (a pipe
- * to pyscripts' runner under another Python) implement the same table. */
+ * Python code.  Every executor carries the same line protocol
+ * (docs/worker-protocol.md) to pyscripts' runner and differs only in the
+ * transport: the in-process executor calls runner.Session in the embedded
+ * interpreter; the worker executor writes the lines to a child process --
+ * the host itself re-executed as `optdemo worker`, or pyscripts/worker.py
+ * under another Python -- with rlimits and a wall-clock timeout per request.
+ * Calibration, interleaving, statistics and output live in the harness and
+ * are shared; an executor only executes.
+ *
+ * Life cycle: executor_start() (a fresh process for a worker), then load,
+ * setup, check, time, memory, set_gc in the order the harness needs, then
+ * executor_stop().  After EXEC_TIMEOUT or EXEC_CRASHED the executor is down
+ * until the next executor_start(). */
 #ifndef OPTDEMO_EXECUTOR_H
 #define OPTDEMO_EXECUTOR_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 enum exec_status {
     EXEC_OK = 0,
-    EXEC_ERROR,        /* Python raised, or the workload broke the contract: *error says why */
+    EXEC_ERROR,        /* the workload's code raised or broke the contract: *error says why */
+    EXEC_TIMEOUT,      /* no answer within the timeout: the worker was killed */
+    EXEC_CRASHED,      /* the worker died (signal, exit): *error says how, with its last lines */
     EXEC_INTERRUPTED,  /* Ctrl-C: stop everything, keep what is finished */
 };
 
 /* What the harness needs to know of a workload, as plain C data.  Owned by
- * the executor; valid until unload. */
+ * the executor; valid until the next load or executor_stop(). */
 struct workload_info {
     char *id, *title, *section, *explanation, *path;
+    char *source_sha256;     /* of the workload file's bytes */
     long size_quick, size_default;
     long *sweep;             /* SIZES["sweep"], n_sweep entries */
     size_t n_sweep;
@@ -33,39 +44,93 @@ struct workload_info {
     double tolerance;
 };
 
+/* The answer to one check call. */
+struct check_result {
+    double seconds;          /* the call itself */
+    bool matches;            /* equal to before's result (true for before) */
+    bool mutated;            /* the call changed setup's data (a contract error) */
+    char *mismatch;          /* how the results differ, or NULL; owned by the caller */
+    char *output;            /* the first lines the call printed, or NULL; owned by the caller */
+    long output_lines;       /* how many lines it printed in all */
+};
+
+/* Resource limits of a worker process; 0 means "no limit" for each. */
+struct worker_limits {
+    double timeout;          /* wall seconds one request may take */
+    long long memory_bytes;  /* RLIMIT_AS */
+    long cpu_seconds;        /* RLIMIT_CPU, the whole worker's life */
+    long long file_bytes;    /* RLIMIT_FSIZE */
+    long processes;          /* RLIMIT_NPROC (not enforced for root) */
+};
+
 struct executor;
 
+/* The transport.  `request` sends one line and returns the response line
+ * (malloc'd) or a status saying why there is none. */
 struct executor_ops {
-    const char *name;
-    /* Load the workload file and describe it. */
-    enum exec_status (*load)(struct executor *ex, const char *path,
-                             const struct workload_info **info, char **error);
-    /* setup(n): build the input every variant receives (outside timing). */
-    enum exec_status (*setup)(struct executor *ex, long n, char **error);
-    /* Call variant v once, time that call, and compare its result with
-     * before's (variant 0 must be called first: its result is kept as the
-     * reference).  *matches is false with *error describing the difference
-     * when the results differ. */
-    enum exec_status (*check)(struct executor *ex, size_t v, double *seconds,
-                              bool *matches, char **error);
-    /* Call variant v `loops` times back to back; wall seconds for all. */
-    enum exec_status (*time)(struct executor *ex, size_t v, long loops,
-                             double *seconds, char **error);
-    /* Peak bytes allocated during one call of variant v (tracemalloc). */
-    enum exec_status (*memory)(struct executor *ex, size_t v, long *bytes, char **error);
-    /* Switch the cyclic garbage collector on or off for the timing passes. */
-    enum exec_status (*set_gc)(struct executor *ex, bool enabled, char **error);
-    /* Forget the workload (input, results, module). */
-    void (*unload)(struct executor *ex);
+    int (*start)(struct executor *ex, char **error);
+    enum exec_status (*request)(struct executor *ex, const char *line, char **response,
+                                char **error);
+    void (*stop)(struct executor *ex);
+    void (*destroy)(struct executor *ex);
 };
 
 struct executor {
     const struct executor_ops *ops;
     void *state;
+    char *label;             /* "embedded", "python3.11", ...: names the interpreter */
+    const char *kind;        /* "in-process" or "worker" */
+    const char *template;    /* timing template requested at start: "c" or "python" */
+    bool running;            /* started and not stopped or died */
+    struct workload_info info; /* from the last successful load */
 };
 
-/* The embedded interpreter (must be started).  0 on success, -1 on no memory. */
+/* The embedded interpreter, in this process (it must be running). */
 int executor_inprocess_init(struct executor *ex);
-void executor_inprocess_free(struct executor *ex);
+
+/* A worker process running `argv` (copied; argv[0] is the program), which
+ * speaks the protocol on file descriptors 3 (requests) and 4 (responses).
+ * `interrupted` is called when a wait is cut short by a signal: true means
+ * Ctrl-C.  0, or -1 on no memory. */
+int executor_worker_init(struct executor *ex, char *const *argv,
+                         const struct worker_limits *limits, bool (*interrupted)(void));
+
+/* Release everything (stops a running worker first). */
+void executor_free(struct executor *ex);
+
+/* ---- the protocol's requests, shared by every executor (executor.c) ----- */
+
+/* Start (a new process for a worker) and say hello with ex->template. */
+enum exec_status executor_start(struct executor *ex, char **error);
+void executor_stop(struct executor *ex);
+
+/* The interpreter's facts: implementation, version, debug, executable.  A
+ * new JSON object. */
+enum exec_status executor_hello_facts(struct executor *ex, json_t **facts, char **error);
+/* The interpreter's and machine's metadata (a new JSON object). */
+enum exec_status executor_metadata(struct executor *ex, json_t **metadata, char **error);
+/* What the timing template adds per call, in seconds. */
+enum exec_status executor_overhead(struct executor *ex, double *seconds, char **error);
+
+enum exec_status executor_load(struct executor *ex, const char *path,
+                               const struct workload_info **info, char **error);
+enum exec_status executor_setup(struct executor *ex, long n, char **error);
+/* Call variant v once and compare with before's result (v = 0 first).  On
+ * EXEC_ERROR, out->output may still hold what the call printed. */
+enum exec_status executor_check(struct executor *ex, size_t v, bool fingerprint,
+                                struct check_result *out, char **error);
+enum exec_status executor_time(struct executor *ex, size_t v, long loops, double *seconds,
+                               char **error);
+enum exec_status executor_memory(struct executor *ex, size_t v, long *bytes, char **error);
+enum exec_status executor_set_gc(struct executor *ex, bool enabled, char **error);
+
+void check_result_clear(struct check_result *result);
+void workload_info_clear(struct workload_info *info);
+
+/* Parse one response line: EXEC_OK with *result (a new reference) when it
+ * says ok; EXEC_ERROR with *error and, when present, *output otherwise.
+ * Exposed for the protocol's unit test. */
+enum exec_status executor_parse_response(const char *line, json_t **result, char **error,
+                                         char **output);
 
 #endif

@@ -1,22 +1,43 @@
-/* harness.c: the measurement protocol, shared by every executor.  Order of
- * work for one workload at one size: load, setup, check each variant (its
- * first call, also the budget's prediction), calibrate loops, warm up, time
- * interleaved rounds (the starting variant rotates each round, so no
- * variant always runs first after the others), statistics, memory pass. */
+/* harness.c: the measurement protocol, shared by every executor (see
+ * harness.h for the order of work).  Key choice: a "process" is one life of
+ * an executor -- start, load, setup, check, time, stop -- and every value
+ * is filed under the process that measured it, so the statistics
+ * (analysis.c) can resample processes before values.  A timeout or a crash
+ * ends a process early: the variant responsible is marked, and a fresh
+ * process takes over for the others, filed as a process of its own. */
 #include "harness.h"
 
 #include <math.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis.h"
 #include "clock.h"
 
 /* Calibration never goes past this many calls per value. */
 static const long MAX_LOOPS = 1000000000L;
-static const uint64_t BOOTSTRAP_SEED = 0x0b7d3e5eedULL;
+
+/* One interpreter's share of a workload. */
+struct target {
+    struct executor *ex;
+    struct workload_result *out;
+    size_t *index;        /* result variant k -> the executor's variant index */
+    bool described;       /* out's copy of the workload's info is made */
+    bool finished;        /* nothing more to do: load or setup failed, or nothing to time */
+    bool gc_off;          /* the current process runs with the GC off */
+    double spent;         /* wall seconds in this target's processes */
+};
+
+/* What the run of one workload shares: its arguments. */
+struct plan {
+    const char *path;
+    long n;
+    enum size_choice size;
+    const char *const *only;
+    const struct harness_options *options;
+};
 
 static char *
 copy_string(const char *text)
@@ -56,12 +77,16 @@ loops_at_least(double want)
 }
 
 static void
-report(const struct harness_options *options, const char *id, const char *stage,
-       int step, int steps)
+report(const struct plan *plan, const struct target *t, const char *stage, int step, int steps)
 {
-    if (options->progress != NULL) {
-        options->progress(id, stage, step, steps);
+    if (plan->options->progress == NULL) {
+        return;
     }
+    char label[160];
+    snprintf(label, sizeof label, "%s%s%s, process %zu", t->out->id != NULL ? t->out->id : "",
+             t->out->interpreter != NULL ? " on " : "",
+             t->out->interpreter != NULL ? t->out->interpreter : "", t->out->n_processes);
+    plan->options->progress(label, stage, step, steps);
 }
 
 static bool
@@ -90,21 +115,36 @@ push_value(double **array, size_t *count, double value)
     return 0;
 }
 
+static void
+set_detail(struct variant_result *v, char *detail)
+{
+    free(v->detail);
+    v->detail = detail;
+}
+
+static void
+fail_variant(struct variant_result *v, enum variant_status status, char *detail)
+{
+    v->status = status;
+    set_detail(v, detail);
+}
+
 /* Copy what the report needs from the executor's info: the result outlives
  * the loaded workload. */
 static int
-copy_info(struct workload_result *out, const struct workload_info *info,
-          const char *const *only, size_t **index)
+copy_info(struct target *t, const struct workload_info *info, const char *const *only)
 {
+    struct workload_result *out = t->out;
     out->id = copy_string(info->id);
     out->title = copy_string(info->title);
     out->section = copy_string(info->section);
     out->path = copy_string(info->path);
     out->no_native = copy_string(info->no_native);
+    out->source_sha256 = copy_string(info->source_sha256);
     out->variants = calloc(info->n_variants, sizeof *out->variants);
     out->notes = calloc(info->n_variants, sizeof *out->notes);
-    *index = calloc(info->n_variants, sizeof **index);
-    if (out->id == NULL || out->variants == NULL || out->notes == NULL || *index == NULL) {
+    t->index = calloc(info->n_variants, sizeof *t->index);
+    if (out->id == NULL || out->variants == NULL || out->notes == NULL || t->index == NULL) {
         return -1;
     }
     for (size_t i = 0; i < info->n_variants; i++) {
@@ -112,19 +152,174 @@ copy_info(struct workload_result *out, const struct workload_info *info,
             continue;
         }
         size_t k = out->n_variants++;
-        (*index)[k] = i;
-        out->variants[k].name = copy_string(info->variants[i]);
-        out->variants[k].memory_peak = -1;
+        struct variant_result *v = &out->variants[k];
+        t->index[k] = i;
+        v->name = copy_string(info->variants[i]);
+        v->memory_peak = -1;
         out->notes[k] = copy_string(info->notes[i]);
         if (info->unavailable[i] != NULL) {
-            out->variants[k].status = VARIANT_UNAVAILABLE;
-            out->variants[k].detail = copy_string(info->unavailable[i]);
+            v->status = VARIANT_UNAVAILABLE;
+            v->detail = copy_string(info->unavailable[i]);
         }
-        if (out->variants[k].name == NULL) {
+        if (v->name == NULL) {
             return -1;
         }
     }
+    t->described = true;
     return 0;
+}
+
+/* File the values of a new process: one more (empty) slot per variant. */
+static int
+add_process(struct workload_result *out)
+{
+    for (size_t k = 0; k < out->n_variants; k++) {
+        struct variant_result *v = &out->variants[k];
+        struct process_values *grown =
+            realloc(v->processes, (out->n_processes + 1) * sizeof *grown);
+        if (grown == NULL) {
+            return -1;
+        }
+        memset(&grown[out->n_processes], 0, sizeof *grown);
+        v->processes = grown;
+    }
+    out->n_processes++;
+    return 0;
+}
+
+static struct process_values *
+current(const struct target *t, size_t k)
+{
+    return &t->out->variants[k].processes[t->out->n_processes - 1];
+}
+
+/* Start a process: a fresh executor, the workload loaded, setup(n) run, the
+ * GC as the phase needs it.  Failures are the workload's (out->error). */
+static enum exec_status
+open_process(struct target *t, const struct plan *plan)
+{
+    const struct workload_info *info = NULL;
+    char *error = NULL;
+    struct workload_result *out = t->out;
+    enum exec_status status = executor_start(t->ex, &error);
+    if (status == EXEC_OK) {
+        status = executor_load(t->ex, plan->path, &info, &error);
+    }
+    if (status == EXEC_OK && !t->described) {
+        if (copy_info(t, info, plan->only) < 0) {
+            error = copy_string("out of memory");
+            status = EXEC_ERROR;
+        } else {
+            out->n = plan->n > 0 ? plan->n
+                     : plan->size == SIZE_QUICK ? info->size_quick : info->size_default;
+        }
+    }
+    if (status == EXEC_OK && add_process(out) < 0) {
+        error = copy_string("out of memory");
+        status = EXEC_ERROR;
+    }
+    if (status == EXEC_OK) {
+        report(plan, t, "setup", 1, 1);
+        status = executor_setup(t->ex, out->n, &error);
+    }
+    if (status == EXEC_OK && t->gc_off) {
+        status = executor_set_gc(t->ex, false, &error);
+    }
+    if (status == EXEC_OK || status == EXEC_INTERRUPTED) {
+        free(error);
+        return status;
+    }
+    const char *what = status == EXEC_TIMEOUT ? "timed out" : status == EXEC_CRASHED ? "crashed" : "failed";
+    free(out->error);
+    out->error = out->n_processes <= 1 && status == EXEC_ERROR
+                     ? error
+                     : format_string("process %zu %s before measuring: %s", out->n_processes + 1,
+                                     what, error != NULL ? error : "");
+    if (out->error != error) {
+        free(error);
+    }
+    if (out->id == NULL) {
+        const char *slash = strrchr(plan->path, '/');
+        out->id = copy_string(slash != NULL ? slash + 1 : plan->path);
+        out->path = copy_string(plan->path);
+    }
+    t->finished = true;
+    executor_stop(t->ex);
+    return status;
+}
+
+static const char *
+fault_word(enum exec_status status)
+{
+    return status == EXEC_TIMEOUT ? "timed out" : "crashed";
+}
+
+/* A worker died or hung during a request for variant k: mark the variant
+ * and bring up a fresh process for the others (checking before again when
+ * further checks need its result).  Returns that process's status. */
+static enum exec_status
+recover(struct target *t, const struct plan *plan, size_t k, enum exec_status status,
+        char *error, const char *during, bool need_reference)
+{
+    struct variant_result *v = &t->out->variants[k];
+    fail_variant(v, status == EXEC_TIMEOUT ? VARIANT_TIMEOUT : VARIANT_CRASHED,
+                 format_string("%s %s: %s", during, fault_word(status), error != NULL ? error : ""));
+    free(error);
+    executor_stop(t->ex);
+    status = open_process(t, plan);
+    if (status != EXEC_OK || !need_reference || k == 0
+        || t->out->variants[0].status == VARIANT_NOT_RUN) {
+        return status;
+    }
+    struct check_result check = {0};
+    error = NULL;
+    status = executor_check(t->ex, t->index[0], false, &check, &error);
+    check_result_clear(&check);
+    if (status == EXEC_TIMEOUT || status == EXEC_CRASHED || status == EXEC_ERROR) {
+        /* before worked a moment ago: say so on the workload, stop here. */
+        free(t->out->error);
+        t->out->error = format_string("before failed when re-run in a fresh process: %s",
+                                      error != NULL ? error : "");
+        t->finished = true;
+        status = EXEC_ERROR;
+    }
+    free(error);
+    return status;
+}
+
+/* The first check of variant k: record what its call says. */
+static void
+record_first_check(struct target *t, const struct plan *plan, size_t k,
+                   struct check_result *check)
+{
+    struct variant_result *v = &t->out->variants[k];
+    const struct harness_options *options = plan->options;
+    v->first_call = check->seconds;
+    v->output = check->output;
+    v->output_lines = check->output_lines;
+    check->output = NULL;
+    if (check->mutated) {
+        fail_variant(v, VARIANT_ERROR, format_string(
+            "contract error: %s changed setup's data during its call (a variant must not "
+            "mutate its input: copy it first); the data was rebuilt for the next variant",
+            v->name));
+        return;
+    }
+    if (!check->matches) {
+        fail_variant(v, VARIANT_MISMATCH, check->mismatch);
+        check->mismatch = NULL;
+        return;
+    }
+    /* Every timed value lasts at least min_time, and at least one call. */
+    int values = options->processes * (options->rounds + options->warmups);
+    double per_value = fmax(v->first_call, options->min_time);
+    double predicted = per_value * (values + 2);
+    if (predicted > options->budget) {
+        fail_variant(v, VARIANT_SKIPPED, format_string(
+            "skipped: one call took %.3g s, so %d values would take ~%.0f s, "
+            "past the %.0f s budget (--budget)",
+            v->first_call, values, predicted, options->budget));
+    }
 }
 
 static bool
@@ -133,68 +328,83 @@ is_timed(const struct variant_result *v)
     return v->status == VARIANT_OK;
 }
 
-/* Check every variant; decide which are timed.  Returns EXEC_OK or
- * EXEC_INTERRUPTED (errors are recorded in the variants). */
-static enum exec_status
-check_variants(struct executor *ex, struct workload_result *out, const size_t *index,
-               const struct harness_options *options)
+static bool
+is_checked_later(const struct variant_result *v)
 {
-    for (size_t k = 0; k < out->n_variants; k++) {
+    return v->status == VARIANT_OK || v->status == VARIANT_SKIPPED;
+}
+
+/* Check every variant against before in the current process.  The first
+ * process decides (mismatch, contract, budget); later ones re-check what is
+ * still measured and catch results that change between processes. */
+static enum exec_status
+check_variants(struct target *t, const struct plan *plan, bool first)
+{
+    struct workload_result *out = t->out;
+    enum exec_status status = EXEC_OK;
+    for (size_t k = 0; k < out->n_variants && !t->finished; k++) {
         struct variant_result *v = &out->variants[k];
-        bool matches = true;
+        struct check_result check = {0};
         char *error = NULL;
-        if (v->status == VARIANT_UNAVAILABLE) {
+        if (v->status == VARIANT_UNAVAILABLE || (!first && !is_checked_later(v))) {
             continue;
         }
-        if (k > 0 && out->variants[0].status != VARIANT_OK
-            && out->variants[0].status != VARIANT_SKIPPED) {
-            v->status = VARIANT_NOT_RUN;
-            v->detail = copy_string("not run: before did not run, nothing to check its result against");
+        if (k > 0 && !is_checked_later(&out->variants[0])) {
+            if (v->status != VARIANT_UNAVAILABLE && v->status != VARIANT_NOT_RUN) {
+                fail_variant(v, VARIANT_NOT_RUN, copy_string(
+                    "not run: before did not run, nothing to check its result against"));
+            }
             continue;
         }
-        report(options, out->id, "checking", (int)k + 1, (int)out->n_variants);
-        enum exec_status status = ex->ops->check(ex, index[k], &v->first_call, &matches, &error);
+        report(plan, t, "checking", (int)k + 1, (int)out->n_variants);
+        status = executor_check(t->ex, t->index[k], first, &check, &error);
         if (status == EXEC_INTERRUPTED) {
+            check_result_clear(&check);
             return status;
         }
+        if (status == EXEC_TIMEOUT || status == EXEC_CRASHED) {
+            check_result_clear(&check);
+            status = recover(t, plan, k, status, error, "its check call", true);
+            if (status == EXEC_INTERRUPTED) {
+                return status;
+            }
+            continue;
+        }
         if (status == EXEC_ERROR) {
-            v->status = VARIANT_ERROR;
-            v->detail = error;
-            continue;
+            fail_variant(v, VARIANT_ERROR, error);
+            if (first && v->output == NULL) {
+                v->output = check.output;
+                check.output = NULL;
+            }
+        } else if (first) {
+            record_first_check(t, plan, k, &check);
+        } else if (!check.matches || check.mutated) {
+            fail_variant(v, VARIANT_MISMATCH, format_string(
+                "in process %zu the result differed from before's (%s): is the workload "
+                "deterministic?", out->n_processes,
+                check.mismatch != NULL ? check.mismatch : "its input changed"));
         }
-        if (!matches) {
-            v->status = VARIANT_MISMATCH;
-            v->detail = error;
-            continue;
-        }
-        /* Every timed value lasts at least min_time, and at least one call. */
-        double per_value = fmax(v->first_call, options->min_time);
-        double predicted = per_value * (options->rounds + options->warmups + 2);
-        if (predicted > options->budget) {
-            v->status = VARIANT_SKIPPED;
-            v->detail = format_string(
-                "skipped: one call took %.3g s, so %d values would take ~%.0f s, "
-                "past the %.0f s budget (--budget)",
-                v->first_call, options->rounds + options->warmups, predicted, options->budget);
-        }
+        check_result_clear(&check);
+        status = EXEC_OK;
     }
-    return EXEC_OK;
+    return status;
 }
 
 /* Grow `loops` until one value lasts min_time; the trial values are kept as
- * warmups, as pyperf records its calibration. */
+ * warmups of the first process, as pyperf records its calibration. */
 static enum exec_status
-calibrate(struct executor *ex, size_t variant, struct variant_result *v,
-          const struct harness_options *options, char **error)
+calibrate(struct target *t, size_t k, const struct harness_options *options, char **error)
 {
+    struct variant_result *v = &t->out->variants[k];
     long loops = loops_at_least(options->min_time / fmax(v->first_call, 1e-9) * 0.5);
     for (;;) {
         double seconds = 0;
-        enum exec_status status = ex->ops->time(ex, variant, loops, &seconds, error);
+        enum exec_status status = executor_time(t->ex, t->index[k], loops, &seconds, error);
         if (status != EXEC_OK) {
             return status;
         }
-        if (push_value(&v->warmups, &v->n_warmups, seconds / (double)loops) < 0) {
+        struct process_values *values = current(t, k);
+        if (push_value(&values->warmups, &values->n_warmups, seconds / (double)loops) < 0) {
             *error = copy_string("out of memory");
             return EXEC_ERROR;
         }
@@ -208,40 +418,60 @@ calibrate(struct executor *ex, size_t variant, struct variant_result *v,
     return EXEC_OK;
 }
 
-static void
-fail_variant(struct variant_result *v, char *error)
+/* A failed request for variant k while timing: EXEC_ERROR marks it,
+ * a timeout or crash also brings up a fresh process. */
+static enum exec_status
+timing_failed(struct target *t, const struct plan *plan, size_t k, enum exec_status status,
+              char *error, const char *during)
 {
-    v->status = VARIANT_ERROR;
-    free(v->detail);
-    v->detail = error;
+    if (status == EXEC_ERROR) {
+        fail_variant(&t->out->variants[k], VARIANT_ERROR,
+                     format_string("%s raised (its check call had passed):\n%s", during,
+                                   error != NULL ? error : ""));
+        free(error);
+        return EXEC_OK;
+    }
+    if (status == EXEC_TIMEOUT || status == EXEC_CRASHED) {
+        return recover(t, plan, k, status, error, during, false);
+    }
+    free(error);
+    return status;
 }
 
-/* Calibration, warm-up and the interleaved rounds. */
 static enum exec_status
-time_variants(struct executor *ex, struct workload_result *out, const size_t *index,
-              const struct harness_options *options)
+calibrate_variants(struct target *t, const struct plan *plan)
 {
-    size_t m = out->n_variants;
-    for (size_t k = 0; k < m; k++) {
-        struct variant_result *v = &out->variants[k];
+    struct workload_result *out = t->out;
+    for (size_t k = 0; k < out->n_variants && !t->finished; k++) {
         char *error = NULL;
-        if (!is_timed(v)) {
+        if (!is_timed(&out->variants[k])) {
             continue;
         }
-        report(options, out->id, "calibrating", (int)k + 1, (int)m);
-        enum exec_status status = calibrate(ex, index[k], v, options, &error);
-        if (status == EXEC_INTERRUPTED) {
-            return status;
-        }
-        if (status == EXEC_ERROR) {
-            fail_variant(v, error);
+        report(plan, t, "calibrating", (int)k + 1, (int)out->n_variants);
+        enum exec_status status = calibrate(t, k, plan->options, &error);
+        if (status != EXEC_OK) {
+            status = timing_failed(t, plan, k, status, error, "calibration");
+            if (status == EXEC_INTERRUPTED) {
+                return status;
+            }
         }
     }
+    return EXEC_OK;
+}
+
+/* Warm-up rounds, then the timed rounds, each variant once per round with
+ * the starting variant rotating. */
+static enum exec_status
+time_rounds(struct target *t, const struct plan *plan)
+{
+    const struct harness_options *options = plan->options;
+    struct workload_result *out = t->out;
+    size_t m = out->n_variants;
     int total = options->warmups + options->rounds;
-    for (int round = 0; round < total; round++) {
-        report(options, out->id, round < options->warmups ? "warming up" : "timing",
-               round + 1, total);
-        for (size_t j = 0; j < m; j++) {
+    for (int round = 0; round < total && !t->finished; round++) {
+        bool warmup = round < options->warmups;
+        report(plan, t, warmup ? "warming up" : "timing", round + 1, total);
+        for (size_t j = 0; j < m && !t->finished; j++) {
             size_t k = (j + (size_t)round) % m;
             struct variant_result *v = &out->variants[k];
             double seconds = 0;
@@ -249,190 +479,215 @@ time_variants(struct executor *ex, struct workload_result *out, const size_t *in
             if (!is_timed(v)) {
                 continue;
             }
-            enum exec_status status = ex->ops->time(ex, index[k], v->loops, &seconds, &error);
-            if (status == EXEC_INTERRUPTED) {
-                return status;
-            }
-            if (status == EXEC_ERROR) {
-                fail_variant(v, error);
+            enum exec_status status = executor_time(t->ex, t->index[k], v->loops, &seconds, &error);
+            if (status != EXEC_OK) {
+                status = timing_failed(t, plan, k, status, error, "a timed call");
+                if (status == EXEC_INTERRUPTED) {
+                    return status;
+                }
                 continue;
             }
+            struct process_values *values = current(t, k);
             double value = seconds / (double)v->loops;
-            int rc = round < options->warmups
-                         ? push_value(&v->warmups, &v->n_warmups, value)
-                         : push_value(&v->values, &v->n_values, value);
+            int rc = warmup ? push_value(&values->warmups, &values->n_warmups, value)
+                            : push_value(&values->values, &values->n_values, value);
             if (rc < 0) {
-                fail_variant(v, copy_string("out of memory"));
+                fail_variant(v, VARIANT_ERROR, copy_string("out of memory"));
             }
         }
     }
     return EXEC_OK;
 }
 
-/* Summary per variant; speedup, CI and significance against before. */
-static void
-compute_statistics(struct workload_result *out, const struct harness_options *options)
-{
-    struct variant_result *base = &out->variants[0];
-    for (size_t k = 0; k < out->n_variants; k++) {
-        struct variant_result *v = &out->variants[k];
-        if (v->n_values == 0 || stats_summarize(v->values, v->n_values, &v->summary) < 0) {
-            continue;
-        }
-        if (v->loops > 0 && v->summary.median * (double)v->loops < 1e-3) {
-            char *note = format_string("values last under 1 ms (%.3g s): clock noise weighs",
-                                       v->summary.median * (double)v->loops);
-            if (v->detail == NULL) {
-                v->detail = note;
-            } else {
-                free(note);
-            }
-        }
-        if (k == 0 || base->n_values == 0 || base->status != VARIANT_OK) {
-            continue;
-        }
-        /* Rounds are paired: an interrupted run may leave one value more in
-         * the variants timed first in the last round. */
-        size_t n = v->n_values < base->n_values ? v->n_values : base->n_values;
-        double *ratios = malloc(n * sizeof *ratios);
-        double u = 0;
-        if (ratios == NULL) {
-            continue;
-        }
-        for (size_t r = 0; r < n; r++) {
-            ratios[r] = base->values[r] / v->values[r];
-        }
-        v->paired_median = stats_median(ratios, n);
-        free(ratios);
-        v->speedup = base->summary.median / v->summary.median;
-        if (stats_bootstrap_ratio_ci(base->values, n, v->values, n, true, options->resamples,
-                                     0.95, BOOTSTRAP_SEED + k, &v->ci_low, &v->ci_high) < 0
-            || stats_mann_whitney(base->values, base->n_values, v->values, v->n_values,
-                                  &u, &v->p_value) < 0) {
-            continue;
-        }
-        v->significant = stats_significant(v->p_value, v->speedup, options->alpha,
-                                           options->min_effect);
-        v->has_speedup = true;
-    }
-}
-
 static enum exec_status
-measure_memory(struct executor *ex, struct workload_result *out, const size_t *index,
-               const struct harness_options *options)
+measure_memory(struct target *t, const struct plan *plan)
 {
-    for (size_t k = 0; k < out->n_variants; k++) {
+    struct workload_result *out = t->out;
+    for (size_t k = 0; k < out->n_variants && !t->finished; k++) {
         struct variant_result *v = &out->variants[k];
         char *error = NULL;
         if (!is_timed(v)) {
             continue;
         }
-        report(options, out->id, "memory", (int)k + 1, (int)out->n_variants);
-        enum exec_status status = ex->ops->memory(ex, index[k], &v->memory_peak, &error);
-        if (status == EXEC_INTERRUPTED) {
-            return status;
-        }
-        if (status == EXEC_ERROR) {
-            fail_variant(v, error);
+        report(plan, t, "memory", (int)k + 1, (int)out->n_variants);
+        enum exec_status status = executor_memory(t->ex, t->index[k], &v->memory_peak, &error);
+        if (status != EXEC_OK) {
+            v->memory_peak = -1;
+            status = timing_failed(t, plan, k, status, error, "the memory pass");
+            if (status == EXEC_INTERRUPTED) {
+                return status;
+            }
         }
     }
     return EXEC_OK;
 }
 
-static char *
-fallback_id(const char *path)
+static bool
+anything_to_time(const struct workload_result *out)
 {
-    const char *slash = strrchr(path, '/');
-    return copy_string(slash != NULL ? slash + 1 : path);
+    for (size_t k = 0; k < out->n_variants; k++) {
+        if (is_timed(&out->variants[k])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static enum exec_status
+set_gc(struct target *t, bool off)
+{
+    char *error = NULL;
+    t->gc_off = off;
+    enum exec_status status = executor_set_gc(t->ex, !off, &error);
+    if (status != EXEC_OK && status != EXEC_INTERRUPTED) {
+        free(t->out->error);
+        t->out->error = error;
+        error = NULL;
+        t->finished = true;
+    }
+    free(error);
+    return status;
+}
+
+/* Process p of one target, from start to stop. */
+static enum exec_status
+run_process(struct target *t, const struct plan *plan, int p)
+{
+    const struct harness_options *options = plan->options;
+    double start = clock_wall();
+    enum exec_status status = open_process(t, plan);
+    if (status != EXEC_OK) {
+        goto done;
+    }
+    status = check_variants(t, plan, p == 0);
+    if (status != EXEC_OK || t->finished) {
+        goto done;
+    }
+    if (!anything_to_time(t->out)) {
+        t->finished = true;
+        goto done;
+    }
+    if (p == 0) {
+        status = calibrate_variants(t, plan);
+        if (status != EXEC_OK || t->finished) {
+            goto done;
+        }
+    }
+    if (!options->gc) {
+        status = set_gc(t, true);
+        if (status != EXEC_OK) {
+            goto done;
+        }
+    }
+    status = time_rounds(t, plan);
+    if (status != EXEC_OK || t->finished) {
+        goto done;
+    }
+    if (t->gc_off) {
+        status = set_gc(t, false);
+        if (status != EXEC_OK) {
+            goto done;
+        }
+    }
+    if (p == options->processes - 1 && options->memory) {
+        status = measure_memory(t, plan);
+    }
+done:
+    t->gc_off = false;
+    executor_stop(t->ex);
+    t->spent += clock_wall() - start;
+    return status;
 }
 
 enum harness_status
-harness_run(struct executor *ex, const char *path, long n, enum size_choice size,
-            const char *const *only, const struct harness_options *options,
-            struct workload_result *out)
+harness_run(struct executor *const *executors, size_t count, const char *path, long n,
+            enum size_choice size, const char *const *only,
+            const struct harness_options *options, struct workload_result *out)
 {
-    const struct workload_info *info = NULL;
-    size_t *index = NULL;
-    char *error = NULL;
-    bool gc_off = false;
-    double start = clock_wall();
-    enum exec_status status;
-
-    out->gc = options->gc;
-    status = ex->ops->load(ex, path, &info, &error);
-    if (status != EXEC_OK) {
-        out->id = fallback_id(path);
-        out->path = copy_string(path);
-        out->error = error;
-        goto done;
-    }
-    if (copy_info(out, info, only, &index) < 0) {
-        out->error = copy_string("out of memory");
-        goto done;
-    }
-    out->n = n > 0 ? n : (size == SIZE_QUICK ? info->size_quick : info->size_default);
-    report(options, out->id, "setup", 1, 1);
-    status = ex->ops->setup(ex, out->n, &error);
-    if (status != EXEC_OK) {
-        out->error = error;
-        goto done;
-    }
-    status = check_variants(ex, out, index, options);
-    if (status != EXEC_OK) {
-        goto done;
-    }
-    if (!options->gc) {
-        status = ex->ops->set_gc(ex, false, &error);
-        if (status != EXEC_OK) {
-            out->error = error;
-            goto done;
+    struct plan plan = {path, n, size, only, options};
+    struct target *targets = calloc(count, sizeof *targets);
+    enum exec_status status = EXEC_OK;
+    if (targets == NULL) {
+        for (size_t i = 0; i < count; i++) {
+            out[i].error = copy_string("out of memory");
         }
-        gc_off = true;
+        return HARNESS_OK;
     }
-    status = time_variants(ex, out, index, options);
-    if (status != EXEC_OK) {
-        goto done;
+    for (size_t i = 0; i < count; i++) {
+        targets[i].ex = executors[i];
+        targets[i].out = &out[i];
+        out[i].gc = options->gc;
+        out[i].interpreter = copy_string(executors[i]->label);
     }
-    if (gc_off) {
-        gc_off = false;
-        status = ex->ops->set_gc(ex, true, &error);
-        if (status != EXEC_OK) {
-            out->error = error;
-            goto done;
-        }
-    }
-    if (options->memory) {
-        status = measure_memory(ex, out, index, options);
-    }
-done:
-    if (gc_off) {
-        char *ignored = NULL;
-        ex->ops->set_gc(ex, true, &ignored);
-        free(ignored);
-    }
-    if (out->n_variants > 0) {
-        compute_statistics(out, options);
-    }
-    out->partial = status == EXEC_INTERRUPTED;
-    if (out->partial) {
-        for (size_t k = 0; k < out->n_variants; k++) {
-            if (out->variants[k].status == VARIANT_OK && out->variants[k].n_values == 0) {
-                out->variants[k].status = VARIANT_NOT_RUN;
+    for (int p = 0; p < options->processes && status != EXEC_INTERRUPTED; p++) {
+        for (size_t i = 0; i < count && status != EXEC_INTERRUPTED; i++) {
+            if (!targets[i].finished) {
+                status = run_process(&targets[i], &plan, p);
             }
         }
     }
-    ex->ops->unload(ex);
-    free(index);
-    out->duration = clock_wall() - start;
-    return out->partial ? HARNESS_INTERRUPTED : HARNESS_OK;
+    for (size_t i = 0; i < count; i++) {
+        struct workload_result *w = &out[i];
+        w->partial = status == EXEC_INTERRUPTED;
+        for (size_t k = 0; k < w->n_variants && w->partial; k++) {
+            struct variant_result *v = &w->variants[k];
+            bool measured = false;
+            for (size_t r = 0; r < w->n_processes; r++) {
+                measured = measured || v->processes[r].n_values > 0;
+            }
+            if (v->status == VARIANT_OK && !measured) {
+                v->status = VARIANT_NOT_RUN;
+            }
+        }
+        analysis_workload(w, options);
+        w->duration = targets[i].spent;
+        free(targets[i].index);
+    }
+    free(targets);
+    return status == EXEC_INTERRUPTED ? HARNESS_INTERRUPTED : HARNESS_OK;
+}
+
+enum exec_status
+harness_describe(struct executor *ex, const char *path, long **sweep, size_t *n_sweep,
+                 char ***variants, size_t *n_variants)
+{
+    const struct workload_info *info = NULL;
+    char *error = NULL;
+    enum exec_status status = executor_start(ex, &error);
+    if (status == EXEC_OK) {
+        status = executor_load(ex, path, &info, &error);
+    }
+    if (status == EXEC_OK) {
+        *sweep = calloc(info->n_sweep + 1, sizeof **sweep);
+        *variants = calloc(info->n_variants + 1, sizeof **variants);
+        if (*sweep == NULL || *variants == NULL) {
+            status = EXEC_ERROR;
+        }
+        for (size_t i = 0; status == EXEC_OK && i < info->n_sweep; i++) {
+            (*sweep)[i] = info->sweep[i];
+        }
+        for (size_t i = 0; status == EXEC_OK && i < info->n_variants; i++) {
+            (*variants)[i] = copy_string(info->variants[i]);
+            status = (*variants)[i] != NULL ? EXEC_OK : EXEC_ERROR;
+        }
+        *n_sweep = info->n_sweep;
+        *n_variants = info->n_variants;
+    }
+    executor_stop(ex);
+    free(error);
+    return status;
 }
 
 bool
 harness_growth_exponent(const struct workload_result *sizes, size_t count, size_t k,
-                       double *exponent)
+                        double *exponent)
 {
-    double x[count], y[count];
+    double *x = calloc(count + 1, sizeof *x), *y = calloc(count + 1, sizeof *y);
     size_t points = 0;
+    bool fitted = false;
+    if (x == NULL || y == NULL) {
+        goto done;
+    }
     for (size_t s = 0; s < count; s++) {
         if (k < sizes[s].n_variants && sizes[s].variants[k].n_values > 0) {
             x[points] = (double)sizes[s].n;
@@ -440,7 +695,11 @@ harness_growth_exponent(const struct workload_result *sizes, size_t count, size_
             points++;
         }
     }
-    return stats_loglog_slope(x, y, points, exponent) == STATS_OK;
+    fitted = stats_loglog_slope(x, y, points, exponent) == STATS_OK;
+done:
+    free(x);
+    free(y);
+    return fitted;
 }
 
 void
@@ -448,10 +707,16 @@ workload_result_clear(struct workload_result *result)
 {
     for (size_t k = 0; k < result->n_variants; k++) {
         struct variant_result *v = &result->variants[k];
+        for (size_t r = 0; v->processes != NULL && r < result->n_processes; r++) {
+            free(v->processes[r].warmups);
+            free(v->processes[r].values);
+        }
+        free(v->processes);
         free(v->name);
         free(v->detail);
-        free(v->warmups);
+        free(v->output);
         free(v->values);
+        free(v->unstable);
         free(result->notes[k]);
     }
     free(result->variants);
@@ -461,6 +726,8 @@ workload_result_clear(struct workload_result *result)
     free(result->section);
     free(result->path);
     free(result->no_native);
+    free(result->source_sha256);
+    free(result->interpreter);
     free(result->error);
     memset(result, 0, sizeof *result);
 }
@@ -473,9 +740,21 @@ workload_result_ok(const struct workload_result *result)
     }
     for (size_t k = 0; k < result->n_variants; k++) {
         enum variant_status s = result->variants[k].status;
-        if (s == VARIANT_MISMATCH || s == VARIANT_ERROR) {
+        if (s == VARIANT_MISMATCH || s == VARIANT_ERROR || s == VARIANT_TIMEOUT
+            || s == VARIANT_CRASHED) {
             return false;
         }
     }
     return true;
+}
+
+bool
+workload_result_timed(const struct workload_result *result)
+{
+    for (size_t k = 0; k < result->n_variants; k++) {
+        if (result->variants[k].n_values > 0) {
+            return true;
+        }
+    }
+    return false;
 }

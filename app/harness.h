@@ -1,8 +1,16 @@
 /* harness.h: the measurement protocol (README, "How it measures").  For one
- * workload at one size: check every variant against before, skip what would
- * run past the time budget, calibrate loops per variant, warm up, then time
- * the variants interleaved round by round (A B C, B C A, ...) so machine
- * drift hits them alike; then statistics, then memory in a separate pass. */
+ * workload at one size, on one or several interpreters: values come from
+ * several worker processes (pyperf's lesson: one process's values share its
+ * luck -- memory layout, hash seeds, what else the machine did).  In each
+ * process: load, setup, check every variant against before, then warm up
+ * and time the variants interleaved round by round (A B C, B C A, ...) so
+ * machine drift hits them alike; the first process also predicts the time
+ * budget from the check calls and calibrates the loops, which later
+ * processes reuse; the last one runs the memory pass.  With several
+ * interpreters their processes alternate too.  A variant that raises,
+ * hangs or crashes its worker is marked and the others go on in a fresh
+ * worker.  Then statistics: per variant a summary, per row a verdict
+ * against before from the same paired values the CI resamples. */
 #ifndef OPTDEMO_HARNESS_H
 #define OPTDEMO_HARNESS_H
 
@@ -14,25 +22,47 @@
 
 struct harness_options {
     double min_time;     /* seconds one value must last at least (calibration) */
-    int rounds;          /* timed values per variant, one per interleaved round */
-    int warmups;         /* untimed-for-statistics values per variant, recorded */
+    int processes;       /* worker processes per workload and interpreter */
+    int rounds;          /* timed values per variant in each process, one per round */
+    int warmups;         /* values per variant and process before the timed ones, recorded */
     double budget;       /* seconds one variant may take at one size, predicted from its first call */
     bool gc;             /* cyclic GC on during timing (pyperf's default) */
     bool memory;         /* run the tracemalloc pass */
     double alpha;        /* Mann-Whitney U threshold for "significant" */
     double min_effect;   /* ... and the smallest |speedup - 1| that counts */
     unsigned resamples;  /* bootstrap resamples for the speedup CI */
+    double unstable_spread;    /* IQR / median above which a row is unstable */
+    double unstable_processes; /* highest / lowest process median above which, too */
     /* Progress reports for a status line; may be NULL. */
     void (*progress)(const char *workload, const char *stage, int step, int steps);
 };
 
 enum variant_status {
-    VARIANT_OK,        /* measured, result equal to before's */
-    VARIANT_MISMATCH,  /* result differs from before's: FAILED, no speedup */
-    VARIANT_ERROR,     /* raised: detail holds the traceback's last lines */
-    VARIANT_SKIPPED,   /* predicted past the budget: detail says why */
-    VARIANT_NOT_RUN,   /* before failed or was skipped first, or Ctrl-C */
+    VARIANT_OK,          /* measured, result equal to before's */
+    VARIANT_MISMATCH,    /* result differs from before's: FAILED, no speedup */
+    VARIANT_ERROR,       /* raised, or broke the contract: detail says how */
+    VARIANT_TIMEOUT,     /* a call outlived --timeout: its worker was killed */
+    VARIANT_CRASHED,     /* its worker died (a signal, an exit): detail says how */
+    VARIANT_SKIPPED,     /* predicted past the budget: detail says why */
+    VARIANT_NOT_RUN,     /* before failed or was skipped first, or Ctrl-C */
     VARIANT_UNAVAILABLE, /* this interpreter cannot run it (REQUIRES): not a failure */
+};
+
+/* The answer to "is this variant faster than before?". */
+enum verdict {
+    VERDICT_NONE,        /* no comparison: this variant or before is not OK */
+    VERDICT_FASTER,      /* significant (see harness.c) and faster */
+    VERDICT_SLOWER,      /* significant and slower */
+    VERDICT_SAME,        /* the test could have seen a difference and did not */
+    VERDICT_TOO_FEW,     /* too few values for the test to ever reach alpha */
+};
+
+/* The values of one variant from one worker process. */
+struct process_values {
+    double *warmups;           /* n_warmups, seconds per call */
+    size_t n_warmups;
+    double *values;            /* n_values, one per round, seconds per call */
+    size_t n_values;
 };
 
 /* One variant at one size.  Times are seconds per call (per loop). */
@@ -40,21 +70,23 @@ struct variant_result {
     char *name;                /* owned */
     enum variant_status status;
     char *detail;              /* owned; NULL when there is nothing to say */
-    double first_call;         /* the checking call, seconds */
+    char *output;              /* the first lines its check call printed, or NULL */
+    long output_lines;         /* how many lines it printed in all */
+    double first_call;         /* the first process's checking call, seconds */
     long loops;                /* calls per value after calibration */
-    double *warmups;           /* n_warmups values, seconds per call */
-    size_t n_warmups;
-    double *values;            /* n_values, one per round, seconds per call */
+    struct process_values *processes; /* n_processes of the workload, same index for all */
+    double *values;            /* every timed value, process after process */
     size_t n_values;
     struct stats_summary summary; /* valid when n_values > 0 */
     long memory_peak;          /* bytes, -1 when not measured */
-    /* Relative to before (variant 0), when both were measured. */
+    char *unstable;            /* why the values cannot be trusted much, or NULL */
+    /* Relative to before (variant 0): see harness_row_has_speedup. */
     bool has_speedup;
-    double speedup;            /* median(before) / median(this) */
-    double ci_low, ci_high;    /* bootstrap 95% CI, paired by round */
-    double paired_median;      /* median of the per-round ratios */
-    double p_value;            /* Mann-Whitney U, two-sided */
-    bool significant;
+    double speedup;            /* median(before) / median(this), over the paired values */
+    double ci_low, ci_high;    /* 95% hierarchical bootstrap CI: processes, then rounds */
+    double p_value;            /* Mann-Whitney U, two-sided, on the same values */
+    size_t pairs;              /* paired values the speedup is computed from */
+    enum verdict verdict;
 };
 
 struct workload_result {
@@ -63,30 +95,44 @@ struct workload_result {
     char *section;
     char *path;
     char *no_native;
+    char *source_sha256;
+    char *interpreter;         /* the executor's label */
     char **notes;              /* per variant, NULL where none */
     long n;
     char *error;               /* load or setup failed: traceback tail; else NULL */
     struct variant_result *variants;
     size_t n_variants;
+    size_t n_processes;        /* worker processes that ran (a restart after a crash counts) */
     bool gc;
-    bool partial;              /* interrupted: values so far only, no memory pass */
+    bool partial;              /* interrupted: values so far only */
     double duration;           /* wall seconds spent on this workload */
 };
 
 enum harness_status { HARNESS_OK, HARNESS_INTERRUPTED };
 
-/* Which size to run when no --size is given. */
+/* Which size to run when no explicit n is given. */
 enum size_choice { SIZE_DEFAULT, SIZE_QUICK };
 
-/* Load `path`, run it at `n` (or its quick/default size when n <= 0) and
- * fill `out` (zeroed by the caller; release with workload_result_clear).
- * `only` (NULL: all) is a NULL-terminated list of variants to run: before is
- * always run as the baseline.  An error inside the workload is recorded in
- * `out`, not returned: the run goes on with the next one. */
-enum harness_status harness_run(struct executor *ex, const char *path, long n,
-                                enum size_choice size, const char *const *only,
-                                const struct harness_options *options,
+/* Run the workload at `path` at size `n` (or its quick/default size when
+ * n <= 0) on each of `count` executors, their processes alternating; fill
+ * out[i] (zeroed by the caller; release with workload_result_clear) for
+ * executors[i].  `only` (NULL: all) is a NULL-terminated list of variants:
+ * before always runs as the baseline.  What goes wrong inside a workload is
+ * recorded in `out`, not returned: the run goes on with the next one. */
+enum harness_status harness_run(struct executor *const *executors, size_t count,
+                                const char *path, long n, enum size_choice size,
+                                const char *const *only, const struct harness_options *options,
                                 struct workload_result *out);
+
+/* Load the workload once in a fresh process of `ex` to read its sweep
+ * sizes and variant names (a malloc'd copy each).  EXEC_OK, or the failure
+ * (the run that follows reports it). */
+enum exec_status harness_describe(struct executor *ex, const char *path, long **sweep,
+                                  size_t *n_sweep, char ***variants, size_t *n_variants);
+
+/* The one predicate for "this row gets a speedup, a CI and a verdict":
+ * the variant and before are both OK and have paired values. */
+bool harness_row_has_speedup(const struct workload_result *w, size_t k);
 
 /* A sweep's growth: the exponent of variant k's median over n, fitted on
  * the sizes that measured it (`sizes`: one workload at increasing n).
@@ -96,7 +142,11 @@ bool harness_growth_exponent(const struct workload_result *sizes, size_t count, 
 
 void workload_result_clear(struct workload_result *result);
 
-/* Whether the workload passed: no error, no mismatch, no variant error. */
+/* Whether the workload passed: no error, and no variant failed, raised,
+ * timed out or crashed. */
 bool workload_result_ok(const struct workload_result *result);
+
+/* Whether any variant has timed values (the legend is printed only then). */
+bool workload_result_timed(const struct workload_result *result);
 
 #endif

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "host_module.h"
 #include "optnative.h"
 
 static char pyscripts_dir[PATH_MAX];
@@ -124,6 +125,10 @@ register_builtin_modules(void)
 {
     if (PyImport_AppendInittab("optnative", PyInit_optnative) < 0) {
         fprintf(stderr, "optdemo: cannot register the optnative module\n");
+        return -1;
+    }
+    if (PyImport_AppendInittab("_optdemo_host", host_module_init) < 0) {
+        fprintf(stderr, "optdemo: cannot register the _optdemo_host module\n");
         return -1;
     }
     return 0;

@@ -11,7 +11,7 @@
 struct command {
     const char *name;
     command_fn run;
-    const char *help;
+    const char *help;  /* NULL: internal, not listed */
 };
 
 static const struct command commands[] = {
@@ -21,6 +21,7 @@ static const struct command commands[] = {
     {"run", cmd_run, "measure workloads: before / after / native, checked, side by side"},
     {"show", cmd_show, "a workload's lesson: the explanation and each variant's source"},
     {"timeit", cmd_timeit, "python -m timeit's flags and output, measured by the host"},
+    {"worker", cmd_worker, NULL},
 };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
 
@@ -32,7 +33,9 @@ usage(FILE *out)
             "       optdemo --help | --version\n\n"
             "commands:\n");
     for (int i = 0; i < N_COMMANDS; i++) {
-        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].help);
+        if (commands[i].help != NULL) {
+            fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].help);
+        }
     }
     fprintf(out,
             "\n`optdemo COMMAND --help` describes each command.\n"

@@ -24,6 +24,7 @@ int cmd_python(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_timeit(int argc, char **argv);
+int cmd_worker(int argc, char **argv);
 
 /* The program's version string (meson's project version and git commit). */
 extern const char optdemo_version[];

@@ -60,10 +60,75 @@ report_format_bytes(double bytes, char *buffer, size_t size)
 
 /* The cells of one row, as plain text. */
 struct row {
-    char median[32], spread[32], min[32], speedup[48], ci[48], memory[32], per_item[32];
+    char median[32], spread[32], min[32], speedup[64], ci[48], memory[32], per_item[32];
     const char *check;
     const char *colour;  /* for the speedup cell */
 };
+
+static const char *
+check_word(enum variant_status status, bool unicode)
+{
+    switch (status) {
+    case VARIANT_OK: return unicode ? "✓" : "ok";
+    case VARIANT_MISMATCH: return "FAILED";
+    case VARIANT_ERROR: return "ERROR";
+    case VARIANT_TIMEOUT: return "TIMEOUT";
+    case VARIANT_CRASHED: return "CRASHED";
+    case VARIANT_SKIPPED: return "skipped";
+    case VARIANT_NOT_RUN: return "not run";
+    case VARIANT_UNAVAILABLE: return "unavailable";
+    }
+    return "?";
+}
+
+static bool
+is_bad(enum variant_status status)
+{
+    return status == VARIANT_MISMATCH || status == VARIANT_ERROR || status == VARIANT_TIMEOUT
+           || status == VARIANT_CRASHED;
+}
+
+/* A factor with three significant digits, zeros kept: "1.00", "17.9", "112". */
+static void
+format_factor(double factor, char *buffer, size_t size)
+{
+    int decimals = factor < 9.995 ? 2 : factor < 99.95 ? 1 : 0;
+    snprintf(buffer, size, "%.*f", decimals, factor);
+}
+
+/* "4.47× faster *", "32.3× slower *", "1.02× faster, same", "2× faster,
+ * too few values": a ratio under 1 reads as a slowdown factor, and the CI
+ * is printed in the same direction as the factor. */
+static void
+format_speedup(const struct variant_result *v, bool unicode, struct row *row)
+{
+    const char *times = unicode ? "×" : "x";
+    bool slower = v->speedup < 1;
+    double factor = slower ? 1 / v->speedup : v->speedup;
+    double low = slower ? 1 / v->ci_high : v->ci_low, high = slower ? 1 / v->ci_low : v->ci_high;
+    const char *direction = slower ? "slower" : "faster";
+    char text[16], low_text[16], high_text[16];
+    format_factor(factor, text, sizeof text);
+    format_factor(low, low_text, sizeof low_text);
+    format_factor(high, high_text, sizeof high_text);
+    switch (v->verdict) {
+    case VERDICT_FASTER:
+    case VERDICT_SLOWER:
+        snprintf(row->speedup, sizeof row->speedup, "%s%s %s *", text, times, direction);
+        row->colour = slower ? RED : GREEN;
+        break;
+    case VERDICT_SAME:
+        snprintf(row->speedup, sizeof row->speedup, "%s%s %s, same", text, times, direction);
+        break;
+    case VERDICT_TOO_FEW:
+        snprintf(row->speedup, sizeof row->speedup, "%s%s %s, too few values", text, times,
+                 direction);
+        break;
+    case VERDICT_NONE:
+        return;
+    }
+    snprintf(row->ci, sizeof row->ci, "[%s, %s]", low_text, high_text);
+}
 
 static void
 format_row(const struct workload_result *w, size_t k, bool unicode, struct row *row)
@@ -71,29 +136,18 @@ format_row(const struct workload_result *w, size_t k, bool unicode, struct row *
     const struct variant_result *v = &w->variants[k];
     memset(row, 0, sizeof *row);
     row->colour = "";
-    switch (v->status) {
-    case VARIANT_OK: row->check = unicode ? "✓" : "ok"; break;
-    case VARIANT_MISMATCH: row->check = "FAILED"; break;
-    case VARIANT_ERROR: row->check = "ERROR"; break;
-    case VARIANT_SKIPPED: row->check = "skipped"; break;
-    case VARIANT_NOT_RUN: row->check = "not run"; break;
-    case VARIANT_UNAVAILABLE: row->check = "unavailable"; break;
-    }
+    row->check = check_word(v->status, unicode);
     if (v->n_values > 0) {
         report_format_time(v->summary.median, unicode, row->median, sizeof row->median);
-        snprintf(row->spread, sizeof row->spread, "%s%.1f%%", unicode ? "±" : "+-",
-                 v->summary.median > 0 ? 50.0 * v->summary.iqr / v->summary.median : 0.0);
+        snprintf(row->spread, sizeof row->spread, "%s%.1f%%%s", unicode ? "±" : "+-",
+                 v->summary.median > 0 ? 50.0 * v->summary.iqr / v->summary.median : 0.0,
+                 v->unstable != NULL ? "!" : "");
         report_format_time(v->summary.min, unicode, row->min, sizeof row->min);
     }
     if (k == 0 && v->n_values > 0) {
         snprintf(row->speedup, sizeof row->speedup, "baseline");
     } else if (v->has_speedup) {
-        const char *times = unicode ? "×" : "x";
-        const char *verdict = !v->significant ? "same" : v->speedup > 1 ? "faster" : "slower";
-        snprintf(row->speedup, sizeof row->speedup, "%.3g%s %s%s", v->speedup, times, verdict,
-                 v->significant ? " *" : "");
-        snprintf(row->ci, sizeof row->ci, "[%.3g, %.3g]", v->ci_low, v->ci_high);
-        row->colour = !v->significant ? "" : v->speedup > 1 ? GREEN : RED;
+        format_speedup(v, unicode, row);
     }
     if (v->memory_peak >= 0) {
         report_format_bytes((double)v->memory_peak, row->memory, sizeof row->memory);
@@ -141,11 +195,70 @@ print_indented(FILE *out, const char *indent, const char *text)
     }
 }
 
+/* The first `max_lines` lines of what a variant printed, indented, and how
+ * many more there were. */
+static void
+print_output(FILE *out, const struct variant_result *v, const char *dim, const char *reset)
+{
+    enum { MAX_LINES = 3 };
+    fprintf(out, "  %s%s printed %ld line%s in its check call (captured, not timed here):%s\n",
+            dim, v->name, v->output_lines, v->output_lines == 1 ? "" : "s", reset);
+    const char *line = v->output;
+    for (int shown = 0; line != NULL && *line != '\0' && shown < MAX_LINES; shown++) {
+        const char *end = strchr(line, '\n');
+        int length = end != NULL ? (int)(end - line) : (int)strlen(line);
+        fprintf(out, "    %s| %.*s%s\n", dim, length, line, reset);
+        line = end != NULL ? end + 1 : NULL;
+    }
+    if (v->output_lines > MAX_LINES) {
+        fprintf(out, "    %s| ... (%ld more)%s\n", dim, v->output_lines - MAX_LINES, reset);
+    }
+}
+
+/* The lines under the table: notes, failures, printed output, instability. */
+static void
+print_row_notes(FILE *out, const struct workload_result *w, const struct report_style *style)
+{
+    const char *dim = style->color ? DIM : "", *reset = style->color ? RESET : "";
+    const char *red = style->color ? RED : "", *yellow = style->color ? YELLOW : "";
+    for (size_t k = 0; k < w->n_variants; k++) {
+        const struct variant_result *v = &w->variants[k];
+        bool bad = is_bad(v->status);
+        if (w->notes[k] != NULL) {
+            fprintf(out, "  %s%s: %s%s\n", dim, v->name, w->notes[k], reset);
+        }
+        if (v->detail != NULL) {
+            fprintf(out, "  %s%s%s%s:%s\n", bad ? red : "", v->name,
+                    v->status == VARIANT_MISMATCH ? " FAILED, result differs from before's"
+                    : v->status == VARIANT_TIMEOUT ? " TIMEOUT"
+                    : v->status == VARIANT_CRASHED ? " CRASHED" : "",
+                    "", bad ? reset : "");
+            print_indented(out, "    ", v->detail);
+        }
+        if (v->verdict == VERDICT_TOO_FEW) {
+            fprintf(out, "  %s%s: too few values for a verdict: %zu against %zu cannot reach "
+                         "p < 0.01 (more --rounds or --processes)%s\n",
+                    dim, v->name, v->pairs, v->pairs, reset);
+        }
+        if (v->unstable != NULL) {
+            fprintf(out, "  %s%s: %s%s\n", yellow, v->name, v->unstable, reset);
+        }
+        if (v->output_lines > 0) {
+            print_output(out, v, dim, reset);
+        }
+    }
+    if (w->no_native != NULL) {
+        fprintf(out, "  %snative: none %s %s%s\n", dim, style->unicode ? "—" : "-",
+                w->no_native, reset);
+    }
+}
+
 void
 report_workload(FILE *out, const struct workload_result *w, const struct report_style *style)
 {
     const char *bold = style->color ? BOLD : "", *reset = style->color ? RESET : "";
     const char *dim = style->color ? DIM : "", *red = style->color ? RED : "";
+    struct row *rows = NULL;
 
     fprintf(out, "\n%s%s%s", bold, w->id, reset);
     if (w->title != NULL) {
@@ -155,60 +268,57 @@ report_workload(FILE *out, const struct workload_result *w, const struct report_
     if (w->n > 0) {
         fprintf(out, "  n=%ld", w->n);
     }
+    if (w->interpreter != NULL && strcmp(w->interpreter, "embedded") != 0) {
+        fprintf(out, "  on %s", w->interpreter);
+    }
     fprintf(out, "%s\n", w->partial ? "  (interrupted: partial)" : "");
     if (w->error != NULL) {
         fprintf(out, "  %sERROR%s\n", red, reset);
         print_indented(out, "    ", w->error);
         return;
     }
-    int name_width = 7;
+    rows = calloc(w->n_variants + 1, sizeof *rows);
+    if (rows == NULL) {
+        return;
+    }
+    int name_width = 7, speedup_width = 9;
     for (size_t k = 0; k < w->n_variants; k++) {
+        format_row(w, k, style->unicode, &rows[k]);
         int width = display_width(w->variants[k].name);
         name_width = width > name_width ? width : name_width;
+        width = display_width(rows[k].speedup);
+        speedup_width = width > speedup_width ? width : speedup_width;
     }
     fprintf(out, "  %s", dim);
     pad(out, "variant", name_width, false);
-    fprintf(out, "  %9s  %7s  %9s  %-16s  %-16s  %10s  %10s  %s%s\n", "median", "IQR/2",
-            "min", "vs before", "95% CI", "mem peak", "per item", "check", reset);
+    fprintf(out, "  %9s  %8s  %9s  ", "median", "IQR/2", "min");
+    pad(out, "vs before", speedup_width, false);
+    fprintf(out, "  %-16s  %10s  %10s  %s%s\n", "95% CI", "mem peak", "per item", "check",
+            reset);
     for (size_t k = 0; k < w->n_variants; k++) {
         const struct variant_result *v = &w->variants[k];
-        struct row row;
-        format_row(w, k, style->unicode, &row);
+        const struct row *row = &rows[k];
         fprintf(out, "  ");
         pad(out, v->name, name_width, false);
         fprintf(out, "  ");
-        pad(out, row.median, 9, true);
+        pad(out, row->median, 9, true);
         fprintf(out, "  ");
-        pad(out, row.spread, 7, true);
+        pad(out, row->spread, 8, true);
         fprintf(out, "  ");
-        pad(out, row.min, 9, true);
-        fprintf(out, "  %s", style->color ? row.colour : "");
-        pad(out, row.speedup, 16, false);
-        fprintf(out, "%s  ", style->color && *row.colour ? RESET : "");
-        pad(out, row.ci, 16, false);
+        pad(out, row->min, 9, true);
+        fprintf(out, "  %s", style->color ? row->colour : "");
+        pad(out, row->speedup, speedup_width, false);
+        fprintf(out, "%s  ", style->color && *row->colour ? RESET : "");
+        pad(out, row->ci, 16, false);
         fprintf(out, "  ");
-        pad(out, row.memory, 10, true);
+        pad(out, row->memory, 10, true);
         fprintf(out, "  ");
-        pad(out, row.per_item, 10, true);
-        bool bad = v->status == VARIANT_MISMATCH || v->status == VARIANT_ERROR;
-        fprintf(out, "  %s%s%s\n", bad ? red : "", row.check, bad ? reset : "");
+        pad(out, row->per_item, 10, true);
+        bool bad = is_bad(v->status);
+        fprintf(out, "  %s%s%s\n", bad ? red : "", row->check, bad ? reset : "");
     }
-    for (size_t k = 0; k < w->n_variants; k++) {
-        const struct variant_result *v = &w->variants[k];
-        if (w->notes[k] != NULL) {
-            fprintf(out, "  %s%s: %s%s\n", dim, v->name, w->notes[k], reset);
-        }
-        if (v->detail != NULL) {
-            bool bad = v->status == VARIANT_MISMATCH || v->status == VARIANT_ERROR;
-            fprintf(out, "  %s%s%s:%s\n", bad ? red : "", v->name,
-                    v->status == VARIANT_MISMATCH ? " FAILED, result differs from before's" : "",
-                    bad ? reset : "");
-            print_indented(out, "    ", v->detail);
-        }
-    }
-    if (w->no_native != NULL) {
-        fprintf(out, "  %snative: none — %s%s\n", dim, w->no_native, reset);
-    }
+    free(rows);
+    print_row_notes(out, w, style);
 }
 
 static const char *
@@ -265,7 +375,7 @@ report_growth(FILE *out, const struct workload_result *sizes, size_t count,
             } else if (v != NULL && v->status == VARIANT_SKIPPED) {
                 snprintf(cell, sizeof cell, "skipped");
             } else if (v != NULL && v->status != VARIANT_OK) {
-                snprintf(cell, sizeof cell, "%s", v->status == VARIANT_MISMATCH ? "FAILED" : "ERROR");
+                snprintf(cell, sizeof cell, "%s", check_word(v->status, style->unicode));
             }
             fprintf(out, "  ");
             pad(out, cell, 10, true);
@@ -281,19 +391,31 @@ report_growth(FILE *out, const struct workload_result *sizes, size_t count,
                  "log(time) on log(n)%s\n", dim, reset);
 }
 
+/* The legend's words, shared by the terminal and the Markdown. */
+static void
+legend_text(FILE *out, const struct harness_options *options, const char *line_break)
+{
+    fprintf(out,
+            "Times are seconds per call: the median of %d process%s x %d values, each lasting "
+            ">= %.0f ms (loops calibrated),%svariants interleaved round by round; IQR/2 is half "
+            "the interquartile range over the median, ! marks an unstable row.%s"
+            "vs before = median(before) / median(variant) over the values paired by round; "
+            "95%% CI by bootstrap over processes, then rounds;%s"
+            "* = Mann-Whitney U p < %.2g, at least %.0f%% apart and a CI that excludes 1; "
+            "otherwise 'same'. GC %s.%s"
+            "Memory: tracemalloc peak of one call, in a separate pass; per item = peak / n.",
+            options->processes, options->processes == 1 ? "" : "es", options->rounds,
+            options->min_time * 1e3, line_break, line_break, line_break, options->alpha,
+            options->min_effect * 100, options->gc ? "on" : "off", line_break);
+}
+
 void
 report_legend(FILE *out, const struct harness_options *options, const struct report_style *style)
 {
     const char *dim = style->color ? DIM : "", *reset = style->color ? RESET : "";
-    fprintf(out,
-            "\n%sTimes are seconds per call: the median of %d values, each lasting >= %.0f ms "
-            "(loops calibrated),\nvariants interleaved round by round; IQR/2 is half the "
-            "interquartile range over the median.\n"
-            "vs before = median(before) / median(variant); 95%% CI by bootstrap over paired "
-            "rounds;\n* = Mann-Whitney U p < %.2g and at least %.0f%% apart, otherwise 'same'. "
-            "GC %s. Memory: tracemalloc peak\nof one call, in a separate pass; per item = peak / n.%s\n",
-            dim, options->rounds, options->min_time * 1e3, options->alpha,
-            options->min_effect * 100, options->gc ? "on" : "off", reset);
+    fprintf(out, "\n%s", dim);
+    legend_text(out, options, "\n");
+    fprintf(out, "%s\n", reset);
 }
 
 char *
@@ -302,6 +424,7 @@ report_markdown(const struct workload_result *workloads, size_t n, const char *c
 {
     char *text = NULL;
     size_t length = 0;
+    bool timed = false;
     FILE *out = open_memstream(&text, &length);
     if (out == NULL) {
         return NULL;
@@ -309,9 +432,12 @@ report_markdown(const struct workload_result *workloads, size_t n, const char *c
     fprintf(out, "# optdemo results\n\n%s\n", context);
     for (size_t i = 0; i < n; i++) {
         const struct workload_result *w = &workloads[i];
+        timed = timed || workload_result_timed(w);
         fprintf(out, "\n## %s — %s\n\n", w->id, w->title != NULL ? w->title : "");
         if (w->section != NULL) {
-            fprintf(out, "Section: %s. n = %ld%s.\n\n", w->section, w->n,
+            fprintf(out, "Section: %s. n = %ld%s%s%s.\n\n", w->section, w->n,
+                    w->interpreter != NULL ? ", on " : "",
+                    w->interpreter != NULL ? w->interpreter : "",
                     w->partial ? " (interrupted: partial)" : "");
         }
         if (w->error != NULL) {
@@ -328,11 +454,15 @@ report_markdown(const struct workload_result *workloads, size_t n, const char *c
                     row.per_item, row.check);
         }
         for (size_t k = 0; k < w->n_variants; k++) {
-            if (w->variants[k].detail != NULL) {
-                fprintf(out, "\n- `%s`: %s", w->variants[k].name, w->variants[k].detail);
+            const struct variant_result *v = &w->variants[k];
+            if (v->detail != NULL) {
+                fprintf(out, "\n- `%s` %s: %s", v->name, check_word(v->status, true), v->detail);
+            }
+            if (v->unstable != NULL) {
+                fprintf(out, "\n- `%s`: %s", v->name, v->unstable);
             }
             if (w->notes[k] != NULL) {
-                fprintf(out, "\n- `%s`: %s", w->variants[k].name, w->notes[k]);
+                fprintf(out, "\n- `%s`: %s", v->name, w->notes[k]);
             }
         }
         if (w->no_native != NULL) {
@@ -340,11 +470,11 @@ report_markdown(const struct workload_result *workloads, size_t n, const char *c
         }
         fprintf(out, "\n");
     }
-    fprintf(out, "\nMedian of %d values per variant, each >= %.0f ms, variants interleaved; "
-                 "vs before = ratio of medians with a paired bootstrap 95%% CI; * = Mann-Whitney "
-                 "U p < %.2g and >= %.0f%% apart. GC %s.\n",
-            options->rounds, options->min_time * 1e3, options->alpha, options->min_effect * 100,
-            options->gc ? "on" : "off");
+    if (timed) {
+        fprintf(out, "\n");
+        legend_text(out, options, " ");
+        fprintf(out, "\n");
+    }
     if (fclose(out) != 0) {
         free(text);
         return NULL;

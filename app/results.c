@@ -133,11 +133,26 @@ status_name(enum variant_status status)
     case VARIANT_OK: return "ok";
     case VARIANT_MISMATCH: return "mismatch";
     case VARIANT_ERROR: return "error";
+    case VARIANT_TIMEOUT: return "timeout";
+    case VARIANT_CRASHED: return "crashed";
     case VARIANT_SKIPPED: return "skipped";
     case VARIANT_NOT_RUN: return "not run";
     case VARIANT_UNAVAILABLE: return "unavailable";
     }
     return "unknown";
+}
+
+static const char *
+verdict_name(enum verdict verdict)
+{
+    switch (verdict) {
+    case VERDICT_FASTER: return "faster";
+    case VERDICT_SLOWER: return "slower";
+    case VERDICT_SAME: return "same";
+    case VERDICT_TOO_FEW: return "too few values";
+    case VERDICT_NONE: return "none";
+    }
+    return "none";
 }
 
 static json_t *
@@ -152,11 +167,11 @@ values_array(const double *values, size_t n)
 
 /* pyperf keeps warmups as [loops, value] pairs. */
 static json_t *
-warmups_array(const struct variant_result *v)
+warmups_array(const struct process_values *p, long loops)
 {
     json_t *array = json_array();
-    for (size_t i = 0; array != NULL && i < v->n_warmups; i++) {
-        json_array_append_new(array, json_pack("[I f]", (json_int_t)v->loops, v->warmups[i]));
+    for (size_t i = 0; array != NULL && i < p->n_warmups; i++) {
+        json_array_append_new(array, json_pack("[I f]", (json_int_t)loops, p->warmups[i]));
     }
     return array;
 }
@@ -169,23 +184,50 @@ set_optional_string(json_t *object, const char *key, const char *value)
     }
 }
 
+/* pyperf's runs: one per worker process that timed this variant. */
 static json_t *
-benchmark_json(const struct workload_result *w, const struct variant_result *v)
+runs_array(const struct workload_result *w, const struct variant_result *v)
+{
+    json_t *runs = json_array();
+    for (size_t r = 0; runs != NULL && r < w->n_processes; r++) {
+        const struct process_values *p = &v->processes[r];
+        if (p->n_values == 0) {
+            continue;
+        }
+        json_array_append_new(runs, json_pack("{s:{s:I, s:I}, s:o, s:o}",
+                                              "metadata", "loops", (json_int_t)v->loops,
+                                              "optdemo_process", (json_int_t)r + 1,
+                                              "warmups", warmups_array(p, v->loops),
+                                              "values", values_array(p->values, p->n_values)));
+    }
+    return runs;
+}
+
+static json_t *
+benchmark_json(const struct run_record *run, const struct workload_result *w,
+               const struct variant_result *v)
 {
     char *name = NULL;
-    if (asprintf(&name, "%s/%s@%ld", w->id, v->name, w->n) < 0) {
+    if (asprintf(&name, "%s/%s@%ld%s%s%s", w->id, v->name, w->n,
+                 run->several_interpreters ? " [" : "",
+                 run->several_interpreters ? w->interpreter : "",
+                 run->several_interpreters ? "]" : "") < 0) {
         return NULL;
     }
-    json_t *metadata = json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:b, s:s, s:s}",
+    json_t *metadata = json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:b, s:s, s:s, s:I}",
                                  "name", name, "workload", w->id, "variant", v->name,
                                  "n", (json_int_t)w->n, "loops", (json_int_t)v->loops,
                                  "unit", "second", "checked", v->status == VARIANT_OK,
-                                 "status", status_name(v->status), "gc", w->gc ? "on" : "off");
+                                 "status", status_name(v->status), "gc", w->gc ? "on" : "off",
+                                 "optdemo_processes", (json_int_t)w->n_processes);
     free(name);
     if (metadata == NULL) {
         return NULL;
     }
+    set_optional_string(metadata, "interpreter", w->interpreter);
+    set_optional_string(metadata, "workload_sha256", w->source_sha256);
     set_optional_string(metadata, "optdemo_detail", v->detail);
+    set_optional_string(metadata, "optdemo_unstable", v->unstable);
     if (v->memory_peak >= 0) {
         json_object_set_new(metadata, "memory_peak", json_integer(v->memory_peak));
         json_object_set_new(metadata, "memory_per_item",
@@ -193,19 +235,17 @@ benchmark_json(const struct workload_result *w, const struct variant_result *v)
     }
     json_object_set_new(metadata, "first_call", json_real(v->first_call));
     if (v->has_speedup) {
-        json_t *speedup = json_pack("{s:f, s:f, s:f, s:f, s:f, s:b}",
+        json_t *speedup = json_pack("{s:f, s:f, s:f, s:f, s:I, s:s, s:b}",
                                     "speedup", v->speedup, "speedup_ci_low", v->ci_low,
-                                    "speedup_ci_high", v->ci_high, "paired_ratio_median",
-                                    v->paired_median, "p_value", v->p_value,
-                                    "significant", v->significant);
+                                    "speedup_ci_high", v->ci_high, "p_value", v->p_value,
+                                    "speedup_pairs", (json_int_t)v->pairs,
+                                    "verdict", verdict_name(v->verdict),
+                                    "significant", v->verdict == VERDICT_FASTER
+                                                   || v->verdict == VERDICT_SLOWER);
         json_object_update(metadata, speedup);
         json_decref(speedup);
     }
-    json_t *run = json_pack("{s:{s:I}, s:o, s:o}",
-                            "metadata", "calibrate_loops", (json_int_t)v->loops,
-                            "warmups", warmups_array(v),
-                            "values", values_array(v->values, v->n_values));
-    return json_pack("{s:o, s:[o]}", "metadata", metadata, "runs", run);
+    return json_pack("{s:o, s:o}", "metadata", metadata, "runs", runs_array(w, v));
 }
 
 /* What pyperf has no place for: every workload and variant with its status,
@@ -223,6 +263,11 @@ workload_summary(const struct workload_result *w)
         }
         set_optional_string(item, "detail", v->detail);
         set_optional_string(item, "note", w->notes[k]);
+        set_optional_string(item, "unstable", v->unstable);
+        set_optional_string(item, "output", v->output);
+        if (v->output_lines > 0) {
+            json_object_set_new(item, "output_lines", json_integer(v->output_lines));
+        }
         if (v->n_values > 0) {
             json_t *summary = json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f}",
                                         "values", (json_int_t)v->summary.n,
@@ -235,26 +280,30 @@ workload_summary(const struct workload_result *w)
         }
         if (v->has_speedup) {
             json_object_set_new(item, "speedup", json_real(v->speedup));
-            json_object_set_new(item, "significant", json_boolean(v->significant));
+            json_object_set_new(item, "verdict", json_string(verdict_name(v->verdict)));
+            json_object_set_new(item, "significant", json_boolean(v->verdict == VERDICT_FASTER
+                                                                  || v->verdict == VERDICT_SLOWER));
         }
         json_array_append_new(variants, item);
     }
-    json_t *summary = json_pack("{s:s, s:I, s:b, s:b, s:f, s:o}",
+    json_t *summary = json_pack("{s:s, s:I, s:b, s:b, s:f, s:I, s:o}",
                                 "workload", w->id, "n", (json_int_t)w->n,
                                 "ok", workload_result_ok(w), "partial", w->partial,
-                                "duration", w->duration, "variants", variants);
+                                "duration", w->duration, "processes", (json_int_t)w->n_processes,
+                                "variants", variants);
     if (summary != NULL) {
+        set_optional_string(summary, "interpreter", w->interpreter);
         set_optional_string(summary, "title", w->title);
         set_optional_string(summary, "section", w->section);
         set_optional_string(summary, "path", w->path);
+        set_optional_string(summary, "source_sha256", w->source_sha256);
         set_optional_string(summary, "error", w->error);
         set_optional_string(summary, "no_native", w->no_native);
     }
     return summary;
 }
 
-/* One entry per variant of every workload that ran at several sizes in a
- * row (a sweep): its sizes, medians and growth exponent. */
+/* One entry per variant of a sweep: its sizes, medians and growth exponent. */
 static void
 add_growth(json_t *growth, const struct workload_result *sizes, size_t count)
 {
@@ -270,30 +319,35 @@ add_growth(json_t *growth, const struct workload_result *sizes, size_t count)
         json_t *item = json_pack("{s:s, s:s, s:o, s:o}", "workload", sizes[0].id,
                                  "variant", sizes[0].variants[k].name, "n", ns,
                                  "median", medians);
-        if (item != NULL && harness_growth_exponent(sizes, count, k, &exponent)) {
-            json_object_set_new(item, "exponent", json_real(exponent));
+        if (item != NULL) {
+            set_optional_string(item, "interpreter", sizes[0].interpreter);
+            if (harness_growth_exponent(sizes, count, k, &exponent)) {
+                json_object_set_new(item, "exponent", json_real(exponent));
+            }
         }
         json_array_append_new(growth, item);
     }
 }
 
 json_t *
-results_to_json(const struct workload_result *workloads, size_t n, json_t *metadata,
-                bool partial)
+results_to_json(const struct run_record *run)
 {
     json_t *benchmarks = json_array();
     json_t *summaries = json_array();
     json_t *growth = json_array();
-    json_t *common = json_deep_copy(metadata != NULL ? metadata : json_object());
-    if (benchmarks == NULL || summaries == NULL || growth == NULL || common == NULL) {
+    json_t *common = json_deep_copy(run->metadata != NULL ? run->metadata : json_object());
+    json_t *interpreters = run->interpreters != NULL ? json_deep_copy(run->interpreters)
+                                                     : json_array();
+    if (benchmarks == NULL || summaries == NULL || growth == NULL || common == NULL
+        || interpreters == NULL) {
         goto error;
     }
-    json_object_set_new(common, "partial", json_boolean(partial));
-    for (size_t i = 0; i < n; i++) {
-        const struct workload_result *w = &workloads[i];
+    json_object_set_new(common, "partial", json_boolean(run->partial));
+    for (size_t i = 0; i < run->count; i++) {
+        const struct workload_result *w = &run->workloads[i];
         for (size_t k = 0; k < w->n_variants; k++) {
             if (w->variants[k].n_values > 0) {
-                json_t *bench = benchmark_json(w, &w->variants[k]);
+                json_t *bench = benchmark_json(run, w, &w->variants[k]);
                 if (bench == NULL) {
                     goto error;
                 }
@@ -301,37 +355,22 @@ results_to_json(const struct workload_result *workloads, size_t n, json_t *metad
             }
         }
         json_array_append_new(summaries, workload_summary(w));
-        /* A run of the same workload at several sizes: a sweep. */
-        size_t same = 1;
-        while (i + same < n && w->id != NULL && workloads[i + same].id != NULL
-               && strcmp(workloads[i + same].id, w->id) == 0 && workloads[i + same].n_variants > 0) {
-            same++;
-        }
-        if (same > 1 && w->n_variants > 0) {
-            for (size_t s = 1; s < same; s++) {
-                const struct workload_result *other = &workloads[i + s];
-                for (size_t k = 0; k < other->n_variants; k++) {
-                    if (other->variants[k].n_values > 0) {
-                        json_t *bench = benchmark_json(other, &other->variants[k]);
-                        if (bench == NULL) {
-                            goto error;
-                        }
-                        json_array_append_new(benchmarks, bench);
-                    }
-                }
-                json_array_append_new(summaries, workload_summary(other));
-            }
-            add_growth(growth, w, same);
-            i += same - 1;
+    }
+    for (size_t g = 0; g < run->n_sweeps; g++) {
+        const struct result_group *sweep = &run->sweeps[g];
+        if (sweep->count > 1 && run->workloads[sweep->first].n_variants > 0) {
+            add_growth(growth, &run->workloads[sweep->first], sweep->count);
         }
     }
-    return json_pack("{s:s, s:o, s:o, s:{s:b, s:o, s:o}}", "version", "1.0",
+    return json_pack("{s:s, s:o, s:o, s:{s:b, s:o, s:o, s:o}}", "version", "1.0",
                      "metadata", common, "benchmarks", benchmarks,
-                     "optdemo", "partial", partial, "workloads", summaries, "growth", growth);
+                     "optdemo", "partial", run->partial, "interpreters", interpreters,
+                     "workloads", summaries, "growth", growth);
 error:
     json_decref(benchmarks);
     json_decref(summaries);
     json_decref(growth);
     json_decref(common);
+    json_decref(interpreters);
     return NULL;
 }

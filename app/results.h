@@ -17,9 +17,26 @@
  * *error set (malloc'd). */
 int results_check_writable(const char *path, char **error);
 
-/* The whole run as JSON (a new reference).  `metadata` is borrowed. */
-json_t *results_to_json(const struct workload_result *workloads, size_t n,
-                        json_t *metadata, bool partial);
+/* A sweep: one workload on one interpreter at increasing n, the results
+ * workloads[first .. first + count). */
+struct result_group {
+    size_t first, count;
+};
+
+/* A whole run, as the harness left it.  Everything is borrowed. */
+struct run_record {
+    const struct workload_result *workloads;
+    size_t count;
+    const struct result_group *sweeps;
+    size_t n_sweeps;
+    json_t *metadata;          /* the run's common metadata */
+    json_t *interpreters;      /* array of {label, path, template, overhead, metadata} */
+    bool several_interpreters; /* benchmark names then carry the interpreter */
+    bool partial;
+};
+
+/* The whole run as JSON (a new reference), or NULL on no memory. */
+json_t *results_to_json(const struct run_record *run);
 
 /* Write `text` to `path` atomically.  0, or -1 with *error set. */
 int results_write_atomic(const char *path, const char *text, size_t length, char **error);

@@ -236,6 +236,40 @@ static bool all_positive(const double *x, size_t n)
     return true;
 }
 
+/* The checks every bootstrap shares: enough resamples, a confidence strictly
+ * between 0 and 1, and values that are finite and > 0, so that every
+ * resampled median is a positive finite number and so is every ratio (no
+ * division by zero, no NaN to sort). */
+static bool bootstrap_arguments_valid(const double *a, size_t na,
+                                      const double *b, size_t nb,
+                                      unsigned resamples, double confidence)
+{
+    return resamples >= 1 && confidence > 0.0 && confidence < 1.0
+           && all_finite(a, na) && all_finite(b, nb)
+           && all_positive(a, na) && all_positive(b, nb);
+}
+
+/* median(a) / median(b) of one resample, sorting both buffers in place.
+ * Sorting a few dozen values costs about what a selection would, and keeps
+ * the median identical to stats_median's. */
+static double resampled_ratio(double *a, size_t na, double *b, size_t nb)
+{
+    qsort(a, na, sizeof *a, compare_double);
+    qsort(b, nb, sizeof *b, compare_double);
+    return stats_median_sorted(a, na) / stats_median_sorted(b, nb);
+}
+
+/* The percentile interval: the (1 -+ confidence) / 2 quantiles ('linear')
+ * of the resampled ratios, which are sorted in place. */
+static void percentile_interval(double *ratios, unsigned resamples,
+                                double confidence, double *low, double *high)
+{
+    qsort(ratios, resamples, sizeof *ratios, compare_double);
+    double tail = (1.0 - confidence) / 2.0;
+    *low = stats_quantile_sorted(ratios, resamples, tail);
+    *high = stats_quantile_sorted(ratios, resamples, 1.0 - tail);
+}
+
 int stats_bootstrap_ratio_ci(const double *a, size_t na,
                              const double *b, size_t nb,
                              bool paired, unsigned resamples,
@@ -246,13 +280,20 @@ int stats_bootstrap_ratio_ci(const double *a, size_t na,
     double *resample_a = NULL, *resample_b = NULL, *ratios = NULL;
     struct stats_rng rng;
 
-    if (na == 0 || nb == 0 || (paired && na != nb) || resamples == 0
-        || !(confidence > 0.0 && confidence < 1.0))
+    if (na == 0 || nb == 0 || (paired && na != nb))
         goto done;
-    /* isfinite and > 0: every resampled median is then a positive finite
-     * number and so is every ratio (no division by zero, no NaN to sort). */
-    if (!all_finite(a, na) || !all_finite(b, nb)
-        || !all_positive(a, na) || !all_positive(b, nb))
+    if (paired) {
+        /* The rounds are one group: the grouped bootstrap then skips the
+         * group draw and draws round indices exactly as a paired bootstrap
+         * does, so there is one implementation of the paired case and the
+         * two functions agree to the bit by construction. */
+        size_t one_group = na;
+        status = stats_bootstrap_ratio_ci_grouped(a, b, &one_group, 1,
+                                                  resamples, confidence, seed,
+                                                  low, high);
+        goto done;
+    }
+    if (!bootstrap_arguments_valid(a, na, b, nb, resamples, confidence))
         goto done;
 
     status = STATS_ENOMEM;
@@ -264,31 +305,85 @@ int stats_bootstrap_ratio_ci(const double *a, size_t na,
 
     stats_rng_seed(&rng, seed);
     for (unsigned r = 0; r < resamples; r++) {
-        if (paired) {
-            for (size_t i = 0; i < na; i++) {
-                size_t round = (size_t)stats_rng_below(&rng, na);
-                resample_a[i] = a[round];
-                resample_b[i] = b[round];
-            }
-        } else {
-            for (size_t i = 0; i < na; i++)
-                resample_a[i] = a[stats_rng_below(&rng, na)];
-            for (size_t i = 0; i < nb; i++)
-                resample_b[i] = b[stats_rng_below(&rng, nb)];
-        }
-        /* Sorting a few dozen values costs about what a selection would,
-         * and keeps the median identical to stats_median's. */
-        qsort(resample_a, na, sizeof *resample_a, compare_double);
-        qsort(resample_b, nb, sizeof *resample_b, compare_double);
-        ratios[r] = stats_median_sorted(resample_a, na)
-                    / stats_median_sorted(resample_b, nb);
+        for (size_t i = 0; i < na; i++)
+            resample_a[i] = a[stats_rng_below(&rng, na)];
+        for (size_t i = 0; i < nb; i++)
+            resample_b[i] = b[stats_rng_below(&rng, nb)];
+        ratios[r] = resampled_ratio(resample_a, na, resample_b, nb);
     }
-    qsort(ratios, resamples, sizeof *ratios, compare_double);
-    double tail = (1.0 - confidence) / 2.0;
-    *low = stats_quantile_sorted(ratios, resamples, tail);
-    *high = stats_quantile_sorted(ratios, resamples, 1.0 - tail);
+    percentile_interval(ratios, resamples, confidence, low, high);
     status = STATS_OK;
 done:
+    free(resample_a);
+    free(resample_b);
+    free(ratios);
+    return status;
+}
+
+int stats_bootstrap_ratio_ci_grouped(const double *a, const double *b,
+                                     const size_t *group_sizes, size_t n_groups,
+                                     unsigned resamples, double confidence,
+                                     uint64_t seed, double *low, double *high)
+{
+    int status = STATS_EINVAL;
+    size_t *group_start = NULL;
+    double *resample_a = NULL, *resample_b = NULL, *ratios = NULL;
+    struct stats_rng rng;
+
+    if (n_groups == 0)
+        goto done;
+    /* n: all pairs; largest: the biggest group.  A resample that draws the
+     * biggest group every time holds n_groups * largest pairs, more than n
+     * when the sizes differ, so that is what the buffers must hold. */
+    size_t n = 0, largest = 0;
+    for (size_t g = 0; g < n_groups; g++) {
+        if (group_sizes[g] == 0 || group_sizes[g] > SIZE_MAX - n)
+            goto done;
+        n += group_sizes[g];
+        if (group_sizes[g] > largest)
+            largest = group_sizes[g];
+    }
+    if (!bootstrap_arguments_valid(a, n, b, n, resamples, confidence))
+        goto done;
+
+    status = STATS_ENOMEM;
+    if (largest > SIZE_MAX / sizeof(double) / n_groups)
+        goto done;
+    size_t capacity = n_groups * largest;
+    group_start = malloc(n_groups * sizeof *group_start);
+    resample_a = malloc(capacity * sizeof *resample_a);
+    resample_b = malloc(capacity * sizeof *resample_b);
+    ratios = malloc((size_t)resamples * sizeof *ratios);
+    if (group_start == NULL || resample_a == NULL || resample_b == NULL
+        || ratios == NULL)
+        goto done;
+    group_start[0] = 0;
+    for (size_t g = 1; g < n_groups; g++)
+        group_start[g] = group_start[g - 1] + group_sizes[g - 1];
+
+    stats_rng_seed(&rng, seed);
+    for (unsigned r = 0; r < resamples; r++) {
+        size_t count = 0;
+        for (size_t draw = 0; draw < n_groups; draw++) {
+            /* With one group the draw could only pick it, yet it would still
+             * advance the generator; skipping it keeps the sequence, and so
+             * the bounds, of the paired bootstrap. */
+            size_t g = n_groups == 1
+                       ? 0 : (size_t)stats_rng_below(&rng, n_groups);
+            for (size_t i = 0; i < group_sizes[g]; i++) {
+                size_t pair = group_start[g]
+                              + (size_t)stats_rng_below(&rng, group_sizes[g]);
+                resample_a[count] = a[pair];
+                resample_b[count] = b[pair];
+                count++;
+            }
+        }
+        ratios[r] = resampled_ratio(resample_a, count, resample_b, count);
+    }
+    percentile_interval(ratios, resamples, confidence, low, high);
+    status = STATS_OK;
+done:
+    free(group_start);
     free(resample_a);
     free(resample_b);
     free(ratios);
@@ -385,6 +480,54 @@ static double normal_cdf(double a)
     return x > 0 ? 1.0 - y : y;
 }
 
+/* The two-sided p-value of a U statistic, as scipy chooses and computes it:
+ * u_max is max(U1, U2), tie_term sum(t^3 - t) over groups of t equal values,
+ * ties whether any value occurs twice.  STATS_OK or STATS_ENOMEM.  Both
+ * stats_mann_whitney and stats_mann_whitney_min_p come through here, so the
+ * smallest p the latter reports is the one the former gives a completely
+ * separated sample, not a second formula that could drift from it. */
+static int two_sided_p_value(size_t na, size_t nb, double u_max,
+                             double tie_term, bool ties, double *p)
+{
+    int status = STATS_OK;
+    double n1 = (double)na, n2 = (double)nb;
+    double p_value = NAN;
+    int exact = EXACT_TOO_LARGE;
+    double sf;
+
+    if (!(na > 8 && nb > 8) && !ties) {
+        exact = exact_survival(na < nb ? na : nb, na < nb ? nb : na,
+                               (uint64_t)u_max, &sf);
+        if (exact == STATS_ENOMEM) {
+            status = STATS_ENOMEM;
+            goto done;
+        }
+    }
+    if (exact == STATS_OK) {
+        p_value = 2.0 * sf;
+    } else {
+        double mu = n1 * n2 / 2.0;
+        double total = (double)(na + nb);
+        double variance = n1 * n2 / 12.0
+                          * ((total + 1.0) - tie_term / (total * (total - 1.0)));
+        if (variance > 0.0) {
+            double z = (u_max - mu - 0.5) / sqrt(variance);
+            p_value = 2.0 * normal_cdf(-z);
+        } else {
+            /* Every value equal: scipy divides -0.5 by 0, gets z = -inf and
+             * p = 2 before clipping.  Same answer without the division. */
+            p_value = 1.0;
+        }
+    }
+    if (p_value > 1.0)
+        p_value = 1.0;
+    if (p_value < 0.0)
+        p_value = 0.0;
+    *p = p_value;
+done:
+    return status;
+}
+
 int stats_mann_whitney(const double *a, size_t na,
                        const double *b, size_t nb,
                        double *u, double *p)
@@ -428,41 +571,32 @@ int stats_mann_whitney(const double *a, size_t na,
     double u2 = n1 * n2 - u1;
     double u_max = u1 > u2 ? u1 : u2;
 
-    double p_value = NAN;
-    int exact = EXACT_TOO_LARGE;
-    double sf;
-    if (!(na > 8 && nb > 8) && !ties) {
-        exact = exact_survival(na < nb ? na : nb, na < nb ? nb : na,
-                               (uint64_t)u_max, &sf);
-        if (exact == STATS_ENOMEM)
-            goto done;
-    }
-    if (exact == STATS_OK) {
-        p_value = 2.0 * sf;
-    } else {
-        double mu = n1 * n2 / 2.0;
-        double total = (double)n;
-        double variance = n1 * n2 / 12.0
-                          * ((total + 1.0) - tie_term / (total * (total - 1.0)));
-        if (variance > 0.0) {
-            double z = (u_max - mu - 0.5) / sqrt(variance);
-            p_value = 2.0 * normal_cdf(-z);
-        } else {
-            /* Every value equal: scipy divides -0.5 by 0, gets z = -inf and
-             * p = 2 before clipping.  Same answer without the division. */
-            p_value = 1.0;
-        }
-    }
-    if (p_value > 1.0)
-        p_value = 1.0;
-    if (p_value < 0.0)
-        p_value = 0.0;
+    double p_value;
+    status = two_sided_p_value(na, nb, u_max, tie_term, ties, &p_value);
+    if (status != STATS_OK)
+        goto done;
     *u = u1;
     *p = p_value;
-    status = STATS_OK;
 done:
     free(pooled);
     return status;
+}
+
+double stats_mann_whitney_min_p(size_t na, size_t nb)
+{
+    double p = NAN;
+
+    if (na == 0 || nb == 0)
+        goto done;
+    /* Completely separated samples: every pair is won by the same side, so
+     * max(U1, U2) == na nb, and no value ties (tie term 0).  While
+     * na + nb < 2^26 stats_mann_whitney's rank sums are integers below 2^53,
+     * exact in double, so it reaches this very u_max and the same call. */
+    if (two_sided_p_value(na, nb, (double)na * (double)nb, 0.0, false, &p)
+        != STATS_OK)
+        p = NAN;
+done:
+    return p;
 }
 
 bool stats_significant(double p, double ratio, double alpha, double min_effect)

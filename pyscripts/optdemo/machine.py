@@ -100,7 +100,10 @@ def numpy_facts():
     try:
         import numpy
     except ImportError as error:
-        return {"numpy_version": _one_line(f"unavailable ({error})")}
+        # numpy's own message is a page long; its last line says what failed.
+        lines = [line for line in str(error).splitlines() if line.strip()]
+        reason = lines[-1].strip() if lines else type(error).__name__
+        return {"numpy_version": _one_line(f"unavailable ({reason})")}
     facts = {"numpy_version": numpy.__version__}
     blas = "unknown"
     config = getattr(numpy, "__config__", None)
@@ -328,3 +331,12 @@ def format_gap(gap, link="this"):
         f"The numbers optdemo reports describe this build ({link} libpython): it ran these "
         f"statements {comparison} {gap['reference']}, measured just now side by side.")
     return "\n".join(lines)
+
+
+def quick_gap(python=REFERENCE_PYTHON):
+    """The gap on the first statement alone (sum(range(1000)): where the
+    builds differ most here), in ~0.3 s, for the header of `optdemo run`.
+    A dict (stmt, here, there, ratio), or None when `python` is missing."""
+    gap = interpreter_gap(python, statements=TIMEIT_STATEMENTS[:1], rounds=2,
+                          value_seconds=0.01)
+    return None if gap is None else gap["statements"][0]

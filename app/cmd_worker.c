@@ -1,0 +1,47 @@
+/* cmd_worker.c: `optdemo worker --fds R,W`, the host re-executed as a
+ * child by the worker executor.  It starts the embedded interpreter (the
+ * same build `run` measures in-process) and hands the descriptors to
+ * pyscripts' runner, which answers the protocol (docs/worker-protocol.md)
+ * until end of file or `quit`.  Not for people: absent from the command
+ * list. */
+#include <stdio.h>
+
+#include "interp.h"
+#include "optdemo.h"
+
+int
+cmd_worker(int argc, char **argv)
+{
+    PyObject *args = NULL, *list = NULL, *result = NULL;
+    int rc = EXIT_FAILED;
+
+    if (interp_start() < 0) {
+        return EXIT_FAILED;
+    }
+    list = PyList_New(0);
+    for (int i = 1; list != NULL && i < argc; i++) {
+        PyObject *arg = PyUnicode_DecodeFSDefault(argv[i]);
+        if (arg == NULL || PyList_Append(list, arg) < 0) {
+            Py_XDECREF(arg);
+            goto done;
+        }
+        Py_DECREF(arg);
+    }
+    args = list != NULL ? PyTuple_Pack(1, list) : NULL;
+    result = args != NULL ? interp_call("optdemo.runner", "main", args) : NULL;
+    if (result != NULL) {
+        long status = PyLong_Check(result) ? PyLong_AsLong(result) : 0;
+        rc = status == 0 ? EXIT_OK : EXIT_FAILED;
+    }
+done:
+    if (PyErr_Occurred() && PyErr_ExceptionMatches(PyExc_SystemExit)) {
+        PyErr_Clear();  /* the runner ended the way it was asked to */
+        rc = EXIT_OK;
+    } else if (PyErr_Occurred()) {
+        PyErr_Print();
+    }
+    Py_XDECREF(result);
+    Py_XDECREF(args);
+    Py_XDECREF(list);
+    return rc;
+}

@@ -1,0 +1,339 @@
+/* interpreters.c: from `--interpreter` names to executors, and what each
+ * interpreter says about itself before anything is measured.  Key choice:
+ * when several interpreters are compared, every one of them -- the
+ * embedded one included -- times the variants with the runner's Python
+ * loop, so the only difference left is the build; the C loop is kept for
+ * the embedded interpreter alone (less overhead per call).  Both
+ * templates' per-call overhead is measured and reported. */
+#include "interpreters.h"
+
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "interp.h"
+
+#ifndef OPTDEMO_NATIVE_INSTALL_DIR
+#define OPTDEMO_NATIVE_INSTALL_DIR "lib/optdemo/python"
+#endif
+
+/* This executable's folder (static buffer), or NULL. */
+static const char *
+executable_dir(char *buffer, size_t size)
+{
+    ssize_t length = readlink("/proc/self/exe", buffer, size - 1);
+    if (length < 0) {
+        return NULL;
+    }
+    buffer[length] = '\0';
+    char *slash = strrchr(buffer, '/');
+    if (slash != NULL) {
+        *slash = '\0';
+    }
+    return buffer;
+}
+
+static bool
+holds_optnative(const char *dir)
+{
+    DIR *folder = opendir(dir);
+    bool found = false;
+    for (struct dirent *entry = folder != NULL ? readdir(folder) : NULL; entry != NULL && !found;
+         entry = readdir(folder)) {
+        found = strncmp(entry->d_name, "optnative.", 10) == 0
+                && strstr(entry->d_name, ".so") != NULL;
+    }
+    if (folder != NULL) {
+        closedir(folder);
+    }
+    return found;
+}
+
+/* The folder of the loadable optnative: the build tree's native/ next to
+ * app/, or <prefix>/<libdir>/optdemo/python when installed.  malloc'd, or
+ * NULL when there is none (native variants are then unavailable). */
+static char *
+native_dir(void)
+{
+    char exe[PATH_MAX], candidate[PATH_MAX], resolved[PATH_MAX];
+    const char *dir = executable_dir(exe, sizeof exe);
+    static const char *const relative[] = {"../native", "../" OPTDEMO_NATIVE_INSTALL_DIR};
+    for (size_t i = 0; dir != NULL && i < sizeof relative / sizeof relative[0]; i++) {
+        int n = snprintf(candidate, sizeof candidate, "%s/%s", dir, relative[i]);
+        if (n > 0 && n < (int)sizeof candidate && holds_optnative(candidate)
+            && realpath(candidate, resolved) != NULL) {
+            return strdup(resolved);
+        }
+    }
+    return NULL;
+}
+
+/* A path as given, or a bare name looked up on PATH (malloc'd), or NULL. */
+static char *
+find_program(const char *name)
+{
+    if (strchr(name, '/') != NULL) {
+        return access(name, X_OK) == 0 ? strdup(name) : NULL;
+    }
+    const char *path = getenv("PATH");
+    char *copy = strdup(path != NULL ? path : "/usr/bin:/bin"), *found = NULL;
+    for (char *save = NULL, *dir = copy != NULL ? strtok_r(copy, ":", &save) : NULL;
+         dir != NULL && found == NULL; dir = strtok_r(NULL, ":", &save)) {
+        char candidate[PATH_MAX];
+        struct stat st;
+        int n = snprintf(candidate, sizeof candidate, "%s/%s", dir, name);
+        if (n > 0 && n < (int)sizeof candidate && stat(candidate, &st) == 0
+            && S_ISREG(st.st_mode) && access(candidate, X_OK) == 0) {
+            found = strdup(candidate);
+        }
+    }
+    free(copy);
+    return found;
+}
+
+/* "python3.11", or "python3.11 (2)" when that label is taken. */
+static char *
+unique_label(const struct interpreter_set *set, const char *base)
+{
+    char *label = NULL;
+    for (int copy = 1; copy < 1000; copy++) {
+        free(label);
+        if ((copy == 1 ? asprintf(&label, "%s", base)
+                       : asprintf(&label, "%s (%d)", base, copy)) < 0) {
+            return NULL;
+        }
+        bool taken = false;
+        for (size_t i = 0; i < set->count && !taken; i++) {
+            taken = strcmp(set->items[i].label, label) == 0;
+        }
+        if (!taken) {
+            return label;
+        }
+    }
+    return label;
+}
+
+static int
+open_embedded(struct interpreter *it, const struct interpreter_config *config)
+{
+    char exe[PATH_MAX];
+    ssize_t length = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (length < 0) {
+        return -1;
+    }
+    exe[length] = '\0';
+    it->embedded = true;
+    it->path = strdup(exe);
+    if (config->in_process) {
+        if (executor_inprocess_init(&it->executor) < 0) {
+            return -1;
+        }
+    } else {
+        char *argv[] = {exe, "worker", "--fds", "3,4", NULL};
+        if (executor_worker_init(&it->executor, argv, &config->limits, config->interrupted) < 0) {
+            return -1;
+        }
+    }
+    return it->path != NULL ? 0 : -1;
+}
+
+int
+interpreters_open(struct interpreter_set *set, char *const *names, size_t count,
+                  const struct interpreter_config *config)
+{
+    static char *const embedded_only[] = {"embedded"};
+    char *native = NULL;
+    int rc = -1;
+    if (count == 0) {
+        names = embedded_only;
+        count = 1;
+    }
+    bool all_embedded = true;
+    for (size_t i = 0; i < count; i++) {
+        all_embedded = all_embedded && strcmp(names[i], "embedded") == 0;
+    }
+    const char *template = config->template != NULL ? config->template
+                           : count == 1 && all_embedded ? "c" : "python";
+    if (strcmp(template, "c") == 0 && !all_embedded) {
+        fprintf(stderr, "optdemo run: --template c needs the embedded interpreter alone (the C "
+                        "loop lives in the host); other interpreters time with --template python\n");
+        return -1;
+    }
+    set->items = calloc(count, sizeof *set->items);
+    if (set->items == NULL) {
+        goto no_memory;
+    }
+    for (size_t i = 0; i < count; i++) {
+        struct interpreter *it = &set->items[set->count];
+        it->overhead = -1;
+        if (strcmp(names[i], "embedded") == 0) {
+            if (open_embedded(it, config) < 0) {
+                goto no_memory;
+            }
+            it->label = unique_label(set, "embedded");
+        } else {
+            char *program = find_program(names[i]);
+            if (program == NULL) {
+                fprintf(stderr, "optdemo run: --interpreter %s: no such interpreter (a path to "
+                                "a Python executable, a command on PATH, or 'embedded')\n",
+                        names[i]);
+                goto done;
+            }
+            if (native == NULL) {
+                native = native_dir();
+            }
+            char script[PATH_MAX];
+            snprintf(script, sizeof script, "%s/worker.py", interp_pyscripts_dir());
+            char *argv[] = {program, "-E", "-s", script, "--fds", "3,4",
+                            native != NULL ? "--path" : NULL, native, NULL};
+            it->path = program;
+            const char *slash = strrchr(program, '/');
+            it->label = unique_label(set, slash != NULL ? slash + 1 : program);
+            if (executor_worker_init(&it->executor, argv, &config->limits,
+                                        config->interrupted) < 0) {
+                goto no_memory;
+            }
+        }
+        set->count++;
+        if (it->label == NULL) {
+            goto no_memory;
+        }
+        it->executor.template = template;
+        free(it->executor.label);
+        it->executor.label = strdup(it->label);
+        if (it->executor.label == NULL) {
+            goto no_memory;
+        }
+    }
+    rc = 0;
+    goto done;
+no_memory:
+    fprintf(stderr, "optdemo run: out of memory\n");
+done:
+    free(native);
+    return rc;
+}
+
+int
+interpreters_probe(struct interpreter_set *set, char **error)
+{
+    for (size_t i = 0; i < set->count; i++) {
+        struct interpreter *it = &set->items[i];
+        struct executor *ex = &it->executor;
+        char *problem = NULL;
+        enum exec_status status = executor_start(ex, &problem);
+        if (status == EXEC_OK) {
+            status = executor_hello_facts(ex, &it->facts, &problem);
+        }
+        if (status == EXEC_OK) {
+            status = executor_metadata(ex, &it->metadata, &problem);
+        }
+        if (status == EXEC_OK) {
+            status = executor_overhead(ex, &it->overhead, &problem);
+        }
+        executor_stop(ex);
+        if (status == EXEC_INTERRUPTED) {
+            free(problem);
+            return 1;
+        }
+        if (status != EXEC_OK) {
+            if (asprintf(error, "cannot measure with %s (%s): %s", it->label, it->path,
+                         problem != NULL ? problem : "no answer") < 0) {
+                *error = NULL;
+            }
+            free(problem);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void
+interpreters_close(struct interpreter_set *set)
+{
+    for (size_t i = 0; i < set->count; i++) {
+        struct interpreter *it = &set->items[i];
+        executor_free(&it->executor);
+        json_decref(it->facts);
+        json_decref(it->metadata);
+        free(it->label);
+        free(it->path);
+    }
+    free(set->items);
+    set->items = NULL;
+    set->count = 0;
+}
+
+static const char *
+text_of(const json_t *object, const char *key, const char *missing)
+{
+    const json_t *value = json_object_get(object, key);
+    return json_is_string(value) ? json_string_value(value) : missing;
+}
+
+char *
+interpreter_describe(const struct interpreter *it)
+{
+    char *line = NULL, build[256], overhead[64] = "";
+    const json_t *m = it->metadata;
+    if (it->embedded) {
+        snprintf(build, sizeof build, "embedded in optdemo (%s libpython, PGO: %s)",
+                 text_of(m, "libpython_link", "?"), text_of(m, "libpython_pgo", "?"));
+    } else {
+        snprintf(build, sizeof build, "%s", it->path);
+    }
+    if (it->overhead >= 0) {
+        snprintf(overhead, sizeof overhead, "%.3g ns per call", it->overhead * 1e9);
+    }
+    if (asprintf(&line, "%s %s %s, %s; numpy %s; timing template %s%s%s",
+                 text_of(m, "python_implementation", "python"),
+                 text_of(m, "python_version", "?"), text_of(m, "python_build", ""), build,
+                 text_of(m, "numpy_version", "unavailable"), it->executor.template,
+                 *overhead != '\0' ? ": " : "", overhead) < 0) {
+        line = NULL;
+    }
+    return line;
+}
+
+json_t *
+interpreters_json(const struct interpreter_set *set)
+{
+    json_t *array = json_array();
+    for (size_t i = 0; array != NULL && i < set->count; i++) {
+        const struct interpreter *it = &set->items[i];
+        json_t *item = json_pack("{s:s, s:s, s:s, s:s, s:b}", "label", it->label,
+                                 "path", it->path, "executor", it->executor.kind,
+                                 "template", it->executor.template, "embedded", it->embedded);
+        if (item == NULL) {
+            continue;
+        }
+        if (it->overhead >= 0) {
+            json_object_set_new(item, "template_overhead", json_real(it->overhead));
+        }
+        json_object_set(item, "metadata", it->metadata != NULL ? it->metadata : json_null());
+        json_array_append_new(array, item);
+    }
+    return array;
+}
+
+json_t *
+interpreters_common_metadata(const struct interpreter_set *set)
+{
+    json_t *common = set->count > 0 && set->items[0].metadata != NULL
+                         ? json_deep_copy(set->items[0].metadata) : json_object();
+    const char *key;
+    json_t *value, *spare;
+    json_object_foreach_safe(common, spare, key, value) {
+        for (size_t i = 1; i < set->count; i++) {
+            if (!json_equal(value, json_object_get(set->items[i].metadata, key))) {
+                json_object_del(common, key);
+                break;
+            }
+        }
+    }
+    return common;
+}

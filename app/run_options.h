@@ -1,0 +1,36 @@
+/* run_options.h: `optdemo run`'s command line as data. */
+#ifndef OPTDEMO_RUN_OPTIONS_H
+#define OPTDEMO_RUN_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "executor.h"
+#include "harness.h"
+
+struct run_options {
+    struct harness_options harness;
+    struct worker_limits limits;
+    enum size_choice size_choice;
+    long size;                 /* --size, 0 when not given */
+    char **only;               /* --variants, NULL-terminated, or NULL */
+    char **interpreters;       /* --interpreter, as given ("embedded" or a path) */
+    size_t n_interpreters;     /* 0: the embedded one */
+    const char *template;      /* --template, NULL: c when only the embedded one runs */
+    const char *json_path;
+    const char *markdown_path;
+    bool no_color;
+    bool quick, rigorous;
+    bool sweep;                /* every size in SIZES["sweep"], then growth */
+    bool in_process;           /* --in-process: no worker, no isolation */
+    bool no_gap;               /* --no-gap: do not measure the interpreter gap */
+};
+
+/* Parse argv (argv[0] is "run") into *opts; *first_name is the index of
+ * the first workload name.  0; 1 when --help was printed; -1 on a usage
+ * error (already reported on stderr). */
+int run_options_parse(int argc, char **argv, struct run_options *opts, int *first_name);
+
+void run_options_free(struct run_options *opts);
+
+#endif
