@@ -8,7 +8,10 @@
  * - "faster"/"slower" needs all three of: Mann-Whitney U p < alpha, an
  *   effect of at least min_effect, and a CI that excludes 1.  When even
  *   perfectly separated samples of these sizes could not reach alpha, the
- *   row says "too few values", never "same". */
+ *   row says "too few values", never "same";
+ * - "same" is a claim too: only when the CI lies within min_effect of 1
+ *   (an equivalence test, as TOST reads it); a row that is neither
+ *   significant nor provably the same is "unclear". */
 #include "analysis.h"
 
 #include <math.h>
@@ -166,8 +169,10 @@ compare_with_before(struct workload_result *w, size_t k, const struct harness_op
     } else if (stats_significant(v->p_value, v->speedup, options->alpha, options->min_effect)
                && (low > 1 || high < 1)) {
         v->verdict = v->speedup > 1 ? VERDICT_FASTER : VERDICT_SLOWER;
-    } else {
+    } else if (low >= 1 / (1 + options->min_effect) && high <= 1 + options->min_effect) {
         v->verdict = VERDICT_SAME;
+    } else {
+        v->verdict = VERDICT_UNCLEAR;
     }
 done:
     free(a);

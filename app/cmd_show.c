@@ -130,21 +130,17 @@ print_columns(struct column *columns, int first, int count, const struct report_
 static int
 fetch(const char *name, PyObject **described, PyObject **sources, bool *usage_error)
 {
-    PyObject *names = Py_BuildValue("([s])", name), *paths = NULL, *args = NULL;
+    PyObject *names = Py_BuildValue("(s)", name), *path = NULL, *args = NULL;
     PyObject *module = NULL;
     int rc = -1;
-    paths = names != NULL ? interp_call("optdemo.workloads", "resolve", names) : NULL;
-    if (paths == NULL) {
+    /* A built-in id or a file; a suite or an unknown name is a usage error
+     * whose message lists the workload ids. */
+    path = names != NULL ? interp_call("optdemo.workloads", "resolve_one", names) : NULL;
+    if (path == NULL) {
         *usage_error = PyErr_ExceptionMatches(PyExc_LookupError);
         goto done;
     }
-    if (PyList_GET_SIZE(paths) != 1) {
-        PyErr_Format(PyExc_LookupError, "'%s' is a suite of %zd workloads; show takes one "
-                     "(see `optdemo list`)", name, PyList_GET_SIZE(paths));
-        *usage_error = true;
-        goto done;
-    }
-    args = PyTuple_Pack(1, PyList_GET_ITEM(paths, 0));
+    args = PyTuple_Pack(1, path);
     module = args != NULL ? interp_call("optdemo.workloads", "load", args) : NULL;
     Py_CLEAR(args);
     args = module != NULL ? PyTuple_Pack(1, module) : NULL;
@@ -153,7 +149,7 @@ fetch(const char *name, PyObject **described, PyObject **sources, bool *usage_er
     rc = *sources != NULL ? 0 : -1;
 done:
     Py_XDECREF(names);
-    Py_XDECREF(paths);
+    Py_XDECREF(path);
     Py_XDECREF(args);
     Py_XDECREF(module);
     return rc;

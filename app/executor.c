@@ -120,6 +120,9 @@ executor_start(struct executor *ex, char **error)
     ex->running = true;
     json_t *facts = NULL;
     enum exec_status status = executor_hello_facts(ex, &facts, error);
+    /* An older runner that does not say: assume it can. */
+    json_t *memory = json_object_get(facts, "memory");
+    ex->traces_memory = memory == NULL || json_is_true(memory);
     json_decref(facts);
     if (status != EXEC_OK) {
         executor_stop(ex);

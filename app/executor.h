@@ -82,6 +82,7 @@ struct executor {
     const char *kind;        /* "in-process" or "worker" */
     const char *template;    /* timing template requested at start: "c" or "python" */
     bool running;            /* started and not stopped or died */
+    bool traces_memory;      /* hello said tracemalloc exists (not on PyPy) */
     struct workload_info info; /* from the last successful load */
 };
 

@@ -302,8 +302,9 @@ describe_death(struct worker *self, int status)
     return text;
 }
 
-/* Drop the runner's own frames from a stack dump, in place: the user needs
- * the line of their variant, not the timing loop around it. */
+/* Drop the runner's own frames from a stack dump, in place (and PyPy's
+ * start-up frames): the user needs the line of their variant, not the
+ * timing loop around it. */
 static void
 drop_runner_frames(char *text)
 {
@@ -311,7 +312,9 @@ drop_runner_frames(char *text)
     for (char *line = text; *line != '\0';) {
         char *end = strchr(line, '\n');
         size_t length = end != NULL ? (size_t)(end - line) + 1 : strlen(line);
-        bool runner = memmem(line, length, "optdemo/runner.py", 17) != NULL;
+        bool runner = memmem(line, length, "optdemo/runner.py", 17) != NULL
+                      || memmem(line, length, "pyscripts/worker.py", 19) != NULL
+                      || memmem(line, length, "app_main.py", 11) != NULL;  /* PyPy's */
         if (!runner) {
             memmove(out, line, length);
             out += length;

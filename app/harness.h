@@ -53,7 +53,8 @@ enum verdict {
     VERDICT_NONE,        /* no comparison: this variant or before is not OK */
     VERDICT_FASTER,      /* significant (see harness.c) and faster */
     VERDICT_SLOWER,      /* significant and slower */
-    VERDICT_SAME,        /* the test could have seen a difference and did not */
+    VERDICT_SAME,        /* not significant, and the CI lies within min_effect of 1 */
+    VERDICT_UNCLEAR,     /* not significant, but the CI reaches past min_effect */
     VERDICT_TOO_FEW,     /* too few values for the test to ever reach alpha */
 };
 

@@ -120,6 +120,9 @@ format_speedup(const struct variant_result *v, bool unicode, struct row *row)
     case VERDICT_SAME:
         snprintf(row->speedup, sizeof row->speedup, "%s%s %s, same", text, times, direction);
         break;
+    case VERDICT_UNCLEAR:
+        snprintf(row->speedup, sizeof row->speedup, "%s%s %s, unclear", text, times, direction);
+        break;
     case VERDICT_TOO_FEW:
         snprintf(row->speedup, sizeof row->speedup, "%s%s %s, too few values", text, times,
                  direction);
@@ -402,7 +405,7 @@ legend_text(FILE *out, const struct harness_options *options, const char *line_b
             "vs before = median(before) / median(variant) over the values paired by round; "
             "95%% CI by bootstrap over processes, then rounds;%s"
             "* = Mann-Whitney U p < %.2g, at least %.0f%% apart and a CI that excludes 1; "
-            "otherwise 'same'. GC %s.%s"
+            "'same' = a CI within that margin of 1; otherwise 'unclear'. GC %s.%s"
             "Memory: tracemalloc peak of one call, in a separate pass; per item = peak / n.",
             options->processes, options->processes == 1 ? "" : "es", options->rounds,
             options->min_time * 1e3, line_break, line_break, line_break, options->alpha,

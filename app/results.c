@@ -149,6 +149,7 @@ verdict_name(enum verdict verdict)
     case VERDICT_FASTER: return "faster";
     case VERDICT_SLOWER: return "slower";
     case VERDICT_SAME: return "same";
+    case VERDICT_UNCLEAR: return "unclear";
     case VERDICT_TOO_FEW: return "too few values";
     case VERDICT_NONE: return "none";
     }

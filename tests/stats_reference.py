@@ -112,6 +112,20 @@ def make_mwu_cases(rng):
     return cases
 
 
+# Sizes for stats_mann_whitney_min_p: every pair of these, both regimes
+# (exact while min(na, nb) <= 8, normal approximation beyond) and the
+# boundary between them at 8 and 9.
+MIN_P_SIZES = [1, 2, 3, 4, 5, 6, 8, 9, 10, 15, 40]
+
+
+def separated_min_p(na, nb):
+    """scipy's p for completely separated samples (every a above every b),
+    the smallest p the test can give for these sizes."""
+    b = np.arange(1.0, nb + 1.0)
+    a = np.arange(nb + 1.0, nb + na + 1.0)
+    return float(scipy.stats.mannwhitneyu(a, b).pvalue)
+
+
 def has_ties(values):
     return len(np.unique(values)) != len(values)
 
@@ -145,6 +159,10 @@ def write_header(out):
               "    size_t nb;\n"
               "    double u, p;  /* scipy.stats.mannwhitneyu(a, b) */\n"
               "    int exact;    /* 1 when scipy used the exact distribution */\n"
+              "};\n\n")
+    out.write("struct ref_min_p {\n"
+              "    size_t na, nb;\n"
+              "    double p;  /* mannwhitneyu's p for separated samples */\n"
               "};\n\n")
 
     datasets = make_datasets(rng)
@@ -182,6 +200,12 @@ def write_header(out):
                     f"{exact} }},\n")
     out.write("\nstatic const struct ref_mwu ref_mwu_cases[] = {\n")
     out.writelines(rows)
+    out.write("};\n")
+
+    out.write("\nstatic const struct ref_min_p ref_min_p_cases[] = {\n")
+    for na in MIN_P_SIZES:
+        for nb in MIN_P_SIZES:
+            out.write(f"    {{ {na}, {nb}, {separated_min_p(na, nb)!r} }},\n")
     out.write("};\n")
 
 

@@ -33,7 +33,8 @@ def test_a_good_workload_is_checked_measured_and_exits_0(tmp_path):
 
 
 def test_json_follows_pyperf_layout(tmp_path):
-    result, data = run_json(tmp_path, "--quick", "--rounds", "4", fixture("tiny"))
+    result, data = run_json(tmp_path, "--quick", "--rounds", "4", "--processes", "2",
+                            fixture("tiny"))
     assert result.returncode == 0, result.stderr
     assert data["version"] == "1.0"
     assert isinstance(data["metadata"], dict) and data["metadata"]["partial"] is False
@@ -43,21 +44,27 @@ def test_json_follows_pyperf_layout(tmp_path):
         assert meta["unit"] == "second" and meta["loops"] >= 1
         assert meta["workload"] == "tiny" and meta["n"] == 200 and meta["checked"] is True
         assert meta["memory_peak"] >= 0
-        (run,) = bench["runs"]
-        assert len(run["values"]) == 4 and all(v > 0 for v in run["values"])
-        assert all(len(pair) == 2 and pair[0] >= 1 for pair in run["warmups"])
+        runs = bench["runs"]             # one per worker process, as pyperf
+        assert len(runs) == 2
+        for run in runs:
+            assert len(run["values"]) == 4 and all(v > 0 for v in run["values"])
+            assert all(len(pair) == 2 and pair[0] >= 1 for pair in run["warmups"])
     after = data["benchmarks"][1]["metadata"]
     assert after["speedup_ci_low"] <= after["speedup"] <= after["speedup_ci_high"]
     assert 0 <= after["p_value"] <= 1
     # The summary's statistics are those of the values in the file.
     import statistics
-    values = data["benchmarks"][1]["runs"][0]["values"]
+    def all_values(bench):
+        return [value for run in bench["runs"] for value in run["values"]]
+    values = all_values(data["benchmarks"][1])
     summary = data["optdemo"]["workloads"][0]["variants"][1]
-    assert summary["values"] == 4 and summary["min"] == min(values)
+    assert summary["values"] == 8 and summary["min"] == min(values)
     assert abs(summary["median"] - statistics.median(values)) <= 1e-12 * summary["median"]
     assert abs(summary["mean"] - statistics.mean(values)) <= 1e-9 * summary["mean"]
     assert abs(summary["sd"] - statistics.stdev(values)) <= 1e-6 * summary["mean"]
-    assert abs(after["speedup"] - statistics.median(data["benchmarks"][0]["runs"][0]["values"])
+    # the speedup and its CI come from the same paired values
+    assert after["speedup_pairs"] == 8
+    assert abs(after["speedup"] - statistics.median(all_values(data["benchmarks"][0]))
                / statistics.median(values)) <= 1e-9 * after["speedup"]
 
 
@@ -231,9 +238,9 @@ def test_progress_line_on_a_terminal_stderr_only():
     progress = read_terminal(controller)
     out, _ = process.communicate(timeout=120)
     assert process.returncode == 0
-    assert "[1/1] tiny: timing" in progress
+    assert "[1/1] tiny on embedded, process 2: timing" in progress
     assert progress.endswith("\r\033[K")       # the line is erased when done
-    assert "timing" not in out                 # and never mixed into the table
+    assert ": timing" not in out               # and never mixed into the table
     piped = optdemo("run", *FAST, fixture("tiny"))
     assert piped.stderr == ""                  # no progress line when not a terminal
 

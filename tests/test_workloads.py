@@ -329,15 +329,44 @@ def test_resolve_suite_ids_and_paths(tmp_path):
     assert workloads.resolve([path]) == [os.path.abspath(path)]
 
 
-@pytest.mark.parametrize("name", ["no_such_pitfall", "missing.py", "some/dir/file"])
-def test_resolve_unknown_lists_valid_names(name):
+def test_resolve_unknown_lists_valid_names():
     with pytest.raises(workloads.UnknownWorkload) as caught:
-        workloads.resolve([name])
+        workloads.resolve(["no_such_pitfall"])
     error = caught.value
-    assert error.name == name
+    assert error.name == "no_such_pitfall"
     assert "pitfalls" in error.valid
     assert EXPECTED_IDS <= set(error.valid)
-    assert "string_concat" in str(error) and name in str(error)
+    assert "string_concat" in str(error) and "no_such_pitfall" in str(error)
+
+
+@pytest.mark.parametrize("name", ["missing.py", "some/dir/file"])
+@pytest.mark.parametrize("resolve", [lambda name: workloads.resolve([name]), workloads.resolve_one])
+def test_a_missing_path_is_no_such_file(name, resolve):
+    """A typo in a path: say so, instead of listing every workload id."""
+    with pytest.raises(workloads.NoSuchFile) as caught:
+        resolve(name)
+    assert isinstance(caught.value, LookupError)
+    assert str(caught.value) == f"no such file: {name}"
+
+
+def test_resolve_one_takes_an_id_or_a_file(tmp_path):
+    assert workloads.resolve_one("counting") == os.path.join(workloads.PITFALLS_DIR, "counting.py")
+    path = write_workload(tmp_path)
+    assert workloads.resolve_one(path) == os.path.abspath(path)
+
+
+def test_resolve_one_refuses_a_suite():
+    with pytest.raises(LookupError, match="'pitfalls' is a suite of 12 workloads; show takes one"):
+        workloads.resolve_one("pitfalls")
+
+
+def test_resolve_one_lists_only_workload_ids():
+    with pytest.raises(workloads.UnknownWorkload) as caught:
+        workloads.resolve_one("no_such_pitfall")
+    error = caught.value
+    assert sorted(error.valid) == sorted(EXPECTED_IDS)
+    assert str(error).startswith("unknown workload 'no_such_pitfall'; valid names: caching, ")
+    assert "pitfalls" not in str(error)
 
 
 def test_same_result_exact():
@@ -364,6 +393,60 @@ def test_same_result_numpy():
     assert workloads.same_result(a, a + 1e-12, 1e-9)
     assert not workloads.same_result(a, a + 1e-3, 1e-9)
     assert workloads.same_result(3.0, numpy.float64(3.0 + 1e-13), 1e-9)
+    assert not workloads.same_result(a, a[:5]) and not workloads.same_result(a, a[:5], 1e-9)
+    assert not workloads.same_result(numpy.ones(3), 1.0, 1e-9)   # no broadcasting
+    assert workloads.same_result(a, list(a)) and workloads.same_result(list(a), a, 1e-9)
+
+
+NAN = float("nan")
+
+
+def another_nan():
+    """A NaN that is not the object NAN: `[x] == [x]` holds for the same
+    object, so each side needs its own."""
+    return float("inf") - float("inf")
+
+
+@pytest.mark.parametrize("tolerance", [None, 1e-9])
+def test_nan_equals_nan_at_the_same_position(tolerance):
+    def same(expected, actual):
+        return workloads.same_result(expected, actual, tolerance)
+    assert same(NAN, another_nan())
+    assert same([1.0, NAN, 2.0], [1.0, another_nan(), 2.0])
+    assert same((NAN, [NAN, {"x": NAN}]), (another_nan(), [another_nan(), {"x": another_nan()}]))
+    assert same({"a": [1.0, NAN]}, {"a": [1.0, another_nan()]})
+    assert same(numpy.array([1.0, NAN]), numpy.array([1.0, NAN]))
+    assert same([numpy.array([NAN, 2.0])], [numpy.array([NAN, 2.0])])
+    assert same(numpy.array([1.0, NAN]), [1.0, another_nan()])
+    assert same(numpy.float32(NAN), NAN)
+    assert not same([1.0, NAN], [NAN, 1.0])
+    assert not same([NAN], [1.0]) and not same([1.0], [NAN])
+    assert not same(numpy.array([1.0, NAN]), numpy.array([NAN, 1.0]))
+    assert not same({"x": NAN}, {"y": NAN})
+
+
+def test_arrays_of_every_dtype_compare_without_error():
+    """equal_nan is asked for only where the dtype has NaN at all."""
+    assert workloads.same_result(numpy.arange(5), numpy.arange(5))
+    assert workloads.same_result(numpy.arange(5), numpy.arange(5), 1e-9)
+    assert not workloads.same_result(numpy.arange(5), numpy.arange(1, 6), 1e-9)
+    assert workloads.same_result(numpy.array(["a", "b"]), numpy.array(["a", "b"]), 1e-9)
+    assert workloads.same_result(numpy.array([True, False]), numpy.array([True, False]))
+    objects = numpy.array([{"k": 1}, None], dtype=object)
+    assert workloads.same_result(objects, objects.copy())
+    assert workloads.same_result(numpy.array([1 + 2j, NAN]), numpy.array([1 + 2j, NAN]))
+
+
+def test_same_result_keeps_the_meaning_of_equals():
+    assert not workloads.same_result([1, 2], (1, 2))
+    assert not workloads.same_result([[1.0, NAN]], [(1.0, NAN)])
+    assert workloads.same_result(["a", 1, None], ["a", 1, None], 1e-9)
+    assert not workloads.same_result(["a"], ["b"], 1e-9)
+
+
+def test_describe_mismatch_is_one_line():
+    text = workloads.describe_mismatch(numpy.eye(3), numpy.zeros((3, 3)))
+    assert "\n" not in text and text.startswith("expected array([[1., 0., 0.], ")
 
 
 def test_memory_peak_grows_with_allocation():
@@ -386,16 +469,85 @@ def test_memory_peak_keeps_tracing_on():
 def test_native_variants_are_unavailable_without_optnative(monkeypatch):
     """Under an interpreter without optnative (PyPy, or python3.11 without
     the build folder on its path) native variants are reported unavailable."""
-    import importlib.util
-    real_find_spec = importlib.util.find_spec
-
-    def find_spec(name, *args):
-        return None if name == "optnative" else real_find_spec(name, *args)
-
-    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    monkeypatch.setitem(sys.modules, "optnative", None)   # import optnative now fails
     module = workloads.load(os.path.join(workloads.PITFALLS_DIR, "string_concat.py"))
-    assert workloads.describe(module)["unavailable"] == {
-        "native": "needs optnative, which this interpreter cannot import"}
+    unavailable = workloads.describe(module)["unavailable"]
+    assert list(unavailable) == ["native"]
+    assert unavailable["native"].startswith(
+        "needs optnative, which this interpreter cannot import: ")
+
+
+def write_module(folder, name, text):
+    (folder / f"{name}.py").write_text(text)
+    return name
+
+
+def requiring(tmp_path, *entries):
+    """A workload whose `after` REQUIRES the given entries."""
+    path = tmp_path / "requiring.py"
+    path.write_text(
+        'ID = "requiring"\nTITLE = "t"\nSECTION = "s"\nEXPLANATION = "Timed region: x"\n'
+        'SIZES = {"quick": 1, "default": 1, "sweep": [1]}\nVARIANTS = ["before", "after"]\n'
+        f'REQUIRES = {{"after": {list(entries)!r}}}\n'
+        'def setup(n):\n    return n\n\ndef before(data):\n    return data\n\n'
+        'def after(data):\n    return data\n')
+    return workloads.load(str(path))
+
+
+def test_a_module_must_really_import(tmp_path, monkeypatch):
+    """Found is not enough (PyPy finds Debian's numpy and cannot import it):
+    the reason names the module and the line that says what went wrong."""
+    monkeypatch.syspath_prepend(str(tmp_path))
+    found_but_broken = write_module(
+        tmp_path, "optdemo_test_found_but_broken",
+        "raise ImportError('compiled for another interpreter\\nmore advice')\n")
+    wrapped = write_module(  # like NumPy: the real cause inside a long advice text
+        tmp_path, "optdemo_test_wrapped",
+        "try:\n    import optdemo_test_no_such_part\n"
+        "except ImportError:\n    raise ImportError('\\n\\nIMPORTANT: READ THIS ADVICE')\n")
+    crashing = write_module(tmp_path, "optdemo_test_crashing", "1 / 0\n")
+    fine = write_module(tmp_path, "optdemo_test_fine", "")
+    module = requiring(tmp_path, fine)
+    assert workloads.unavailable_variants(module) == {}
+    for name, reason in [
+            (found_but_broken, "compiled for another interpreter"),
+            (wrapped, "No module named 'optdemo_test_no_such_part'"),
+            (crashing, "ZeroDivisionError: division by zero")]:
+        module = requiring(tmp_path, fine, name)
+        assert workloads.unavailable_variants(module) == {
+            "after": f"needs {name}, which this interpreter cannot import: {reason}"}
+
+
+def test_a_variant_can_need_a_python_version(tmp_path):
+    assert workloads.unavailable_variants(requiring(tmp_path, "python>=3.9")) == {}
+    assert workloads.unavailable_variants(requiring(tmp_path, "python>=3")) == {}
+    reason = workloads.unavailable_variants(requiring(tmp_path, "python>=99.1"))["after"]
+    assert reason.startswith("needs Python >= 99.1, this is 3.")
+    slots = workloads.load(workloads.resolve(["slots_memory"])[0])
+    assert slots.REQUIRES == {"after_dataclass": ["python>=3.10"]}
+    assert workloads.unavailable_variants(slots) == {}
+
+
+@pytest.mark.parametrize("entry", ["python>3.10", "python >= 3.10", "python>=", "numpy!", "", 3])
+def test_requires_entries_are_modules_or_a_python_version(tmp_path, entry):
+    with pytest.raises(workloads.WorkloadError, match="REQUIRES"):
+        requiring(tmp_path, entry)
+
+
+@pytest.mark.parametrize("path", BUILTIN_PATHS,
+                         ids=[os.path.basename(p)[:-3] for p in BUILTIN_PATHS])
+def test_every_pitfall_loads_without_numpy(monkeypatch, path):
+    """As under PyPy: the variants needing NumPy are unavailable, the others run."""
+    monkeypatch.setitem(sys.modules, "numpy", None)   # import numpy now fails
+    module = workloads.load(path)
+    unavailable = workloads.unavailable_variants(module)
+    imports_numpy = hasattr(module, "numpy")
+    assert imports_numpy == any("needs numpy" in why for why in unavailable.values())
+    data = module.setup(7)
+    expected = module.before(data)
+    for name in runnable(module)[1:]:
+        assert workloads.same_result(expected, getattr(module, name)(data),
+                                     getattr(module, "TOLERANCE", None))
 
 
 def test_requires_must_name_listed_variants(tmp_path):

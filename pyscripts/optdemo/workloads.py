@@ -1,20 +1,30 @@
 """Finding, loading and checking workloads (see docs/workloads.md).
 
-The C host calls these functions; so do the tests, with plain python3.11.
+The C host and the runner (runner.py, in any interpreter from Python 3.9 on,
+PyPy included) call these functions; so do the tests, with plain python3.11.
 Everything a built-in pitfall uses is here, and a user's file uses the same.
 """
 
+import importlib
 import importlib.util
 import inspect
 import math
 import os
+import platform
 import re
 import sys
-import tracemalloc
+
+try:
+    import tracemalloc
+except ImportError:  # PyPy has no tracemalloc: memory cannot be measured there
+    tracemalloc = None
 
 PITFALLS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "pitfalls")
 SUITES = {"pitfalls": PITFALLS_DIR}
 ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*\Z")
+# A REQUIRES entry is a module name, or "python>=3.10" for a language feature.
+MODULE_PATTERN = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*\Z")
+PYTHON_PATTERN = re.compile(r"python>=(\d+(\.\d+)*)\Z")
 REQUIRED = ("ID", "TITLE", "SECTION", "EXPLANATION", "SIZES", "VARIANTS", "setup")
 
 
@@ -25,12 +35,21 @@ class WorkloadError(Exception):
 class UnknownWorkload(LookupError):
     """A name on the command line that is no suite, id or file."""
 
-    def __init__(self, name, valid):
+    def __init__(self, name, valid, kind="workload or suite"):
         self.name = name
         self.valid = valid
         super().__init__(
-            f"unknown workload or suite '{name}'; valid names: "
+            f"unknown {kind} '{name}'; valid names: "
             + ", ".join(valid) + ", or a path to a workload .py file")
+
+
+class NoSuchFile(LookupError):
+    """A name that looks like a path (ends with .py, or has a slash) but
+    names no file: a typo in a path, not an unknown workload id."""
+
+    def __init__(self, name):
+        self.name = name
+        super().__init__(f"no such file: {name}")
 
 
 def builtin_paths(suite="pitfalls"):
@@ -53,16 +72,31 @@ def resolve(names):
     for name in names:
         if name in SUITES:
             found = builtin_paths(name)
-        elif name.endswith(".py") or os.sep in name:
-            if not os.path.isfile(name):
-                raise UnknownWorkload(name, sorted(SUITES) + builtin_ids())
-            found = [os.path.abspath(name)]
-        elif name in builtin_ids():
-            found = [os.path.join(PITFALLS_DIR, name + ".py")]
         else:
-            raise UnknownWorkload(name, sorted(SUITES) + builtin_ids())
+            found = [_workload_path(name, sorted(SUITES) + builtin_ids(), "workload or suite")]
         paths.extend(path for path in found if path not in paths)
     return paths
+
+
+def resolve_one(name):
+    """The file of one workload, for `optdemo show`: a built-in id or a path
+    to a .py file.  A suite name is refused: show explains one workload."""
+    if name in SUITES:
+        raise LookupError(f"'{name}' is a suite of {len(builtin_paths(name))} workloads; "
+                          "show takes one (see `optdemo list`)")
+    return _workload_path(name, builtin_ids(), "workload")
+
+
+def _workload_path(name, valid, kind):
+    """A built-in id's file, or a path's absolute form; UnknownWorkload
+    (listing `valid`) or NoSuchFile otherwise."""
+    if name.endswith(".py") or os.sep in name:
+        if not os.path.isfile(name):
+            raise NoSuchFile(name)
+        return os.path.abspath(name)
+    if name in builtin_ids():
+        return os.path.join(PITFALLS_DIR, name + ".py")
+    raise UnknownWorkload(name, valid, kind)
 
 
 def load(path):
@@ -113,9 +147,11 @@ def validate(module):
             raise WorkloadError(f"{where}: variant {name!r} is listed but no function {name}(data) is defined")
     requires = getattr(module, "REQUIRES", {})
     if not isinstance(requires, dict) or not all(
-            name in variants and isinstance(modules, (list, tuple))
-            and all(isinstance(m, str) for m in modules) for name, modules in requires.items()):
-        raise WorkloadError(f"{where}: REQUIRES must map variant names to lists of module names")
+            name in variants and isinstance(entries, (list, tuple))
+            and all(_is_requirement(entry) for entry in entries)
+            for name, entries in requires.items()):
+        raise WorkloadError(f"{where}: REQUIRES must map variant names to lists of module "
+                            "names or 'python>=X.Y'")
     tolerance = getattr(module, "TOLERANCE", None)
     if tolerance is not None and not (isinstance(tolerance, float) and 0 <= tolerance < 1):
         raise WorkloadError(f"{where}: TOLERANCE must be None or a float in [0, 1)")
@@ -123,6 +159,11 @@ def validate(module):
 
 def _positive_int(value):
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def _is_requirement(entry):
+    return isinstance(entry, str) and bool(
+        MODULE_PATTERN.match(entry) or PYTHON_PATTERN.match(entry))
 
 
 def describe(module):
@@ -143,14 +184,46 @@ def describe(module):
 
 
 def unavailable_variants(module):
-    """{variant: why} for the variants whose REQUIRES modules this interpreter
-    cannot import (optnative under PyPy, say).  Reported, never failed."""
+    """{variant: why} for the variants whose REQUIRES this interpreter cannot
+    meet (optnative under PyPy, say).  Reported, never failed."""
     missing = {}
-    for variant, modules in getattr(module, "REQUIRES", {}).items():
-        absent = [name for name in modules if importlib.util.find_spec(name) is None]
-        if absent:
-            missing[variant] = "needs " + ", ".join(absent) + ", which this interpreter cannot import"
+    for variant, requirements in getattr(module, "REQUIRES", {}).items():
+        reasons = [unmet_requirement(entry) for entry in requirements]
+        reasons = [reason for reason in reasons if reason is not None]
+        if reasons:
+            missing[variant] = "; ".join(reasons)
     return missing
+
+
+def unmet_requirement(entry):
+    """Why this interpreter cannot meet one REQUIRES entry, or None.
+
+    A module counts only if it really imports: PyPy finds Debian's numpy
+    (find_spec succeeds) but importing it fails, its compiled part being
+    built for CPython."""
+    version = PYTHON_PATTERN.match(entry)
+    if version is not None:
+        needed = tuple(int(part) for part in version.group(1).split("."))
+        if sys.version_info[:len(needed)] >= needed:
+            return None
+        return f"needs Python >= {version.group(1)}, this is {platform.python_version()}"
+    try:
+        importlib.import_module(entry)
+    except Exception as error:
+        return f"needs {entry}, which this interpreter cannot import: {_import_failure(error)}"
+    return None
+
+
+def _import_failure(error):
+    """The first line that says what went wrong.  NumPy wraps the real cause
+    (a missing compiled part) in a long advice text, so the innermost
+    ImportError of the chain is the one to show."""
+    while isinstance(error.__cause__ or error.__context__, ImportError):
+        error = error.__cause__ or error.__context__
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    if isinstance(error, ImportError):
+        return lines[0] if lines else type(error).__name__
+    return type(error).__name__ + (": " + lines[0] if lines else "")
 
 
 def catalogue(suite="pitfalls"):
@@ -175,19 +248,43 @@ def variant_sources(module):
 
 def same_result(expected, actual, tolerance=None):
     """Whether a variant's result equals before's: exactly, or within a
-    relative tolerance for floats and NumPy arrays."""
-    if tolerance is None:
+    relative tolerance for floats and NumPy arrays.  NaN equals NaN at the
+    same position either way (`nan == nan` is False in Python)."""
+    if not _is_array(expected) and not _is_array(actual):
+        # The common case, decided by == in C at full speed.  A False (or an
+        # array inside a list, which == cannot decide) gets a closer look.
         try:
-            import numpy
-            if isinstance(expected, numpy.ndarray) or isinstance(actual, numpy.ndarray):
-                return bool(numpy.array_equal(expected, actual))
-        except ImportError:
+            if (expected == actual) is True:
+                return True
+        except ValueError:
             pass
-        return bool(expected == actual)
+    if tolerance is None:
+        return _equal(expected, actual)
     return _close(expected, actual, tolerance)
 
 
+def _equal(expected, actual):
+    """==, looking inside lists, tuples and dicts, with NaN equal to NaN."""
+    if _is_array(expected) or _is_array(actual):
+        return _arrays_match(expected, actual, None)
+    if _is_nan(expected) and _is_nan(actual):
+        return True
+    if ((isinstance(expected, list) and isinstance(actual, list))
+            or (isinstance(expected, tuple) and isinstance(actual, tuple))):
+        return len(expected) == len(actual) and all(
+            _equal(e, a) for e, a in zip(expected, actual))
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        return expected.keys() == actual.keys() and all(
+            _equal(expected[key], actual[key]) for key in expected)
+    return bool(expected == actual)
+
+
 def _close(expected, actual, tolerance):
+    """Within a relative tolerance, looking inside lists, tuples and dicts."""
+    if _is_array(expected) or _is_array(actual):
+        return _arrays_match(expected, actual, tolerance)
+    if _is_nan(expected) or _is_nan(actual):
+        return _is_nan(expected) and _is_nan(actual)
     if isinstance(expected, (int, float)) and isinstance(actual, (int, float)):
         return math.isclose(expected, actual, rel_tol=tolerance, abs_tol=tolerance)
     if isinstance(expected, (list, tuple)) and isinstance(actual, (list, tuple)):
@@ -196,21 +293,56 @@ def _close(expected, actual, tolerance):
     if isinstance(expected, dict) and isinstance(actual, dict):
         return expected.keys() == actual.keys() and all(
             _close(expected[key], actual[key], tolerance) for key in expected)
-    import numpy
-    return bool(numpy.allclose(expected, actual, rtol=tolerance, atol=tolerance))
+    return _equal(expected, actual)
+
+
+def _loaded_numpy():
+    """NumPy if something imported it, else None.  A value can only be a
+    NumPy array or scalar once NumPy is loaded, and importing it here would
+    cost time (and fail under PyPy)."""
+    return sys.modules.get("numpy")
+
+
+def _is_array(value):
+    numpy = _loaded_numpy()
+    return numpy is not None and isinstance(value, (numpy.ndarray, numpy.generic))
+
+
+def _is_nan(value):
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _arrays_match(expected, actual, tolerance):
+    """Compare NumPy arrays (or an array and a list or scalar) as a whole: same
+    shape, then equal or close values.  NaN equals NaN only for float and
+    complex arrays: asking for it on other dtypes raises TypeError."""
+    numpy = _loaded_numpy()
+    expected = numpy.asarray(expected)
+    actual = numpy.asarray(actual)
+    if expected.shape != actual.shape:
+        return False
+    floats = expected.dtype.kind in "fc" and actual.dtype.kind in "fc"
+    numbers = expected.dtype.kind in "iufc" and actual.dtype.kind in "iufc"
+    if tolerance is None or not numbers:
+        return bool(numpy.array_equal(expected, actual, equal_nan=floats))
+    return bool(numpy.allclose(expected, actual, rtol=tolerance, atol=tolerance, equal_nan=floats))
 
 
 def describe_mismatch(expected, actual):
     """One line saying how two results differ, for the FAILED note."""
     def short(value):
-        text = repr(value)
+        text = " ".join(repr(value).split())  # a NumPy array's repr spans lines
         return text if len(text) <= 60 else text[:57] + "..."
     return f"expected {short(expected)}, got {short(actual)}"
 
 
 def memory_peak(function, data):
     """Peak bytes traced while one call of function(data) runs (tracemalloc).
-    Its own pass: tracing slows every allocation, so it never overlaps timing."""
+    Its own pass: tracing slows every allocation, so it never overlaps timing.
+    Raises RuntimeError where tracemalloc does not exist (PyPy)."""
+    if tracemalloc is None:
+        raise RuntimeError(f"tracemalloc is not available in {sys.implementation.name}: "
+                           "memory cannot be measured here")
     was_tracing = tracemalloc.is_tracing()
     if not was_tracing:
         tracemalloc.start()

@@ -7,7 +7,10 @@ Python versus `collections.Counter`. Run it with `optdemo run counting`.
 import collections
 import random
 
-import numpy
+try:
+    import numpy
+except ImportError:  # PyPy, say: the variants that need it are reported unavailable
+    numpy = None
 
 try:
     import optnative
@@ -26,22 +29,23 @@ operations and no bytecode per item. Expect roughly 2-3x, not 100x: the dict
 operations themselves remain, as does hashing every item (cheap for small
 ints, whose hash is the value itself).
 
-`native` counts setup's int64 array with optnative.count_int64: a C hash map
-of int64 filled without the GIL and without creating a Python int per item,
-then turned into a dict of the ~1000 distinct ids. The speed comes from the
-loop and the items never becoming Python objects, not from a faster table.
+`native` counts setup's int64 array with optnative.count_int64 (so it needs
+NumPy as well as optnative): a C hash map of int64 filled without the GIL and
+without creating a Python int per item, then turned into a dict of the ~1000
+distinct ids. The speed comes from the loop and the items never becoming
+Python objects, not from a faster table.
 
 Timed region: counting setup's n category ids (small ints from 0 to 999,
 drawn from a skewed, Zipf-like distribution: a few categories are very
 common, most are rare). setup also keeps the same ids in a NumPy int64 array
-for array-based counting; building it is not timed. Result: a dict
-{category: count}; a Counter is a dict subclass and compares equal to a dict
-with the same counts.
+(when NumPy is installed) for `native`; building it is not timed. Result: a
+dict {category: count}; a Counter is a dict subclass and compares equal to a
+dict with the same counts.
 """
 SIZES = {"quick": 100_000, "default": 1_000_000,
          "sweep": [10_000, 30_000, 100_000, 300_000, 1_000_000]}
 VARIANTS = ["before", "after", "native"]
-REQUIRES = {"native": ["optnative"]}
+REQUIRES = {"native": ["optnative", "numpy"]}
 NOTES = {"after": "the same dict operations, but the loop runs in C"}
 
 CATEGORIES = 1000
@@ -49,11 +53,12 @@ CATEGORIES = 1000
 
 def setup(n):
     """n category ids in [0, CATEGORIES), category k with weight 1/(k+1),
-    as a list of Python ints and as a NumPy int64 array."""
+    as a list of Python ints and (None without NumPy) a NumPy int64 array."""
     rng = random.Random(20240608)
     weights = [1.0 / (k + 1) for k in range(CATEGORIES)]
     items = rng.choices(range(CATEGORIES), weights=weights, k=n)
-    return {"items": items, "array": numpy.array(items, dtype=numpy.int64)}
+    array = numpy.array(items, dtype=numpy.int64) if numpy is not None else None
+    return {"items": items, "array": array}
 
 
 def before(data):

@@ -8,7 +8,10 @@ both. Run it with `optdemo run global_lookup`.
 import math
 import random
 
-import numpy
+try:
+    import numpy
+except ImportError:  # PyPy, say: the variants that need it are reported unavailable
+    numpy = None
 
 try:
     import optnative
@@ -33,32 +36,34 @@ What really costs here is the interpreted loop itself. `after_map` moves it
 into C, `sum(map(math.sqrt, values))`: no bytecode per element at all, and
 that is the bigger win.
 
-`native` goes all the way: optnative.sqrt_sum reads a float64 array of the
-same values in one C loop, a hardware square root and an add per element,
+`native` goes all the way: optnative.sqrt_sum reads a NumPy float64 array of
+the same values in one C loop, a hardware square root and an add per element,
 with no float objects and no interpreter in between. Its speed comes from
 removing the per-element Python work entirely, which no choice of lookup can.
 
 Timed region: one pass summing the square roots of the n floats that setup
 made (a list of Python floats, and the same values as a float64 array for
-`native`, both built outside the timed region). `before` and `after` add in
-the same order and agree exactly; TOLERANCE leaves room for `sum()`, which on
-CPython 3.12+ uses compensated summation, and for `native`, which keeps four
-running sums.
+`native` when NumPy is installed, both built outside the timed region).
+`before` and `after` add in the same order and agree exactly; TOLERANCE
+leaves room for `sum()`, which on CPython 3.12+ uses compensated summation,
+and for `native`, which keeps four running sums.
 """
 SIZES = {"quick": 200_000, "default": 2_000_000,
          "sweep": [20_000, 60_000, 200_000, 600_000, 2_000_000]}
 VARIANTS = ["before", "after", "after_map", "native"]
-REQUIRES = {"native": ["optnative"]}
+REQUIRES = {"native": ["optnative", "numpy"]}
 TOLERANCE = 1e-12
 NOTES = {"after_map": "the loop runs in C: no bytecode per element",
          "native": "a float64 array and one C loop: no float objects at all"}
 
 
 def setup(n):
-    """n floats uniformly drawn from [0, 1000), as a list and as a float64 array."""
+    """n floats uniformly drawn from [0, 1000), as a list and (None without
+    NumPy) as a float64 array."""
     rng = random.Random(20240603)
     values = [rng.uniform(0.0, 1000.0) for _ in range(n)]
-    return {"values": values, "array": numpy.array(values, dtype=numpy.float64)}
+    array = numpy.array(values, dtype=numpy.float64) if numpy is not None else None
+    return {"values": values, "array": array}
 
 
 def before(data):

@@ -7,7 +7,10 @@ with `--size 100` to see the other side of the crossover.
 
 import random
 
-import numpy
+try:
+    import numpy
+except ImportError:  # PyPy, say: the variants that need it are reported unavailable
+    numpy = None
 
 ID = "numpy_small"
 TITLE = "NumPy on tiny arrays: the per-call overhead"
@@ -31,12 +34,15 @@ region and then calls `numpy.dot`: what you pay when the numbers live in
 lists. Each NumPy result is turned back into a Python float, as the caller
 of such a helper usually needs.
 
+Without NumPy (under PyPy, say) only `before` runs.
+
 Timed region: one dot product of two n-element vectors of floats in [0, 1).
 The per-call times are microseconds: the host repeats the call many times per
 measured value. The default size, 10, is below the crossover.
 """
 SIZES = {"quick": 5, "default": 10, "sweep": [5, 10, 20, 50, 100, 500]}
 VARIANTS = ["before", "after", "after_from_lists"]
+REQUIRES = {"after": ["numpy"], "after_from_lists": ["numpy"]}
 TOLERANCE = 1e-9
 NO_NATIVE = ("the lesson is NumPy's fixed per-call cost; a native kernel would "
              "pay the same argument checking and only repeat numpy_vectorize")
@@ -47,13 +53,16 @@ NOTES = {
 
 
 def setup(n):
-    """Two vectors of n floats in [0, 1), as lists and as float64 arrays."""
+    """Two vectors of n floats in [0, 1), as lists and (None without NumPy)
+    as float64 arrays."""
     rng = random.Random(20240605)
     x = [rng.random() for _ in range(n)]
     y = [rng.random() for _ in range(n)]
-    return {"x": x, "y": y,
-            "x_array": numpy.array(x, dtype=numpy.float64),
-            "y_array": numpy.array(y, dtype=numpy.float64)}
+    data = {"x": x, "y": y, "x_array": None, "y_array": None}
+    if numpy is not None:
+        data["x_array"] = numpy.array(x, dtype=numpy.float64)
+        data["y_array"] = numpy.array(y, dtype=numpy.float64)
+    return data
 
 
 def before(data):

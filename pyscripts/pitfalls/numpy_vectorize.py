@@ -7,7 +7,10 @@ the sweep sizes start at 10 elements to show where NumPy starts winning.
 
 import random
 
-import numpy
+try:
+    import numpy
+except ImportError:  # PyPy, say: the variants that need it are reported unavailable
+    numpy = None
 
 try:
     import optnative
@@ -40,27 +43,30 @@ over `before` comes from.
 
 Timed region: `before` loops over two lists of n Python floats; `after` is
 one `numpy.dot` over two float64 arrays; `native` one `optnative.dot` over
-the same arrays. setup builds both the lists and the arrays (same values)
-outside the timed region. The sums are added in a
+the same arrays (both need NumPy). setup builds both the lists and the arrays
+(same values) outside the timed region. The sums are added in a
 different order, hence the small tolerance.
 """
 SIZES = {"quick": 100_000, "default": 1_000_000,
          "sweep": [10, 100, 1_000, 10_000, 100_000, 1_000_000]}
 VARIANTS = ["before", "after", "native"]
-REQUIRES = {"native": ["optnative"]}
+REQUIRES = {"after": ["numpy"], "native": ["optnative", "numpy"]}
 TOLERANCE = 1e-9
 NOTES = {"after": "arrays built in setup; a fixed cost per call, so it loses at tiny n"}
 
 
 def setup(n):
-    """Two vectors of n floats in [0, 1), as lists and as float64 arrays.
-    Positive values: no cancellation, so the relative tolerance is meaningful."""
+    """Two vectors of n floats in [0, 1), as lists and (None without NumPy)
+    as float64 arrays.  Positive values: no cancellation, so the relative
+    tolerance is meaningful."""
     rng = random.Random(20240604)
     x = [rng.random() for _ in range(n)]
     y = [rng.random() for _ in range(n)]
-    return {"x": x, "y": y,
-            "x_array": numpy.array(x, dtype=numpy.float64),
-            "y_array": numpy.array(y, dtype=numpy.float64)}
+    data = {"x": x, "y": y, "x_array": None, "y_array": None}
+    if numpy is not None:
+        data["x_array"] = numpy.array(x, dtype=numpy.float64)
+        data["y_array"] = numpy.array(y, dtype=numpy.float64)
+    return data
 
 
 def before(data):

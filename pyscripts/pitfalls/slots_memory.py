@@ -5,6 +5,7 @@ Run it with `optdemo run slots_memory` and look at the memory column.
 
 import dataclasses
 import random
+import sys
 
 ID = "slots_memory"
 TITLE = "Many small instances: a plain class vs __slots__"
@@ -17,7 +18,8 @@ separately allocated values array with a pointer to keys shared by the class
 plus space for weak references. A class with `__slots__` fixes its
 attributes: they become slots in the object's own memory, read and written
 through descriptors at fixed offsets, with no attribute store at all.
-`@dataclass(slots=True)` (3.10+) writes the same `__slots__` for you.
+`@dataclass(slots=True)` writes the same `__slots__` for you (Python 3.10
+and later: on older interpreters that variant is unavailable).
 
 The saving is memory: compare the memory column (tracemalloc's peak per call,
 divided by n: bytes per instance, including the 8-byte pointer in the list
@@ -41,6 +43,7 @@ NOTES = {
     "after": "hand-written __slots__: same code plus one line",
     "after_dataclass": "@dataclass(slots=True) generates the same __slots__",
 }
+REQUIRES = {"after_dataclass": ["python>=3.10"]}
 
 
 class PlainPoint:
@@ -59,11 +62,12 @@ class SlottedPoint:
         self.z = z
 
 
-@dataclasses.dataclass(slots=True)
-class DataPoint:
-    x: int
-    y: int
-    z: int
+if sys.version_info >= (3, 10):     # dataclass(slots=...) is new in 3.10
+    @dataclasses.dataclass(slots=True)
+    class DataPoint:
+        x: int
+        y: int
+        z: int
 
 
 def setup(n):

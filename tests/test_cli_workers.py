@@ -1,0 +1,272 @@
+"""`optdemo run` with worker processes and other interpreters: each fault a
+workload can commit gets a clear row and the run goes on; values come from
+several processes; verdicts only for rows that were measured."""
+
+import json
+import os
+import shutil
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cli_helpers import fixture, optdemo  # noqa: E402
+
+FAST = ["--quick", "--no-memory", "--no-gap"]
+PYPY = shutil.which("pypy3")
+
+
+def run_json(tmp_path, *args, env=None):
+    path = tmp_path / "results.json"
+    result = optdemo("run", *args, "--json", str(path), env=env)
+    data = json.loads(path.read_text()) if path.exists() else None
+    return result, data
+
+
+def variants(data, workload, interpreter=None):
+    """{variant: summary} of one workload in the JSON's optdemo section."""
+    for summary in data["optdemo"]["workloads"]:
+        if summary["workload"] == workload and interpreter in (None, summary.get("interpreter")):
+            return {v["variant"]: v for v in summary["variants"]}
+    raise KeyError(workload)
+
+
+def block(stdout, workload):
+    """The lines of one workload's table block."""
+    lines = stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(workload + " "))
+    end = next((i for i in range(start + 1, len(lines)) if not lines[i].startswith(" ")), len(lines))
+    return "\n".join(lines[start:end])
+
+
+def test_each_fault_gets_its_row_and_the_run_goes_on(tmp_path):
+    names = ["hang", "crash", "exits", "tiny", "raises_later", "sys_exit", "mutates"]
+    result, data = run_json(tmp_path, *FAST, "--timeout", "3",
+                            *[fixture(name) for name in names])
+    assert result.returncode == 1
+    out = result.stdout
+    # hang: killed at the timeout, with the line it was stuck on
+    hang = block(out, "hang")
+    assert "TIMEOUT" in hang and "no answer within 3 s" in hang
+    assert "hang.py\", line" in hang and "runner.py" not in hang
+    assert variants(data, "hang")["after"]["status"] == "timeout"
+    # crash: the signal and the worker's last lines (faulthandler's stack)
+    crash = block(out, "crash")
+    assert "CRASHED" in crash and "signal 11 (Segmentation fault)" in crash
+    assert "crash.py\", line" in crash
+    assert variants(data, "crash")["after"]["status"] == "crashed"
+    # os._exit: the status
+    assert "exited with status 3" in block(out, "exits")
+    # error mid-timing: ERROR, the user's file and line, no speedup, no CI
+    raises = variants(data, "raises_later")["after"]
+    assert raises["status"] == "error" and "speedup" not in raises
+    assert "raises_later.py\", line" in raises["detail"] and "runner.py" not in raises["detail"]
+    assert "had passed" in raises["detail"]
+    # sys.exit() in a variant is an error, not the end of the worker
+    assert variants(data, "sys_exit")["after"]["status"] == "error"
+    assert "SystemExit: 4" in block(out, "sys_exit")
+    # a before that sorts its input: a contract error naming it; nothing compared
+    mutated = variants(data, "mutates")
+    assert mutated["before"]["status"] == "error"
+    assert "contract error: before changed setup's data" in mutated["before"]["detail"]
+    assert mutated["after"]["status"] == "not run"
+    # the good workload among them was measured as usual, in several processes
+    tiny = variants(data, "tiny")
+    assert tiny["before"]["status"] == "ok" and tiny["after"]["status"] == "ok"
+    assert {w["workload"]: w["ok"] for w in data["optdemo"]["workloads"]}["tiny"] is True
+    # the before of a faulty workload is still measured in a fresh worker
+    assert variants(data, "crash")["before"]["status"] == "ok"
+    assert variants(data, "hang")["before"]["values"] >= 4
+
+
+def test_no_speedup_for_a_row_that_is_not_ok(tmp_path):
+    result, data = run_json(tmp_path, *FAST, "--timeout", "3", fixture("raises_later"),
+                            fixture("crash"))
+    for bench in data["benchmarks"]:
+        meta = bench["metadata"]
+        if meta["status"] != "ok":
+            assert "speedup" not in meta and "verdict" not in meta
+    for line in result.stdout.splitlines():
+        if line.rstrip().endswith(("ERROR", "CRASHED", "TIMEOUT")):
+            assert "faster" not in line and "slower" not in line and "[" not in line
+
+
+def test_printed_output_is_captured_and_shown_under_the_row(tmp_path):
+    result, data = run_json(tmp_path, *FAST, fixture("prints"))
+    assert result.returncode == 0, result.stdout
+    out = result.stdout
+    assert "after printed 26 lines in its check call" in out
+    assert "| after: a line on stderr" in out and "(23 more)" in out
+    # nothing of the 26 lines per call x thousands of timed calls leaks out
+    assert out.count("line 24") == 0
+    assert len(out.splitlines()) < 40
+    assert variants(data, "prints")["after"]["output_lines"] == 26
+
+
+@pytest.mark.parametrize("name", ["nan", "nan_tolerance"])
+def test_nan_results_match_at_the_same_positions(tmp_path, name):
+    result, data = run_json(tmp_path, *FAST, fixture(name))
+    assert result.returncode == 0, result.stdout
+    assert "FAILED" not in result.stdout
+    assert all(v["status"] == "ok" for v in variants(data, name).values())
+
+
+def test_values_come_from_several_processes(tmp_path):
+    result, data = run_json(tmp_path, "--no-memory", "--no-gap", "--quick", "--processes", "3",
+                            "--rounds", "2", fixture("tiny"))
+    assert result.returncode == 0, result.stdout
+    for bench in data["benchmarks"]:
+        runs = bench["runs"]
+        assert len(runs) == 3
+        assert [run["metadata"]["optdemo_process"] for run in runs] == [1, 2, 3]
+        assert all(len(run["values"]) == 2 for run in runs)
+        assert all(len(run["warmups"]) >= 1 for run in runs)
+        assert bench["metadata"]["optdemo_processes"] == 3
+    assert data["metadata"]["optdemo_processes"] == 3
+    assert data["metadata"]["optdemo_executor"] == "worker"
+
+
+def test_too_few_values_is_said_not_same(tmp_path):
+    # 2 processes x 2 values: 4 against 4 can never reach p < 0.01
+    result, data = run_json(tmp_path, *FAST, "--processes", "2", "--rounds", "2",
+                            fixture("tiny"))
+    assert result.returncode == 0
+    assert "too few values" in result.stdout
+    assert variants(data, "tiny")["after"]["verdict"] == "too few values"
+    assert "same" not in block(result.stdout, "tiny")
+
+
+def test_a_slowdown_reads_as_a_factor_slower(tmp_path):
+    # prints' after is far slower than before: "N× slower", never "0.0N×"
+    result, _ = run_json(tmp_path, *FAST, fixture("prints"))
+    row = next(line for line in result.stdout.splitlines() if line.startswith("  after "))
+    assert "slower" in row and "0.0" not in row.split("slower")[0]
+
+
+def test_processes_that_disagree_mark_the_row_unstable(tmp_path):
+    counter = tmp_path / "imports"
+    result, data = run_json(tmp_path, *FAST, "--processes", "4", fixture("process_dependent"),
+                            env={"OPTDEMO_TEST_COUNTER": str(counter)})
+    assert result.returncode == 0, result.stdout
+    after = variants(data, "process_dependent")["after"]
+    assert "processes differ" in after["unstable"]
+    assert "after: unstable:" in result.stdout and "--rigorous" in result.stdout
+    row = next(line for line in result.stdout.splitlines() if line.startswith("  after "))
+    assert "%!" in row
+
+
+def test_in_process_keeps_one_process(tmp_path):
+    result, data = run_json(tmp_path, *FAST, "--in-process", fixture("tiny"))
+    assert result.returncode == 0, result.stdout
+    assert data["metadata"]["optdemo_executor"] == "in-process"
+    assert all(len(bench["runs"]) == 1 for bench in data["benchmarks"])
+    assert len(data["benchmarks"][0]["runs"][0]["values"]) == 6
+
+
+def test_in_process_catches_the_same_contract_errors(tmp_path):
+    result, data = run_json(tmp_path, *FAST, "--in-process", fixture("mutates"),
+                            fixture("prints"), fixture("nan"))
+    assert result.returncode == 1
+    assert variants(data, "mutates")["before"]["status"] == "error"
+    assert variants(data, "nan")["after"]["status"] == "ok"
+    assert "after printed 26 lines" in result.stdout
+
+
+@pytest.mark.parametrize("args", [["--in-process", "--processes", "2"],
+                                  ["--in-process", "--interpreter", "/usr/bin/python3.11"],
+                                  ["--interpreter", "/no/such/python"],
+                                  ["--template", "c", "--interpreter", "/usr/bin/python3.11"],
+                                  ["--timeout", "0"], ["--memory-limit", "lots"]])
+def test_bad_worker_options_exit_2(args):
+    result = optdemo("run", *args, fixture("tiny"))
+    assert result.returncode == 2, result.stderr
+    assert "optdemo run:" in result.stderr and result.stdout == ""
+
+
+def test_a_program_that_is_not_python_is_refused_before_measuring():
+    result = optdemo("run", "--interpreter", "/bin/true", fixture("tiny"))
+    assert result.returncode == 2
+    assert "cannot measure with true" in result.stderr
+
+
+def test_a_memory_limit_turns_a_huge_allocation_into_an_error(tmp_path):
+    if os.environ.get("ASAN_OPTIONS"):
+        pytest.skip("no RLIMIT_AS under AddressSanitizer")
+    workload = tmp_path / "greedy.py"
+    workload.write_text(open(fixture("tiny")).read().replace(
+        "return sum(data)", "return sum(data) + len(bytearray(3 << 30)) * 0"))
+    result, data = run_json(tmp_path, *FAST, "--memory-limit", "1G", str(workload))
+    assert result.returncode == 1
+    assert variants(data, "tiny")["after"]["status"] == "error"
+    assert "MemoryError" in variants(data, "tiny")["after"]["detail"]
+
+
+def test_python311_runs_the_native_variants_through_the_loadable_optnative(tmp_path):
+    result, data = run_json(tmp_path, *FAST, "--interpreter", "/usr/bin/python3.11",
+                            "global_lookup", "string_concat")
+    assert result.returncode == 0, result.stdout
+    for workload in ("global_lookup", "string_concat"):
+        native = variants(data, workload, "python3.11")["native"]
+        assert native["status"] == "ok"
+    interpreters = data["optdemo"]["interpreters"]
+    assert [item["label"] for item in interpreters] == ["python3.11"]
+    assert interpreters[0]["template"] == "python"
+    assert interpreters[0]["template_overhead"] > 0
+    assert data["metadata"]["python_executable"] == "/usr/bin/python3.11"
+
+
+def test_several_interpreters_alternate_and_use_the_python_template(tmp_path):
+    result, data = run_json(tmp_path, *FAST, "--interpreter", "embedded",
+                            "--interpreter", "/usr/bin/python3.11", fixture("tiny"))
+    assert result.returncode == 0, result.stdout
+    labels = [item["label"] for item in data["optdemo"]["interpreters"]]
+    assert labels == ["embedded", "python3.11"]
+    assert {item["template"] for item in data["optdemo"]["interpreters"]} == {"python"}
+    names = {bench["metadata"]["name"] for bench in data["benchmarks"]}
+    assert "tiny/after@200 [python3.11]" in names and "tiny/after@200 [embedded]" in names
+    assert "n=200  on python3.11" in result.stdout
+    # facts that differ between the interpreters are not claimed for both
+    assert "python_executable" not in data["metadata"]
+
+
+@pytest.mark.skipif(PYPY is None, reason="pypy3 is not installed")
+def test_pypy_reports_numpy_and_native_unavailable_and_measures_the_rest(tmp_path):
+    result, data = run_json(tmp_path, "--quick", "--no-gap", "--interpreter", "pypy3",
+                            "global_lookup", "numpy_small", "slots_memory", fixture("crash"))
+    assert result.returncode == 1   # only the crash fixture fails
+    lookup = variants(data, "global_lookup", "pypy3")
+    assert lookup["native"]["status"] == "unavailable" and "numpy" in lookup["native"]["detail"]
+    assert lookup["before"]["status"] == "ok" and lookup["after_map"]["status"] == "ok"
+    small = variants(data, "numpy_small", "pypy3")
+    assert small["after"]["status"] == "unavailable" and small["before"]["status"] == "ok"
+    slots = variants(data, "slots_memory", "pypy3")
+    assert slots["after_dataclass"]["status"] == "unavailable"
+    assert "3.10" in slots["after_dataclass"]["detail"]
+    assert variants(data, "crash", "pypy3")["after"]["status"] == "crashed"
+    ok = {w["workload"]: w["ok"] for w in data["optdemo"]["workloads"]}
+    assert ok["global_lookup"] and ok["numpy_small"] and ok["slots_memory"]
+    assert data["metadata"]["python_implementation"] == "pypy"
+    # PyPy has no tracemalloc: no memory column, and no error for it
+    assert all("memory_peak" not in bench["metadata"] for bench in data["benchmarks"])
+
+
+def test_the_markdown_report_says_what_was_measured_where(tmp_path):
+    path = tmp_path / "report.md"
+    result = optdemo("run", *FAST, fixture("tiny"), "--markdown", str(path))
+    assert result.returncode == 0
+    text = path.read_text()
+    assert "commit" in text and "command: `optdemo run" in text
+    assert "embedded: cpython 3.11" in text and "static libpython" in text
+    assert "machine:" in text
+
+
+def test_nothing_timed_prints_no_legend():
+    result = optdemo("run", *FAST, fixture("mutates"))
+    assert result.returncode == 1
+    assert "Times are seconds per call" not in result.stdout
+
+
+def test_a_missing_file_says_no_such_file():
+    result = optdemo("run", "no_such_dir/absent.py")
+    assert result.returncode == 2
+    assert "no such file: no_such_dir/absent.py" in result.stderr
