@@ -15,28 +15,13 @@
 #include "analysis.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
+
 static const uint64_t BOOTSTRAP_SEED = 0x0b7d3e5eedULL;
-
-static char *
-format_string(const char *format, ...) __attribute__((format(printf, 1, 2)));
-
-static char *
-format_string(const char *format, ...)
-{
-    va_list args;
-    char *text = NULL;
-    va_start(args, format);
-    if (vasprintf(&text, format, args) < 0) {
-        text = NULL;
-    }
-    va_end(args);
-    return text;
-}
 
 bool
 harness_row_has_speedup(const struct workload_result *w, size_t k)
@@ -75,6 +60,9 @@ flatten(struct variant_result *v, size_t n_processes)
         return -1;
     }
     for (size_t r = 0; r < n_processes; r++) {
+        if (v->processes[r].n_values == 0) {
+            continue;   /* its values array may be NULL: no memcpy from it */
+        }
         memcpy(v->values + v->n_values, v->processes[r].values,
                v->processes[r].n_values * sizeof *v->values);
         v->n_values += v->processes[r].n_values;
@@ -116,7 +104,7 @@ judge_stability(struct variant_result *v, size_t n_processes,
                  "by %.0f%%", scattered ? "; " : "", measured, 100 * (disagreement - 1));
     }
     free(v->unstable);
-    v->unstable = format_string("unstable: %s%s; try --rigorous, or a quieter machine",
+    v->unstable = text_format("unstable: %s%s; try --rigorous, or a quieter machine",
                                 spread_text, process_text);
 }
 
@@ -195,7 +183,7 @@ analysis_workload(struct workload_result *w, const struct harness_options *optio
             judge_stability(v, w->n_processes, options);
         }
         if (v->loops > 0 && v->summary.median * (double)v->loops < 1e-3 && v->detail == NULL) {
-            v->detail = format_string("values last under 1 ms (%.3g s): clock noise weighs",
+            v->detail = text_format("values last under 1 ms (%.3g s): clock noise weighs",
                                       v->summary.median * (double)v->loops);
         }
     }

@@ -17,6 +17,7 @@
 #include "report.h"
 #include "results.h"
 #include "run_options.h"
+#include "text.h"
 
 /* The gap to /usr/bin/python3.11 above which `run` suggests measuring it. */
 static const double LARGE_GAP = 1.10;
@@ -62,26 +63,10 @@ interrupted_by_user(void)
 static PyObject *
 resolve_names(int count, char **names, bool *usage_error)
 {
-    PyObject *list = PyList_New(0), *args = NULL, *paths = NULL;
-    for (int i = 0; list != NULL && i < count; i++) {
-        PyObject *name = PyUnicode_DecodeFSDefault(names[i]);
-        if (name == NULL || PyList_Append(list, name) < 0) {
-            Py_XDECREF(name);
-            goto done;
-        }
-        Py_DECREF(name);
-    }
-    if (count == 0 && list != NULL) {
-        PyObject *name = PyUnicode_FromString("pitfalls");
-        if (name == NULL || PyList_Append(list, name) < 0) {
-            Py_XDECREF(name);
-            goto done;
-        }
-        Py_DECREF(name);
-    }
-    args = list != NULL ? PyTuple_Pack(1, list) : NULL;
-    paths = args != NULL ? interp_call("optdemo.workloads", "resolve", args) : NULL;
-done:
+    static char *const suite[] = {"pitfalls"};
+    PyObject *list = count > 0 ? interp_string_list(count, names) : interp_string_list(1, suite);
+    PyObject *args = list != NULL ? PyTuple_Pack(1, list) : NULL;
+    PyObject *paths = args != NULL ? interp_call("optdemo.workloads", "resolve", args) : NULL;
     if (paths == NULL) {
         if (PyErr_ExceptionMatches(PyExc_LookupError)) {
             *usage_error = true;
@@ -137,14 +122,12 @@ gap_line(void)
     const char *stmt = stmt_object != NULL ? PyUnicode_AsUTF8(stmt_object) : NULL;
     if (ratio > 0 && stmt != NULL) {
         bool large = ratio > LARGE_GAP;
-        if (asprintf(&line, "gap: this embedded build ran %s %.2fx %s than %s just now%s",
-                     stmt, ratio >= 1 ? ratio : 1 / ratio, ratio >= 1 ? "slower" : "faster",
-                     OPTDEMO_MATCHING_PYTHON,
-                     large ? "; to measure the interpreter you run, add --interpreter "
-                             OPTDEMO_MATCHING_PYTHON " (`optdemo info` shows more statements)"
-                           : "") < 0) {
-            line = NULL;
-        }
+        line = text_format("gap: this embedded build ran %s %.2fx %s than %s just now%s",
+                           stmt, ratio >= 1 ? ratio : 1 / ratio, ratio >= 1 ? "slower" : "faster",
+                           OPTDEMO_MATCHING_PYTHON,
+                           large ? "; to measure the interpreter you run, add --interpreter "
+                                   OPTDEMO_MATCHING_PYTHON " (`optdemo info` shows more statements)"
+                                 : "");
     }
     PyErr_Clear();
     Py_DECREF(gap);

@@ -18,22 +18,13 @@ cmd_worker(int argc, char **argv)
     if (interp_start() < 0) {
         return EXIT_FAILED;
     }
-    list = PyList_New(0);
-    for (int i = 1; list != NULL && i < argc; i++) {
-        PyObject *arg = PyUnicode_DecodeFSDefault(argv[i]);
-        if (arg == NULL || PyList_Append(list, arg) < 0) {
-            Py_XDECREF(arg);
-            goto done;
-        }
-        Py_DECREF(arg);
-    }
+    list = interp_string_list(argc - 1, argv + 1);
     args = list != NULL ? PyTuple_Pack(1, list) : NULL;
     result = args != NULL ? interp_call("optdemo.runner", "main", args) : NULL;
     if (result != NULL) {
         long status = PyLong_Check(result) ? PyLong_AsLong(result) : 0;
         rc = status == 0 ? EXIT_OK : EXIT_FAILED;
     }
-done:
     if (PyErr_Occurred() && PyErr_ExceptionMatches(PyExc_SystemExit)) {
         PyErr_Clear();  /* the runner ended the way it was asked to */
         rc = EXIT_OK;

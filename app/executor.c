@@ -9,11 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *
-copy_or_null(const char *text)
-{
-    return text != NULL ? strdup(text) : NULL;
-}
+#include "text.h"
 
 static char *
 json_text_copy(const json_t *object, const char *key)
@@ -29,10 +25,8 @@ executor_parse_response(const char *line, json_t **result, char **error, char **
     json_t *response = json_loads(line, 0, &problem);
     if (!json_is_object(response)) {
         json_decref(response);
-        if (asprintf(error, "internal error: the runner answered something that is not a "
-                            "JSON object (%s): %.200s", problem.text, line) < 0) {
-            *error = NULL;
-        }
+        *error = text_format("internal error: the runner answered something that is not a "
+                             "JSON object (%s): %.200s", problem.text, line);
         return EXEC_ERROR;
     }
     if (json_is_true(json_object_get(response, "ok"))) {
@@ -42,13 +36,9 @@ executor_parse_response(const char *line, json_t **result, char **error, char **
     const char *kind = json_string_value(json_object_get(response, "kind"));
     const char *text = json_string_value(json_object_get(response, "error"));
     if (kind != NULL && strcmp(kind, "protocol") == 0) {
-        if (asprintf(error, "internal error (protocol): %s", text != NULL ? text : "?") < 0) {
-            *error = NULL;
-        }
+        *error = text_format("internal error (protocol): %s", text != NULL ? text : "?");
     } else if (kind != NULL && strcmp(kind, "contract") == 0) {
-        if (asprintf(error, "contract error: %s", text != NULL ? text : "?") < 0) {
-            *error = NULL;
-        }
+        *error = text_format("contract error: %s", text != NULL ? text : "?");
     } else {
         *error = strdup(text != NULL ? text : "unknown error");
     }
@@ -263,7 +253,7 @@ fill_info(struct workload_info *info, const json_t *workload, char **error)
     info->n_variants = n_variants;
     for (size_t i = 0; i < n_variants; i++) {
         const char *name = json_string_value(json_array_get(variants, i));
-        info->variants[i] = copy_or_null(name);
+        info->variants[i] = text_copy(name);
         if (info->variants[i] == NULL) {
             *error = strdup("internal error: a variant name is not a string");
             return -1;

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "text.h"
 
 enum {
     TAIL_BYTES = 8192,        /* the worker's last output kept for a crash report */
@@ -293,11 +294,8 @@ describe_death(struct worker *self, int status)
         snprintf(how, sizeof how, "the worker stopped answering");
     }
     tail = tail_lines(self);
-    if (asprintf(&text, "%s%s%s", how,
-                 tail != NULL && *tail != '\0' ? "; its last lines:\n" : "",
-                 tail != NULL ? tail : "") < 0) {
-        text = NULL;
-    }
+    text = text_format("%s%s%s", how, tail != NULL && *tail != '\0' ? "; its last lines:\n" : "",
+                       tail != NULL ? tail : "");
     free(tail);
     return text;
 }
@@ -353,12 +351,10 @@ worker_timed_out(struct worker *self, char **error)
     if (stack != NULL) {
         drop_runner_frames(stack);
     }
-    if (asprintf(error, "no answer within %.3g s (--timeout): the worker was stopped%s%s",
-                 self->limits.timeout,
-                 stack != NULL && *stack != '\0' ? "; where it was:\n" : "",
-                 stack != NULL ? stack : "") < 0) {
-        *error = NULL;
-    }
+    *error = text_format("no answer within %.3g s (--timeout): the worker was stopped%s%s",
+                         self->limits.timeout,
+                         stack != NULL && *stack != '\0' ? "; where it was:\n" : "",
+                         stack != NULL ? stack : "");
     free(stack);
     return EXEC_TIMEOUT;
 }
@@ -375,18 +371,14 @@ worker_start(struct executor *ex, char **error)
     if (pipe2(requests, O_CLOEXEC) < 0 || pipe2(responses, O_CLOEXEC) < 0
         || pipe2(output, O_CLOEXEC) < 0
         || (devnull = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) {
-        if (asprintf(error, "cannot start a worker: %s", strerror(errno)) < 0) {
-            *error = NULL;
-        }
+        *error = text_format("cannot start a worker: %s", strerror(errno));
         goto done;
     }
     fflush(NULL);
     pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
-        if (asprintf(error, "cannot start a worker: fork: %s", strerror(errno)) < 0) {
-            *error = NULL;
-        }
+        *error = text_format("cannot start a worker: fork: %s", strerror(errno));
         goto done;
     }
     if (pid == 0) {
@@ -434,7 +426,8 @@ write_all(int fd, const char *bytes, size_t length)
 static bool
 take_line(struct worker *self, char **response)
 {
-    char *newline = memchr(self->pending, '\n', self->pending_length);
+    char *newline = self->pending_length > 0 ? memchr(self->pending, '\n', self->pending_length)
+                                             : NULL;
     if (newline == NULL) {
         return false;
     }
@@ -508,9 +501,7 @@ worker_request(struct executor *ex, const char *line, char **response, char **er
             continue;
         }
         if (ready < 0) {
-            if (asprintf(error, "internal error: poll: %s", strerror(errno)) < 0) {
-                *error = NULL;
-            }
+            *error = text_format("internal error: poll: %s", strerror(errno));
             reap(self);
             return EXEC_CRASHED;
         }
@@ -524,7 +515,9 @@ worker_request(struct executor *ex, const char *line, char **response, char **er
                 reap(self);
                 return EXEC_CRASHED;
             }
-            if (read_status > 0 && memchr(self->pending, '\n', self->pending_length) == NULL) {
+            if (read_status > 0
+                && (self->pending_length == 0
+                    || memchr(self->pending, '\n', self->pending_length) == NULL)) {
                 return worker_died(self, error);
             }
         }

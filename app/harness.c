@@ -8,13 +8,13 @@
 #include "harness.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analysis.h"
 #include "clock.h"
+#include "text.h"
 
 /* Calibration never goes past this many calls per value. */
 static const long MAX_LOOPS = 1000000000L;
@@ -38,28 +38,6 @@ struct plan {
     const char *const *only;
     const struct harness_options *options;
 };
-
-static char *
-copy_string(const char *text)
-{
-    return text != NULL ? strdup(text) : NULL;
-}
-
-static char *
-format_string(const char *format, ...) __attribute__((format(printf, 1, 2)));
-
-static char *
-format_string(const char *format, ...)
-{
-    va_list args;
-    char *text = NULL;
-    va_start(args, format);
-    if (vasprintf(&text, format, args) < 0) {
-        text = NULL;
-    }
-    va_end(args);
-    return text;
-}
 
 /* The 1-2-5 sequence timeit uses, starting at the first value >= want. */
 static long
@@ -135,12 +113,12 @@ static int
 copy_info(struct target *t, const struct workload_info *info, const char *const *only)
 {
     struct workload_result *out = t->out;
-    out->id = copy_string(info->id);
-    out->title = copy_string(info->title);
-    out->section = copy_string(info->section);
-    out->path = copy_string(info->path);
-    out->no_native = copy_string(info->no_native);
-    out->source_sha256 = copy_string(info->source_sha256);
+    out->id = text_copy(info->id);
+    out->title = text_copy(info->title);
+    out->section = text_copy(info->section);
+    out->path = text_copy(info->path);
+    out->no_native = text_copy(info->no_native);
+    out->source_sha256 = text_copy(info->source_sha256);
     out->variants = calloc(info->n_variants, sizeof *out->variants);
     out->notes = calloc(info->n_variants, sizeof *out->notes);
     t->index = calloc(info->n_variants, sizeof *t->index);
@@ -154,12 +132,12 @@ copy_info(struct target *t, const struct workload_info *info, const char *const 
         size_t k = out->n_variants++;
         struct variant_result *v = &out->variants[k];
         t->index[k] = i;
-        v->name = copy_string(info->variants[i]);
+        v->name = text_copy(info->variants[i]);
         v->memory_peak = -1;
-        out->notes[k] = copy_string(info->notes[i]);
+        out->notes[k] = text_copy(info->notes[i]);
         if (info->unavailable[i] != NULL) {
             v->status = VARIANT_UNAVAILABLE;
-            v->detail = copy_string(info->unavailable[i]);
+            v->detail = text_copy(info->unavailable[i]);
         }
         if (v->name == NULL) {
             return -1;
@@ -207,7 +185,7 @@ open_process(struct target *t, const struct plan *plan)
     }
     if (status == EXEC_OK && !t->described) {
         if (copy_info(t, info, plan->only) < 0) {
-            error = copy_string("out of memory");
+            error = text_copy("out of memory");
             status = EXEC_ERROR;
         } else {
             out->n = plan->n > 0 ? plan->n
@@ -215,7 +193,7 @@ open_process(struct target *t, const struct plan *plan)
         }
     }
     if (status == EXEC_OK && add_process(out) < 0) {
-        error = copy_string("out of memory");
+        error = text_copy("out of memory");
         status = EXEC_ERROR;
     }
     if (status == EXEC_OK) {
@@ -233,15 +211,15 @@ open_process(struct target *t, const struct plan *plan)
     free(out->error);
     out->error = out->n_processes <= 1 && status == EXEC_ERROR
                      ? error
-                     : format_string("process %zu %s before measuring: %s", out->n_processes + 1,
+                     : text_format("process %zu %s before measuring: %s", out->n_processes + 1,
                                      what, error != NULL ? error : "");
     if (out->error != error) {
         free(error);
     }
     if (out->id == NULL) {
         const char *slash = strrchr(plan->path, '/');
-        out->id = copy_string(slash != NULL ? slash + 1 : plan->path);
-        out->path = copy_string(plan->path);
+        out->id = text_copy(slash != NULL ? slash + 1 : plan->path);
+        out->path = text_copy(plan->path);
     }
     t->finished = true;
     executor_stop(t->ex);
@@ -263,7 +241,7 @@ recover(struct target *t, const struct plan *plan, size_t k, enum exec_status st
 {
     struct variant_result *v = &t->out->variants[k];
     fail_variant(v, status == EXEC_TIMEOUT ? VARIANT_TIMEOUT : VARIANT_CRASHED,
-                 format_string("%s %s: %s", during, fault_word(status), error != NULL ? error : ""));
+                 text_format("%s %s: %s", during, fault_word(status), error != NULL ? error : ""));
     free(error);
     executor_stop(t->ex);
     status = open_process(t, plan);
@@ -278,7 +256,7 @@ recover(struct target *t, const struct plan *plan, size_t k, enum exec_status st
     if (status == EXEC_TIMEOUT || status == EXEC_CRASHED || status == EXEC_ERROR) {
         /* before worked a moment ago: say so on the workload, stop here. */
         free(t->out->error);
-        t->out->error = format_string("before failed when re-run in a fresh process: %s",
+        t->out->error = text_format("before failed when re-run in a fresh process: %s",
                                       error != NULL ? error : "");
         t->finished = true;
         status = EXEC_ERROR;
@@ -299,7 +277,7 @@ record_first_check(struct target *t, const struct plan *plan, size_t k,
     v->output_lines = check->output_lines;
     check->output = NULL;
     if (check->mutated) {
-        fail_variant(v, VARIANT_ERROR, format_string(
+        fail_variant(v, VARIANT_ERROR, text_format(
             "contract error: %s changed setup's data during its call (a variant must not "
             "mutate its input: copy it first); the data was rebuilt for the next variant",
             v->name));
@@ -315,7 +293,7 @@ record_first_check(struct target *t, const struct plan *plan, size_t k,
     double per_value = fmax(v->first_call, options->min_time);
     double predicted = per_value * (values + 2);
     if (predicted > options->budget) {
-        fail_variant(v, VARIANT_SKIPPED, format_string(
+        fail_variant(v, VARIANT_SKIPPED, text_format(
             "skipped: one call took %.3g s, so %d values would take ~%.0f s, "
             "past the %.0f s budget (--budget)",
             v->first_call, values, predicted, options->budget));
@@ -351,7 +329,7 @@ check_variants(struct target *t, const struct plan *plan, bool first)
         }
         if (k > 0 && !is_checked_later(&out->variants[0])) {
             if (v->status != VARIANT_UNAVAILABLE && v->status != VARIANT_NOT_RUN) {
-                fail_variant(v, VARIANT_NOT_RUN, copy_string(
+                fail_variant(v, VARIANT_NOT_RUN, text_copy(
                     "not run: before did not run, nothing to check its result against"));
             }
             continue;
@@ -379,7 +357,7 @@ check_variants(struct target *t, const struct plan *plan, bool first)
         } else if (first) {
             record_first_check(t, plan, k, &check);
         } else if (!check.matches || check.mutated) {
-            fail_variant(v, VARIANT_MISMATCH, format_string(
+            fail_variant(v, VARIANT_MISMATCH, text_format(
                 "in process %zu the result differed from before's (%s): is the workload "
                 "deterministic?", out->n_processes,
                 check.mismatch != NULL ? check.mismatch : "its input changed"));
@@ -405,7 +383,7 @@ calibrate(struct target *t, size_t k, const struct harness_options *options, cha
         }
         struct process_values *values = current(t, k);
         if (push_value(&values->warmups, &values->n_warmups, seconds / (double)loops) < 0) {
-            *error = copy_string("out of memory");
+            *error = text_copy("out of memory");
             return EXEC_ERROR;
         }
         if (seconds >= options->min_time || loops >= MAX_LOOPS) {
@@ -426,7 +404,7 @@ timing_failed(struct target *t, const struct plan *plan, size_t k, enum exec_sta
 {
     if (status == EXEC_ERROR) {
         fail_variant(&t->out->variants[k], VARIANT_ERROR,
-                     format_string("%s raised (its check call had passed):\n%s", during,
+                     text_format("%s raised (its check call had passed):\n%s", during,
                                    error != NULL ? error : ""));
         free(error);
         return EXEC_OK;
@@ -492,7 +470,7 @@ time_rounds(struct target *t, const struct plan *plan)
             int rc = warmup ? push_value(&values->warmups, &values->n_warmups, value)
                             : push_value(&values->values, &values->n_values, value);
             if (rc < 0) {
-                fail_variant(v, VARIANT_ERROR, copy_string("out of memory"));
+                fail_variant(v, VARIANT_ERROR, text_copy("out of memory"));
             }
         }
     }
@@ -609,7 +587,7 @@ harness_run(struct executor *const *executors, size_t count, const char *path, l
     enum exec_status status = EXEC_OK;
     if (targets == NULL) {
         for (size_t i = 0; i < count; i++) {
-            out[i].error = copy_string("out of memory");
+            out[i].error = text_copy("out of memory");
         }
         return HARNESS_OK;
     }
@@ -617,7 +595,7 @@ harness_run(struct executor *const *executors, size_t count, const char *path, l
         targets[i].ex = executors[i];
         targets[i].out = &out[i];
         out[i].gc = options->gc;
-        out[i].interpreter = copy_string(executors[i]->label);
+        out[i].interpreter = text_copy(executors[i]->label);
     }
     for (int p = 0; p < options->processes && status != EXEC_INTERRUPTED; p++) {
         for (size_t i = 0; i < count && status != EXEC_INTERRUPTED; i++) {
@@ -667,7 +645,7 @@ harness_describe(struct executor *ex, const char *path, long **sweep, size_t *n_
             (*sweep)[i] = info->sweep[i];
         }
         for (size_t i = 0; status == EXEC_OK && i < info->n_variants; i++) {
-            (*variants)[i] = copy_string(info->variants[i]);
+            (*variants)[i] = text_copy(info->variants[i]);
             status = (*variants)[i] != NULL ? EXEC_OK : EXEC_ERROR;
         }
         *n_sweep = info->n_sweep;

@@ -252,6 +252,21 @@ done:
     return result;
 }
 
+PyObject *
+interp_string_list(int count, char *const *items)
+{
+    PyObject *list = PyList_New(count);
+    for (int i = 0; list != NULL && i < count; i++) {
+        PyObject *item = PyUnicode_DecodeFSDefault(items[i]);
+        if (item == NULL) {
+            Py_CLEAR(list);
+            break;
+        }
+        PyList_SET_ITEM(list, i, item);  /* steals */
+    }
+    return list;
+}
+
 bool
 interp_exception_is_interrupt(void)
 {

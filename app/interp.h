@@ -33,6 +33,10 @@ const char *interp_pyscripts_dir(void);
  * NULL with an exception set.  `args` may be NULL for no arguments. */
 PyObject *interp_call(const char *module, const char *function, PyObject *args);
 
+/* A new list of str from command-line arguments (decoded as the file
+ * system encoding, as sys.argv is), or NULL with an exception set. */
+PyObject *interp_string_list(int count, char *const *items);
+
 /* The current exception as text: its last `max_lines` traceback lines
  * (malloc'd, caller frees).  Clears the exception.  Never NULL. */
 char *interp_exception_text(int max_lines);

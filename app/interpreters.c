@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "interp.h"
+#include "text.h"
 
 #ifndef OPTDEMO_NATIVE_INSTALL_DIR
 #define OPTDEMO_NATIVE_INSTALL_DIR "lib/optdemo/python"
@@ -102,8 +103,8 @@ unique_label(const struct interpreter_set *set, const char *base)
     char *label = NULL;
     for (int copy = 1; copy < 1000; copy++) {
         free(label);
-        if ((copy == 1 ? asprintf(&label, "%s", base)
-                       : asprintf(&label, "%s (%d)", base, copy)) < 0) {
+        label = copy == 1 ? text_copy(base) : text_format("%s (%d)", base, copy);
+        if (label == NULL) {
             return NULL;
         }
         bool taken = false;
@@ -241,10 +242,8 @@ interpreters_probe(struct interpreter_set *set, char **error)
             return 1;
         }
         if (status != EXEC_OK) {
-            if (asprintf(error, "cannot measure with %s (%s): %s", it->label, it->path,
-                         problem != NULL ? problem : "no answer") < 0) {
-                *error = NULL;
-            }
+            *error = text_format("cannot measure with %s (%s): %s", it->label, it->path,
+                                 problem != NULL ? problem : "no answer");
             free(problem);
             return -1;
         }
@@ -278,7 +277,7 @@ text_of(const json_t *object, const char *key, const char *missing)
 char *
 interpreter_describe(const struct interpreter *it)
 {
-    char *line = NULL, build[256], overhead[64] = "";
+    char build[256], overhead[64] = "";
     const json_t *m = it->metadata;
     if (it->embedded) {
         snprintf(build, sizeof build, "embedded in optdemo (%s libpython, PGO: %s)",
@@ -289,14 +288,11 @@ interpreter_describe(const struct interpreter *it)
     if (it->overhead >= 0) {
         snprintf(overhead, sizeof overhead, "%.3g ns per call", it->overhead * 1e9);
     }
-    if (asprintf(&line, "%s %s %s, %s; numpy %s; timing template %s%s%s",
-                 text_of(m, "python_implementation", "python"),
-                 text_of(m, "python_version", "?"), text_of(m, "python_build", ""), build,
-                 text_of(m, "numpy_version", "unavailable"), it->executor.template,
-                 *overhead != '\0' ? ": " : "", overhead) < 0) {
-        line = NULL;
-    }
-    return line;
+    return text_format("%s %s %s, %s; numpy %s; timing template %s%s%s",
+                       text_of(m, "python_implementation", "python"),
+                       text_of(m, "python_version", "?"), text_of(m, "python_build", ""), build,
+                       text_of(m, "numpy_version", "unavailable"), it->executor.template,
+                       *overhead != '\0' ? ": " : "", overhead);
 }
 
 json_t *

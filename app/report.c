@@ -405,11 +405,14 @@ legend_text(FILE *out, const struct harness_options *options, const char *line_b
             "vs before = median(before) / median(variant) over the values paired by round; "
             "95%% CI by bootstrap over processes, then rounds;%s"
             "* = Mann-Whitney U p < %.2g, at least %.0f%% apart and a CI that excludes 1; "
-            "'same' = a CI within that margin of 1; otherwise 'unclear'. GC %s.%s"
-            "Memory: tracemalloc peak of one call, in a separate pass; per item = peak / n.",
+            "'same' = a CI within that margin of 1; otherwise 'unclear'. GC %s.",
             options->processes, options->processes == 1 ? "" : "es", options->rounds,
             options->min_time * 1e3, line_break, line_break, line_break, options->alpha,
-            options->min_effect * 100, options->gc ? "on" : "off", line_break);
+            options->min_effect * 100, options->gc ? "on" : "off");
+    if (options->memory) {
+        fprintf(out, "%sMemory: tracemalloc peak of one call, in a separate pass; "
+                     "per item = peak / n.", line_break);
+    }
 }
 
 void
