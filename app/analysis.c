@@ -96,16 +96,15 @@ judge_stability(struct variant_result *v, size_t n_processes,
     }
     char spread_text[64] = "", process_text[96] = "";
     if (scattered) {
-        snprintf(spread_text, sizeof spread_text, "the IQR is %.0f%% of the median",
-                 100 * spread);
+        snprintf(spread_text, sizeof spread_text, "IQR %.0f%% of the median", 100 * spread);
     }
     if (disagree) {
-        snprintf(process_text, sizeof process_text, "%sthe medians of its %zu processes differ "
-                 "by %.0f%%", scattered ? "; " : "", measured, 100 * (disagreement - 1));
+        snprintf(process_text, sizeof process_text, "%s%zu processes' medians %.0f%% apart",
+                 scattered ? ", " : "", measured, 100 * (disagreement - 1));
     }
     free(v->unstable);
-    v->unstable = text_format("unstable: %s%s; try --rigorous, or a quieter machine",
-                                spread_text, process_text);
+    v->unstable = text_format("unstable: %s%s (try --rigorous, or a quieter machine)",
+                              spread_text, process_text);
 }
 
 /* Speedup, CI, p and verdict of variant k against before, from the values

@@ -104,34 +104,38 @@ run_metadata(const struct run_options *opts, const struct interpreter_set *set)
     return metadata;
 }
 
-/* The embedded build against /usr/bin/python3.11 on one statement, now.
- * A line for the header (malloc'd), or NULL when not measured. */
-static char *
-gap_line(void)
+/* The embedded build against /usr/bin/python3.11 on one statement, now:
+ * *line is a sentence for the header (malloc'd), or NULL when it could not
+ * be measured (no python3.11).  0, or 1 on Ctrl-C. */
+static int
+measure_gap(char **line)
 {
     PyObject *gap = interp_call("optdemo.machine", "quick_gap", NULL);
-    char *line = NULL;
-    if (gap == NULL || gap == Py_None) {
-        PyErr_Clear();
-        Py_XDECREF(gap);
-        return NULL;
+    *line = NULL;
+    if (gap == NULL) {
+        bool interrupted = interp_exception_is_interrupt();
+        PyErr_Clear();  /* anything else: the header says nothing of the gap */
+        return interrupted ? 1 : 0;
     }
-    PyObject *ratio_object = PyDict_GetItemString(gap, "ratio");   /* borrowed */
-    PyObject *stmt_object = PyDict_GetItemString(gap, "stmt");
-    double ratio = ratio_object != NULL ? PyFloat_AsDouble(ratio_object) : -1;
-    const char *stmt = stmt_object != NULL ? PyUnicode_AsUTF8(stmt_object) : NULL;
+    PyObject *ratio_object = gap != Py_None ? PyDict_GetItemString(gap, "ratio") : NULL;
+    PyObject *stmt_object = gap != Py_None ? PyDict_GetItemString(gap, "stmt") : NULL;
+    double ratio = ratio_object != NULL && PyFloat_Check(ratio_object)
+                       ? PyFloat_AS_DOUBLE(ratio_object) : -1;
+    const char *stmt = stmt_object != NULL && PyUnicode_Check(stmt_object)
+                           ? PyUnicode_AsUTF8(stmt_object) : NULL;
     if (ratio > 0 && stmt != NULL) {
         bool large = ratio > LARGE_GAP;
-        line = text_format("gap: this embedded build ran %s %.2fx %s than %s just now%s",
-                           stmt, ratio >= 1 ? ratio : 1 / ratio, ratio >= 1 ? "slower" : "faster",
-                           OPTDEMO_MATCHING_PYTHON,
-                           large ? "; to measure the interpreter you run, add --interpreter "
-                                   OPTDEMO_MATCHING_PYTHON " (`optdemo info` shows more statements)"
-                                 : "");
+        *line = text_format("gap: this embedded build ran %s %.2fx %s than %s just now%s",
+                            stmt, ratio >= 1 ? ratio : 1 / ratio,
+                            ratio >= 1 ? "slower" : "faster", OPTDEMO_MATCHING_PYTHON,
+                            large ? "; to measure the interpreter you run, add --interpreter "
+                                    OPTDEMO_MATCHING_PYTHON
+                                    " (`optdemo info` shows more statements)"
+                                  : "");
     }
     PyErr_Clear();
     Py_DECREF(gap);
-    return line;
+    return 0;
 }
 
 /* The lines that say what the numbers describe: the header on the
@@ -471,8 +475,9 @@ cmd_run(int argc, char **argv)
         goto done;
     }
     state.metadata = run_metadata(opts, &state.interpreters);
-    if (embedded_measured && !opts->no_gap) {
-        state.gap = gap_line();
+    if (embedded_measured && !opts->no_gap && measure_gap(&state.gap) > 0) {
+        rc = EXIT_INTERRUPTED;
+        goto done;
     }
     size_t n_paths = (size_t)PyList_GET_SIZE(state.paths);
     state.header = describe_run(opts, &state.interpreters, state.metadata, argc, argv, n_paths,

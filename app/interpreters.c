@@ -109,7 +109,7 @@ unique_label(const struct interpreter_set *set, const char *base)
         }
         bool taken = false;
         for (size_t i = 0; i < set->count && !taken; i++) {
-            taken = strcmp(set->items[i].label, label) == 0;
+            taken = set->items[i].label != NULL && strcmp(set->items[i].label, label) == 0;
         }
         if (!taken) {
             return label;
@@ -169,16 +169,17 @@ interpreters_open(struct interpreter_set *set, char *const *names, size_t count,
         goto no_memory;
     }
     for (size_t i = 0; i < count; i++) {
-        struct interpreter *it = &set->items[set->count];
+        /* Counted at once, so interpreters_close releases whatever it got. */
+        struct interpreter *it = &set->items[set->count++];
         it->overhead = -1;
         if (strcmp(names[i], "embedded") == 0) {
+            it->label = unique_label(set, "embedded");
             if (open_embedded(it, config) < 0) {
                 goto no_memory;
             }
-            it->label = unique_label(set, "embedded");
         } else {
-            char *program = find_program(names[i]);
-            if (program == NULL) {
+            it->path = find_program(names[i]);
+            if (it->path == NULL) {
                 fprintf(stderr, "optdemo run: --interpreter %s: no such interpreter (a path to "
                                 "a Python executable, a command on PATH, or 'embedded')\n",
                         names[i]);
@@ -189,24 +190,19 @@ interpreters_open(struct interpreter_set *set, char *const *names, size_t count,
             }
             char script[PATH_MAX];
             snprintf(script, sizeof script, "%s/worker.py", interp_pyscripts_dir());
-            char *argv[] = {program, "-E", "-s", script, "--fds", "3,4",
+            char *argv[] = {it->path, "-E", "-s", script, "--fds", "3,4",
                             native != NULL ? "--path" : NULL, native, NULL};
-            it->path = program;
-            const char *slash = strrchr(program, '/');
-            it->label = unique_label(set, slash != NULL ? slash + 1 : program);
+            const char *slash = strrchr(it->path, '/');
+            it->label = unique_label(set, slash != NULL ? slash + 1 : it->path);
             if (executor_worker_init(&it->executor, argv, &config->limits,
-                                        config->interrupted) < 0) {
+                                     config->interrupted) < 0) {
                 goto no_memory;
             }
         }
-        set->count++;
-        if (it->label == NULL) {
-            goto no_memory;
-        }
         it->executor.template = template;
         free(it->executor.label);
-        it->executor.label = strdup(it->label);
-        if (it->executor.label == NULL) {
+        it->executor.label = text_copy(it->label);
+        if (it->label == NULL || it->executor.label == NULL) {
             goto no_memory;
         }
     }

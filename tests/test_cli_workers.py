@@ -149,7 +149,7 @@ def test_processes_that_disagree_mark_the_row_unstable(tmp_path):
                             env={"OPTDEMO_TEST_COUNTER": str(counter)})
     assert result.returncode == 0, result.stdout
     after = variants(data, "process_dependent")["after"]
-    assert "processes differ" in after["unstable"]
+    assert "processes' medians" in after["unstable"]
     assert "after: unstable:" in result.stdout and "--rigorous" in result.stdout
     row = next(line for line in result.stdout.splitlines() if line.startswith("  after "))
     assert "%!" in row
