@@ -17,6 +17,30 @@ usage(FILE *out)
             "`optdemo show ID` prints one lesson; `optdemo run ID` measures it.\n");
 }
 
+/* catalogue() promises a list of (id, title, section, error) with three
+ * str and a str or None: checked once here, so the printing below may use
+ * the unchecked accessors.  0, or -1 with a TypeError. */
+static int
+check_rows(PyObject *rows)
+{
+    if (!PyList_Check(rows)) {
+        PyErr_SetString(PyExc_TypeError, "catalogue() must return a list");
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(rows); i++) {
+        PyObject *row = PyList_GET_ITEM(rows, i);
+        if (!PyTuple_Check(row) || PyTuple_GET_SIZE(row) != 4
+            || !PyUnicode_Check(PyTuple_GET_ITEM(row, 0)) || !PyUnicode_Check(PyTuple_GET_ITEM(row, 1))
+            || !PyUnicode_Check(PyTuple_GET_ITEM(row, 2))
+            || (PyTuple_GET_ITEM(row, 3) != Py_None && !PyUnicode_Check(PyTuple_GET_ITEM(row, 3)))) {
+            PyErr_Format(PyExc_TypeError, "catalogue() row %zd must be (id, title, section, "
+                         "error) of str (error: str or None)", i);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int
 cmd_list(int argc, char **argv)
 {
@@ -46,6 +70,9 @@ cmd_list(int argc, char **argv)
         return EXIT_FAILED;
     }
     rows = interp_call("optdemo.workloads", "catalogue", NULL);
+    if (rows != NULL && check_rows(rows) < 0) {
+        Py_CLEAR(rows);
+    }
     if (rows == NULL) {
         char *text = interp_exception_text(4);
         fprintf(stderr, "optdemo list: %s\n", text);
@@ -72,7 +99,9 @@ cmd_list(int argc, char **argv)
             continue;
         }
         if (error != Py_None) {
-            printf("%-*s  ERROR: %s\n", id_width, id, PyUnicode_AsUTF8(error));
+            const char *text = PyUnicode_AsUTF8(error);
+            printf("%-*s  ERROR: %s\n", id_width, id, text != NULL ? text : "?");
+            PyErr_Clear();
             rc = EXIT_FAILED;
             continue;
         }

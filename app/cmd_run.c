@@ -14,6 +14,7 @@
 #include "interp.h"
 #include "interpreters.h"
 #include "optdemo.h"
+#include "pydata.h"
 #include "report.h"
 #include "results.h"
 #include "run_options.h"
@@ -117,12 +118,11 @@ measure_gap(char **line)
         PyErr_Clear();  /* anything else: the header says nothing of the gap */
         return interrupted ? 1 : 0;
     }
-    PyObject *ratio_object = gap != Py_None ? PyDict_GetItemString(gap, "ratio") : NULL;
-    PyObject *stmt_object = gap != Py_None ? PyDict_GetItemString(gap, "stmt") : NULL;
+    /* None: there is no python3.11 to compare with. */
+    PyObject *ratio_object = gap != Py_None ? pydata_get(gap, "ratio", "quick_gap()") : NULL;
+    const char *stmt = gap != Py_None ? pydata_get_str(gap, "stmt", "quick_gap()") : NULL;
     double ratio = ratio_object != NULL && PyFloat_Check(ratio_object)
                        ? PyFloat_AS_DOUBLE(ratio_object) : -1;
-    const char *stmt = stmt_object != NULL && PyUnicode_Check(stmt_object)
-                           ? PyUnicode_AsUTF8(stmt_object) : NULL;
     if (ratio > 0 && stmt != NULL) {
         bool large = ratio > LARGE_GAP;
         *line = text_format("gap: this embedded build ran %s %.2fx %s than %s just now%s",

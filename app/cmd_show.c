@@ -1,7 +1,7 @@
 /* cmd_show.c: `optdemo show WORKLOAD`: the lesson in the terminal: title,
  * section, the explanation, then each variant's source side by side, as
  * many columns as the terminal holds (a variant wider than the terminal gets
- * a row of its own; lines are never cut). */
+ * a row of its own; lines are never cut, blank lines are kept). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,9 +11,11 @@
 
 #include "interp.h"
 #include "optdemo.h"
+#include "parse.h"
+#include "pydata.h"
 #include "report.h"
 
-enum { GAP = 3, DEFAULT_WIDTH = 120 };
+enum { GAP = 3, DEFAULT_WIDTH = 120, MIN_WIDTH = 20, HEADER_BYTES = 128 };
 
 static void
 usage(FILE *out)
@@ -30,10 +32,12 @@ terminal_width(void)
 {
     struct winsize size;
     const char *columns = getenv("COLUMNS");
-    if (columns != NULL && atoi(columns) > 20) {
-        return atoi(columns);
+    long width = 0;
+    if (columns != NULL && parse_long(columns, MIN_WIDTH, &width) == 0 && width <= 10000) {
+        return (int)width;
     }
-    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 20) {
+    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0
+        && size.ws_col >= MIN_WIDTH) {
         return size.ws_col;
     }
     return DEFAULT_WIDTH;
@@ -48,16 +52,9 @@ struct column {
     int width;   /* widest line, in characters */
 };
 
-static int
-utf8_width(const char *text, size_t bytes)
-{
-    int width = 0;
-    for (size_t i = 0; i < bytes; i++) {
-        width += ((unsigned char)text[i] & 0xC0) != 0x80;
-    }
-    return width;
-}
-
+/* Split `source` at every newline, blank lines included (strtok would drop
+ * them, and a blank line between two blocks of a variant is part of how it
+ * reads). */
 static int
 split_column(struct column *column, const char *name, const char *source)
 {
@@ -71,12 +68,20 @@ split_column(struct column *column, const char *name, const char *source)
     if (column->text == NULL || column->lines == NULL) {
         return -1;
     }
-    column->width = utf8_width(name, strlen(name)) + 1;
-    for (char *save = NULL, *line = strtok_r(column->text, "\n", &save); line != NULL;
-         line = strtok_r(NULL, "\n", &save)) {
+    column->width = report_display_width(name, strlen(name)) + 1;
+    char *line = column->text;
+    while (*line != '\0') {
+        char *end = strchr(line, '\n');
+        if (end != NULL) {
+            *end = '\0';
+        }
         column->lines[column->n_lines++] = line;
-        int width = utf8_width(line, strlen(line));
+        int width = report_display_width(line, strlen(line));
         column->width = width > column->width ? width : column->width;
+        if (end == NULL) {
+            break;
+        }
+        line = end + 1;
     }
     return 0;
 }
@@ -95,44 +100,53 @@ print_row(const char *const *cells, const int *widths, int count, const char *be
         } else if (c == 0) {
             pending = 0;
         }
-        pending += widths[c] - utf8_width(cells[c], strlen(cells[c])) + GAP;
+        pending += widths[c] - report_display_width(cells[c], strlen(cells[c])) + GAP;
     }
     printf("%s\n", after);
 }
 
-static void
-print_columns(struct column *columns, int first, int count, const struct report_style *style)
+static int
+print_columns(const struct column *columns, int count, const struct report_style *style)
 {
     const char *bold = style->color ? "\033[1m" : "", *reset = style->color ? "\033[0m" : "";
-    const char *cells[count];
-    char headers[count][128];
-    int widths[count];
-    int rows = 0;
+    const char **cells = calloc((size_t)count, sizeof *cells);
+    char *headers = calloc((size_t)count, HEADER_BYTES);
+    int *widths = calloc((size_t)count, sizeof *widths);
+    int rows = 0, rc = -1;
+    if (cells == NULL || headers == NULL || widths == NULL) {
+        goto done;
+    }
     for (int c = 0; c < count; c++) {
-        struct column *column = &columns[first + c];
-        rows = column->n_lines > rows ? column->n_lines : rows;
-        widths[c] = column->width;
-        snprintf(headers[c], sizeof headers[c], "%s:", column->name);
-        cells[c] = headers[c];
+        rows = columns[c].n_lines > rows ? columns[c].n_lines : rows;
+        widths[c] = columns[c].width;
+        snprintf(headers + c * HEADER_BYTES, HEADER_BYTES, "%s:", columns[c].name);
+        cells[c] = headers + c * HEADER_BYTES;
     }
     printf("\n");
     print_row(cells, widths, count, bold, reset);
     for (int r = 0; r < rows; r++) {
         for (int c = 0; c < count; c++) {
-            struct column *column = &columns[first + c];
-            cells[c] = r < column->n_lines ? column->lines[r] : "";
+            cells[c] = r < columns[c].n_lines ? columns[c].lines[r] : "";
         }
         print_row(cells, widths, count, "", "");
     }
+    rc = 0;
+done:
+    free(cells);
+    free(headers);
+    free(widths);
+    return rc;
 }
 
-/* Load the workload (one name only) and fetch describe() and the sources. */
+/* Load the workload (one name only) and fetch describe() and the sources:
+ * two new references, or -1 with an exception set and neither. */
 static int
 fetch(const char *name, PyObject **described, PyObject **sources, bool *usage_error)
 {
     PyObject *names = Py_BuildValue("(s)", name), *path = NULL, *args = NULL;
     PyObject *module = NULL;
     int rc = -1;
+    *described = *sources = NULL;
     /* A built-in id or a file; a suite or an unknown name is a usage error
      * whose message lists the workload ids. */
     path = names != NULL ? interp_call("optdemo.workloads", "resolve_one", names) : NULL;
@@ -145,8 +159,17 @@ fetch(const char *name, PyObject **described, PyObject **sources, bool *usage_er
     Py_CLEAR(args);
     args = module != NULL ? PyTuple_Pack(1, module) : NULL;
     *described = args != NULL ? interp_call("optdemo.workloads", "describe", args) : NULL;
-    *sources = *described != NULL ? interp_call("optdemo.workloads", "variant_sources", args) : NULL;
-    rc = *sources != NULL ? 0 : -1;
+    *sources = *described != NULL ? interp_call("optdemo.workloads", "variant_sources", args)
+                                  : NULL;
+    if (*sources == NULL || !PyDict_Check(*sources)) {
+        if (*sources != NULL) {
+            PyErr_SetString(PyExc_TypeError, "variant_sources() must return a dict");
+        }
+        Py_CLEAR(*described);
+        Py_CLEAR(*sources);
+        goto done;
+    }
+    rc = 0;
 done:
     Py_XDECREF(names);
     Py_XDECREF(path);
@@ -155,50 +178,81 @@ done:
     return rc;
 }
 
-static void
-print_lesson(PyObject *described, PyObject *sources, int width, const struct report_style *style)
+/* The variants' sources as columns, greedily as many side by side as the
+ * width allows.  0, or -1 with an exception set. */
+static int
+print_sources(PyObject *variants, PyObject *sources, int width, const struct report_style *style)
 {
-    const char *bold = style->color ? "\033[1m" : "", *reset = style->color ? "\033[0m" : "";
-    PyObject *variants = PyDict_GetItemString(described, "variants");
-    PyObject *no_native = PyDict_GetItemString(described, "no_native");
-    printf("%s%s — %s%s\n", bold, PyUnicode_AsUTF8(PyDict_GetItemString(described, "id")),
-           PyUnicode_AsUTF8(PyDict_GetItemString(described, "title")), reset);
-    printf("Article section: %s\nFile: %s\n\n%s\n",
-           PyUnicode_AsUTF8(PyDict_GetItemString(described, "section")),
-           PyUnicode_AsUTF8(PyDict_GetItemString(described, "path")),
-           PyUnicode_AsUTF8(PyDict_GetItemString(described, "explanation")));
-    if (no_native != NULL && no_native != Py_None) {
-        printf("\nNo native variant: %s\n", PyUnicode_AsUTF8(no_native));
-    }
     Py_ssize_t n = PyList_GET_SIZE(variants);
-    struct column *columns = calloc((size_t)n, sizeof *columns);
+    struct column *columns = calloc((size_t)n + 1, sizeof *columns);
+    int ready = 0, rc = -1;
     if (columns == NULL) {
-        return;
+        PyErr_NoMemory();
+        goto done;
     }
-    int ready = 0;
-    for (Py_ssize_t i = 0; i < n; i++, ready++) {
-        const char *name = PyUnicode_AsUTF8(PyList_GET_ITEM(variants, i));
-        PyObject *source = PyDict_GetItem(sources, PyList_GET_ITEM(variants, i));
-        if (name == NULL || source == NULL
-            || split_column(&columns[i], name, PyUnicode_AsUTF8(source)) < 0) {
-            break;
+    for (; ready < n; ready++) {
+        PyObject *variant = PyList_GET_ITEM(variants, ready);
+        const char *name = pydata_str(variant, "a variant's name");
+        PyObject *source = name != NULL ? PyDict_GetItemWithError(sources, variant) : NULL;
+        const char *text = source != NULL ? pydata_str(source, "a variant's source") : NULL;
+        if (text == NULL) {
+            if (!PyErr_Occurred()) {
+                PyErr_Format(PyExc_TypeError, "no source for variant %R", variant);
+            }
+            goto done;
+        }
+        if (split_column(&columns[ready], name, text) < 0) {
+            PyErr_NoMemory();
+            goto done;
         }
     }
-    /* Greedy rows: as many variants side by side as the width allows. */
     for (int first = 0; first < ready;) {
         int count = 1, used = columns[first].width;
         while (first + count < ready && used + GAP + columns[first + count].width <= width) {
             used += GAP + columns[first + count].width;
             count++;
         }
-        print_columns(columns, first, count, style);
+        if (print_columns(&columns[first], count, style) < 0) {
+            PyErr_NoMemory();
+            goto done;
+        }
         first += count;
     }
-    for (Py_ssize_t i = 0; i < n; i++) {
+    rc = 0;
+done:
+    for (Py_ssize_t i = 0; columns != NULL && i < n; i++) {
         free(columns[i].text);
         free(columns[i].lines);
     }
     free(columns);
+    return rc;
+}
+
+/* 0, or -1 with an exception set (a describe() that broke its promise). */
+static int
+print_lesson(PyObject *described, PyObject *sources, int width, const struct report_style *style)
+{
+    const char *bold = style->color ? "\033[1m" : "", *reset = style->color ? "\033[0m" : "";
+    const char *what = "describe()'s result";
+    const char *id = pydata_get_str(described, "id", what);
+    const char *title = id != NULL ? pydata_get_str(described, "title", what) : NULL;
+    const char *section = title != NULL ? pydata_get_str(described, "section", what) : NULL;
+    const char *path = section != NULL ? pydata_get_str(described, "path", what) : NULL;
+    const char *explanation = path != NULL ? pydata_get_str(described, "explanation", what)
+                                           : NULL;
+    PyObject *variants = explanation != NULL ? pydata_get_list(described, "variants", what)
+                                             : NULL;
+    const char *no_native = variants != NULL
+                                ? pydata_get_optional_str(described, "no_native", what) : NULL;
+    if (variants == NULL || PyErr_Occurred()) {
+        return -1;
+    }
+    printf("%s%s — %s%s\n", bold, id, title, reset);
+    printf("Article section: %s\nFile: %s\n\n%s\n", section, path, explanation);
+    if (no_native != NULL) {
+        printf("\nNo native variant: %s\n", no_native);
+    }
+    return print_sources(variants, sources, width, style);
 }
 
 int
@@ -213,7 +267,8 @@ cmd_show(int argc, char **argv)
     };
     PyObject *described = NULL, *sources = NULL;
     bool no_color = false, usage_error = false;
-    int width = 0, c;
+    long width = 0;
+    int c, rc = EXIT_OK;
 
     optind = 1;
     opterr = 0;
@@ -226,9 +281,9 @@ cmd_show(int argc, char **argv)
             no_color = true;
             break;
         case OPT_WIDTH:
-            width = atoi(optarg);
-            if (width < 20) {
-                fprintf(stderr, "optdemo show: --width needs a number of columns >= 20\n");
+            if (parse_long(optarg, MIN_WIDTH, &width) < 0 || width > 10000) {
+                fprintf(stderr, "optdemo show: --width needs a number of columns from %d, "
+                                "not '%s'\n", MIN_WIDTH, optarg);
                 return EXIT_USAGE;
             }
             break;
@@ -246,15 +301,17 @@ cmd_show(int argc, char **argv)
     if (interp_start() < 0) {
         return EXIT_FAILED;
     }
-    if (fetch(argv[optind], &described, &sources, &usage_error) < 0) {
-        char *text = usage_error ? interp_exception_message() : interp_exception_text(6);
-        fprintf(stderr, "optdemo show: %s\n", text);
-        free(text);
-        return usage_error ? EXIT_USAGE : EXIT_FAILED;
-    }
     struct report_style style = report_style_for(stdout, no_color);
-    print_lesson(described, sources, width > 0 ? width : terminal_width(), &style);
-    Py_DECREF(described);
-    Py_DECREF(sources);
-    return EXIT_OK;
+    if (fetch(argv[optind], &described, &sources, &usage_error) < 0
+        || print_lesson(described, sources, width > 0 ? (int)width : terminal_width(),
+                        &style) < 0) {
+        bool interrupted = interp_exception_is_interrupt();
+        char *text = usage_error ? interp_exception_message() : interp_exception_text(6);
+        fprintf(stderr, "optdemo show: %s\n", interrupted ? "interrupted" : text);
+        free(text);
+        rc = interrupted ? EXIT_INTERRUPTED : usage_error ? EXIT_USAGE : EXIT_FAILED;
+    }
+    Py_XDECREF(described);
+    Py_XDECREF(sources);
+    return rc;
 }

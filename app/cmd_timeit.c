@@ -5,8 +5,8 @@
  * setup, the host reads its clock around the second next(), which runs the
  * loop.  So setup names stay fast locals, as in timeit, and the setup stays
  * out of the timed region, as in timeit. */
-#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +14,8 @@
 #include "clock.h"
 #include "interp.h"
 #include "optdemo.h"
+#include "parse.h"
+#include "pydata.h"
 
 #define SOURCE_NAME "<timeit-src>"  /* timeit's dummy_src_name */
 
@@ -87,17 +89,6 @@ append_line(char *text, const char *line)
     return joined;
 }
 
-/* A decimal integer (a sign allowed, as Python's int() takes): true and
- * *value set, or false. */
-static bool
-parse_integer(const char *text, long *value)
-{
-    char *end;
-    errno = 0;
-    *value = strtol(text, &end, 10);
-    return errno == 0 && end != text && *end == '\0';
-}
-
 /* Fill `options` from argv.  EXIT_OK to go on, or the exit code to leave
  * with (help printed: EXIT_OK is returned through *done). */
 static int
@@ -118,14 +109,14 @@ parse_options(int argc, char **argv, struct timeit_options *options, bool *done)
     while ((opt = getopt_long(argc, argv, "+n:u:s:r:tcpvh", long_options, NULL)) != -1) {
         switch (opt) {
         case 'n':
-            if (!parse_integer(optarg, &options->number) || options->number < 0) {
+            if (parse_long(optarg, 0, &options->number) < 0) {
                 fprintf(stderr, "optdemo timeit: -n wants a whole number of loops, not '%s'\n",
                         optarg);
                 return EXIT_USAGE;
             }
             break;
         case 'r':
-            if (!parse_integer(optarg, &options->repeat)) {
+            if (parse_long(optarg, LONG_MIN, &options->repeat) < 0) {
                 fprintf(stderr, "optdemo timeit: -r wants a whole number, not '%s'\n", optarg);
                 return EXIT_USAGE;
             }
@@ -303,10 +294,13 @@ stmt_timer_init(struct stmt_timer *timer, const char *setup, const char *stmt)
         goto done;
     }
     code = Py_CompileString(source, SOURCE_NAME, Py_file_input);
+    if (code == NULL) {
+        goto done;  /* no further C API call with the SyntaxError pending */
+    }
     timer->module = PyModule_New("__main__");
-    builtins = PyImport_ImportModule("builtins");
-    locals = PyDict_New();
-    if (code == NULL || timer->module == NULL || builtins == NULL || locals == NULL) {
+    builtins = timer->module != NULL ? PyImport_ImportModule("builtins") : NULL;
+    locals = builtins != NULL ? PyDict_New() : NULL;
+    if (locals == NULL) {
         goto done;
     }
     PyObject *globals = PyModule_GetDict(timer->module);  /* borrowed */
@@ -318,9 +312,12 @@ stmt_timer_init(struct stmt_timer *timer, const char *setup, const char *stmt)
     if (result == NULL) {
         goto done;
     }
-    timer->inner = Py_XNewRef(PyDict_GetItemString(locals, "inner"));
+    timer->inner = Py_XNewRef(pydata_get(locals, "inner", "the timeit template's namespace"));
+    if (timer->inner == NULL) {
+        goto done;
+    }
     itertools = PyImport_ImportModule("itertools");
-    if (timer->inner == NULL || itertools == NULL) {
+    if (itertools == NULL) {
         goto done;
     }
     timer->repeat = PyObject_GetAttrString(itertools, "repeat");

@@ -163,15 +163,20 @@ format_row(const struct workload_result *w, size_t k, bool unicode, struct row *
     }
 }
 
-/* Display width of UTF-8 text: count the bytes that start a character. */
+int
+report_display_width(const char *text, size_t bytes)
+{
+    int width = 0;
+    for (size_t i = 0; i < bytes && text[i] != '\0'; i++) {
+        width += ((unsigned char)text[i] & 0xC0) != 0x80;
+    }
+    return width;
+}
+
 static int
 display_width(const char *text)
 {
-    int width = 0;
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-        width += (*p & 0xC0) != 0x80;
-    }
-    return width;
+    return report_display_width(text, strlen(text));
 }
 
 static void

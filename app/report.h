@@ -35,6 +35,11 @@ char *report_markdown(const struct workload_result *workloads, size_t n, const c
 
 /* "12.3 ms": three significant digits, unit chosen by size. */
 void report_format_time(double seconds, bool unicode, char *buffer, size_t size);
+/* Display width of the first `bytes` bytes of UTF-8 text (or up to its
+ * end): the bytes that start a character.  Good enough for the letters,
+ * symbols and box-free tables optdemo prints (no wide CJK glyphs). */
+int report_display_width(const char *text, size_t bytes);
+
 /* "1.23 MiB". */
 void report_format_bytes(double bytes, char *buffer, size_t size);
 

@@ -61,3 +61,34 @@ def test_show_unknown_suite_or_missing_name_exits_2():
 def test_show_broken_file_exits_1_with_the_error():
     result = optdemo("show", fixture("syntax_error"))
     assert result.returncode == 1 and "SyntaxError" in result.stderr
+
+
+def test_show_lists_only_workload_ids_as_valid_names():
+    unknown = optdemo("show", "no_such_pitfall")
+    valid = unknown.stderr.split("valid names:")[1]
+    assert "string_concat" in valid and "pitfalls" not in valid
+
+
+def test_show_keeps_the_blank_lines_of_a_variant(tmp_path):
+    workload = tmp_path / "spaced.py"
+    workload.write_text(open(fixture("tiny")).read().replace(
+        "    total = 0\n    for x in data:", "    total = 0\n\n    for x in data:"))
+    out = optdemo("show", "--width", "30", str(workload)).stdout
+    lines = out.splitlines()
+    start = lines.index("before:")
+    assert lines[start + 1:start + 5] == ["def before(data):", "    total = 0", "",
+                                          "    for x in data:"]
+
+
+def test_show_width_must_be_a_number():
+    for width in ("abc", "40x", "5"):
+        result = optdemo("show", "--width", width, fixture("tiny"))
+        assert result.returncode == 2 and "--width" in result.stderr
+    # a COLUMNS that is no number is ignored, not trusted
+    result = optdemo("show", fixture("tiny"), env={"COLUMNS": "wide"})
+    assert result.returncode == 0 and "def after" in result.stdout
+
+
+def test_show_a_missing_file_says_no_such_file():
+    result = optdemo("show", "nowhere/absent.py")
+    assert result.returncode == 2 and "no such file: nowhere/absent.py" in result.stderr
