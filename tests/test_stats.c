@@ -15,30 +15,7 @@
 
 #include "stats.h"
 #include "stats_reference.h"
-
-#define COUNT(array) (sizeof(array) / sizeof((array)[0]))
-
-static const double relative_tolerance = 1e-9;
-
-/* True when actual is within 1e-9 of expected, relatively, or within
- * absolute_floor (for values that should be 0 but come out of a sum as
- * 1e-17 in one implementation and 0 in the other). */
-static bool
-close_enough(double actual, double expected, double absolute_floor)
-{
-    double scale = fmax(fabs(actual), fabs(expected));
-    return fabs(actual - expected) <= relative_tolerance * scale + absolute_floor;
-}
-
-static void
-check_close(const char *what, const char *case_name,
-            double actual, double expected, double absolute_floor)
-{
-    if (!close_enough(actual, expected, absolute_floor)) {
-        fail_msg("%s of %s: got %.17g, numpy/scipy say %.17g", what, case_name,
-                 actual, expected);
-    }
-}
+#include "stats_checks.h"
 
 static double
 largest_magnitude(const double *x, size_t n)
