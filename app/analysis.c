@@ -151,16 +151,8 @@ compare_with_before(struct workload_result *w, size_t k, const struct harness_op
     v->ci_high = high;
     v->pairs = total;
     v->has_speedup = true;
-    if (!(stats_mann_whitney_min_p(total, total) < options->alpha)) {
-        v->verdict = VERDICT_TOO_FEW;
-    } else if (stats_significant(v->p_value, v->speedup, options->alpha, options->min_effect)
-               && (low > 1 || high < 1)) {
-        v->verdict = v->speedup > 1 ? VERDICT_FASTER : VERDICT_SLOWER;
-    } else if (low >= 1 / (1 + options->min_effect) && high <= 1 + options->min_effect) {
-        v->verdict = VERDICT_SAME;
-    } else {
-        v->verdict = VERDICT_UNCLEAR;
-    }
+    v->verdict = stats_verdict(v->speedup, low, high, v->p_value, total, total, options->alpha,
+                               options->min_effect);
 done:
     free(a);
     free(b);
@@ -173,7 +165,7 @@ analysis_workload(struct workload_result *w, const struct harness_options *optio
     for (size_t k = 0; k < w->n_variants; k++) {
         struct variant_result *v = &w->variants[k];
         v->has_speedup = false;
-        v->verdict = VERDICT_NONE;
+        v->verdict = STATS_VERDICT_NONE;
         if (flatten(v, w->n_processes) < 0 || v->n_values == 0
             || stats_summarize(v->values, v->n_values, &v->summary) != STATS_OK) {
             continue;

@@ -48,16 +48,6 @@ enum variant_status {
     VARIANT_UNAVAILABLE, /* this interpreter cannot run it (REQUIRES): not a failure */
 };
 
-/* The answer to "is this variant faster than before?". */
-enum verdict {
-    VERDICT_NONE,        /* no comparison: this variant or before is not OK */
-    VERDICT_FASTER,      /* significant (see harness.c) and faster */
-    VERDICT_SLOWER,      /* significant and slower */
-    VERDICT_SAME,        /* not significant, and the CI lies within min_effect of 1 */
-    VERDICT_UNCLEAR,     /* not significant, but the CI reaches past min_effect */
-    VERDICT_TOO_FEW,     /* too few values for the test to ever reach alpha */
-};
-
 /* The values of one variant from one worker process. */
 struct process_values {
     double *warmups;           /* n_warmups, seconds per call */
@@ -87,7 +77,7 @@ struct variant_result {
     double ci_low, ci_high;    /* 95% hierarchical bootstrap CI: processes, then rounds */
     double p_value;            /* Mann-Whitney U, two-sided, on the same values */
     size_t pairs;              /* paired values the speedup is computed from */
-    enum verdict verdict;
+    enum stats_verdict verdict; /* STATS_VERDICT_NONE unless has_speedup */
 };
 
 struct workload_result {

@@ -15,6 +15,7 @@ struct command {
 };
 
 static const struct command commands[] = {
+    {"compare", cmd_compare, "results files side by side: speedups with CIs, a gate for CI jobs"},
     {"info", cmd_info, "the interpreter build and the machine the numbers describe"},
     {"list", cmd_list, "every workload: id, title, article section"},
     {"python", cmd_python, "the embedded interpreter's own command line (optnative importable)"},

@@ -96,41 +96,35 @@ format_factor(double factor, char *buffer, size_t size)
     snprintf(buffer, size, "%.*f", decimals, factor);
 }
 
-/* "4.47× faster *", "32.3× slower *", "1.02× faster, same", "2× faster,
- * too few values": a ratio under 1 reads as a slowdown factor, and the CI
- * is printed in the same direction as the factor. */
-static void
-format_speedup(const struct variant_result *v, bool unicode, struct row *row)
+void
+report_format_speedup(double speedup, double ci_low, double ci_high, enum stats_verdict verdict,
+                      bool unicode, struct speedup_cells *out)
 {
     const char *times = unicode ? "×" : "x";
-    bool slower = v->speedup < 1;
-    double factor = slower ? 1 / v->speedup : v->speedup;
-    double low = slower ? 1 / v->ci_high : v->ci_low, high = slower ? 1 / v->ci_low : v->ci_high;
+    bool slower = speedup < 1;
+    double factor = slower ? 1 / speedup : speedup;
+    double low = slower ? 1 / ci_high : ci_low, high = slower ? 1 / ci_low : ci_high;
     const char *direction = slower ? "slower" : "faster";
+    const char *suffix = "";
     char text[16], low_text[16], high_text[16];
+    memset(out, 0, sizeof *out);
+    out->colour = "";
+    switch (verdict) {
+    case STATS_FASTER:
+    case STATS_SLOWER:
+        suffix = " *";
+        out->colour = slower ? RED : GREEN;
+        break;
+    case STATS_SAME: suffix = ", same"; break;
+    case STATS_UNCLEAR: suffix = ", unclear"; break;
+    case STATS_TOO_FEW: suffix = ", too few values"; break;
+    case STATS_VERDICT_NONE: return;
+    }
     format_factor(factor, text, sizeof text);
     format_factor(low, low_text, sizeof low_text);
     format_factor(high, high_text, sizeof high_text);
-    switch (v->verdict) {
-    case VERDICT_FASTER:
-    case VERDICT_SLOWER:
-        snprintf(row->speedup, sizeof row->speedup, "%s%s %s *", text, times, direction);
-        row->colour = slower ? RED : GREEN;
-        break;
-    case VERDICT_SAME:
-        snprintf(row->speedup, sizeof row->speedup, "%s%s %s, same", text, times, direction);
-        break;
-    case VERDICT_UNCLEAR:
-        snprintf(row->speedup, sizeof row->speedup, "%s%s %s, unclear", text, times, direction);
-        break;
-    case VERDICT_TOO_FEW:
-        snprintf(row->speedup, sizeof row->speedup, "%s%s %s, too few values", text, times,
-                 direction);
-        break;
-    case VERDICT_NONE:
-        return;
-    }
-    snprintf(row->ci, sizeof row->ci, "[%s, %s]", low_text, high_text);
+    snprintf(out->speedup, sizeof out->speedup, "%s%s %s%s", text, times, direction, suffix);
+    snprintf(out->ci, sizeof out->ci, "[%s, %s]", low_text, high_text);
 }
 
 static void
@@ -150,7 +144,11 @@ format_row(const struct workload_result *w, size_t k, bool unicode, struct row *
     if (k == 0 && v->n_values > 0) {
         snprintf(row->speedup, sizeof row->speedup, "baseline");
     } else if (v->has_speedup) {
-        format_speedup(v, unicode, row);
+        struct speedup_cells cells;
+        report_format_speedup(v->speedup, v->ci_low, v->ci_high, v->verdict, unicode, &cells);
+        snprintf(row->speedup, sizeof row->speedup, "%s", cells.speedup);
+        snprintf(row->ci, sizeof row->ci, "%s", cells.ci);
+        row->colour = cells.colour;
     }
     if (v->memory_peak >= 0) {
         report_format_bytes((double)v->memory_peak, row->memory, sizeof row->memory);
@@ -179,8 +177,8 @@ display_width(const char *text)
     return report_display_width(text, strlen(text));
 }
 
-static void
-pad(FILE *out, const char *text, int width, bool right)
+void
+report_pad(FILE *out, const char *text, int width, bool right)
 {
     int fill = width - display_width(text);
     if (right) {
@@ -243,7 +241,7 @@ print_row_notes(FILE *out, const struct workload_result *w, const struct report_
                     "", bad ? reset : "");
             print_indented(out, "    ", v->detail);
         }
-        if (v->verdict == VERDICT_TOO_FEW) {
+        if (v->verdict == STATS_TOO_FEW) {
             fprintf(out, "  %s%s: too few values for a verdict: %zu against %zu cannot reach "
                          "p < 0.01 (more --rounds or --processes)%s\n",
                     dim, v->name, v->pairs, v->pairs, reset);
@@ -298,30 +296,30 @@ report_workload(FILE *out, const struct workload_result *w, const struct report_
         speedup_width = width > speedup_width ? width : speedup_width;
     }
     fprintf(out, "  %s", dim);
-    pad(out, "variant", name_width, false);
+    report_pad(out, "variant", name_width, false);
     fprintf(out, "  %9s  %8s  %9s  ", "median", "IQR/2", "min");
-    pad(out, "vs before", speedup_width, false);
+    report_pad(out, "vs before", speedup_width, false);
     fprintf(out, "  %-16s  %10s  %10s  %s%s\n", "95% CI", "mem peak", "per item", "check",
             reset);
     for (size_t k = 0; k < w->n_variants; k++) {
         const struct variant_result *v = &w->variants[k];
         const struct row *row = &rows[k];
         fprintf(out, "  ");
-        pad(out, v->name, name_width, false);
+        report_pad(out, v->name, name_width, false);
         fprintf(out, "  ");
-        pad(out, row->median, 9, true);
+        report_pad(out, row->median, 9, true);
         fprintf(out, "  ");
-        pad(out, row->spread, 8, true);
+        report_pad(out, row->spread, 8, true);
         fprintf(out, "  ");
-        pad(out, row->min, 9, true);
+        report_pad(out, row->min, 9, true);
         fprintf(out, "  %s", style->color ? row->colour : "");
-        pad(out, row->speedup, speedup_width, false);
+        report_pad(out, row->speedup, speedup_width, false);
         fprintf(out, "%s  ", style->color && *row->colour ? RESET : "");
-        pad(out, row->ci, 16, false);
+        report_pad(out, row->ci, 16, false);
         fprintf(out, "  ");
-        pad(out, row->memory, 10, true);
+        report_pad(out, row->memory, 10, true);
         fprintf(out, "  ");
-        pad(out, row->per_item, 10, true);
+        report_pad(out, row->per_item, 10, true);
         bool bad = is_bad(v->status);
         fprintf(out, "  %s%s%s\n", bad ? red : "", row->check, bad ? reset : "");
     }
@@ -363,17 +361,17 @@ report_growth(FILE *out, const struct workload_result *sizes, size_t count,
             style->unicode ? "—" : "-", first->title != NULL ? first->title : "", dim,
             first->section != NULL ? first->section : "", reset);
     fprintf(out, "  %s", dim);
-    pad(out, "variant", name_width, false);
+    report_pad(out, "variant", name_width, false);
     for (size_t s = 0; s < count; s++) {
         char label[32];
         snprintf(label, sizeof label, "n=%ld", sizes[s].n);
         fprintf(out, "  ");
-        pad(out, label, 10, true);
+        report_pad(out, label, 10, true);
     }
     fprintf(out, "  %s%s\n", "cost grows as", reset);
     for (size_t k = 0; k < first->n_variants; k++) {
         fprintf(out, "  ");
-        pad(out, first->variants[k].name, name_width, false);
+        report_pad(out, first->variants[k].name, name_width, false);
         for (size_t s = 0; s < count; s++) {
             char cell[32] = "-";
             const struct variant_result *v =
@@ -386,7 +384,7 @@ report_growth(FILE *out, const struct workload_result *sizes, size_t count,
                 snprintf(cell, sizeof cell, "%s", check_word(v->status, style->unicode));
             }
             fprintf(out, "  ");
-            pad(out, cell, 10, true);
+            report_pad(out, cell, 10, true);
         }
         double exponent = 0;
         if (harness_growth_exponent(sizes, count, k, &exponent)) {

@@ -35,10 +35,27 @@ char *report_markdown(const struct workload_result *workloads, size_t n, const c
 
 /* "12.3 ms": three significant digits, unit chosen by size. */
 void report_format_time(double seconds, bool unicode, char *buffer, size_t size);
+/* A speedup (time of the baseline over time of the other) as words, the
+ * way every table of optdemo says it: "4.47× faster *", "32.3× slower *",
+ * "1.02× faster, same", "1.30× faster, unclear", "2.00× faster, too few
+ * values" -- a ratio under 1 reads as a slowdown factor, and the CI is
+ * turned the same way.  Empty cells for STATS_VERDICT_NONE. */
+struct speedup_cells {
+    char speedup[48];
+    char ci[40];
+    const char *colour;     /* ANSI colour for the speedup, "" for none */
+};
+void report_format_speedup(double speedup, double ci_low, double ci_high,
+                           enum stats_verdict verdict, bool unicode, struct speedup_cells *out);
+
 /* Display width of the first `bytes` bytes of UTF-8 text (or up to its
  * end): the bytes that start a character.  Good enough for the letters,
  * symbols and box-free tables optdemo prints (no wide CJK glyphs). */
 int report_display_width(const char *text, size_t bytes);
+
+/* Print `text` padded with spaces to `width` display columns, on the left
+ * (right-aligned) or on the right. */
+void report_pad(FILE *out, const char *text, int width, bool right);
 
 /* "1.23 MiB". */
 void report_format_bytes(double bytes, char *buffer, size_t size);

@@ -143,15 +143,15 @@ status_name(enum variant_status status)
 }
 
 static const char *
-verdict_name(enum verdict verdict)
+verdict_name(enum stats_verdict verdict)
 {
     switch (verdict) {
-    case VERDICT_FASTER: return "faster";
-    case VERDICT_SLOWER: return "slower";
-    case VERDICT_SAME: return "same";
-    case VERDICT_UNCLEAR: return "unclear";
-    case VERDICT_TOO_FEW: return "too few values";
-    case VERDICT_NONE: return "none";
+    case STATS_FASTER: return "faster";
+    case STATS_SLOWER: return "slower";
+    case STATS_SAME: return "same";
+    case STATS_UNCLEAR: return "unclear";
+    case STATS_TOO_FEW: return "too few values";
+    case STATS_VERDICT_NONE: return "none";
     }
     return "none";
 }
@@ -241,8 +241,8 @@ benchmark_json(const struct run_record *run, const struct workload_result *w,
                                     "speedup_ci_high", v->ci_high, "p_value", v->p_value,
                                     "speedup_pairs", (json_int_t)v->pairs,
                                     "verdict", verdict_name(v->verdict),
-                                    "significant", v->verdict == VERDICT_FASTER
-                                                   || v->verdict == VERDICT_SLOWER);
+                                    "significant", v->verdict == STATS_FASTER
+                                                   || v->verdict == STATS_SLOWER);
         json_object_update(metadata, speedup);
         json_decref(speedup);
     }
@@ -282,8 +282,8 @@ workload_summary(const struct workload_result *w)
         if (v->has_speedup) {
             json_object_set_new(item, "speedup", json_real(v->speedup));
             json_object_set_new(item, "verdict", json_string(verdict_name(v->verdict)));
-            json_object_set_new(item, "significant", json_boolean(v->verdict == VERDICT_FASTER
-                                                                  || v->verdict == VERDICT_SLOWER));
+            json_object_set_new(item, "significant", json_boolean(v->verdict == STATS_FASTER
+                                                                  || v->verdict == STATS_SLOWER));
         }
         json_array_append_new(variants, item);
     }

@@ -186,6 +186,56 @@ double stats_mann_whitney_min_p(size_t na, size_t nb);
  * false for NaN), nor is a failed test's result. */
 bool stats_significant(double p, double ratio, double alpha, double min_effect);
 
+/* The verdict on a speedup `ratio` (time of the baseline over time of the
+ * other: above 1 the other is faster) with its bootstrap CI [low, high] and
+ * its Mann-Whitney p on na and nb values.  In order:
+ * - STATS_TOO_FEW when even completely separated samples of na and nb
+ *   values could not reach p < alpha (stats_mann_whitney_min_p): the test
+ *   could not have told, whatever the data;
+ * - STATS_FASTER / STATS_SLOWER when stats_significant() holds and the CI
+ *   excludes 1 (so a verdict never contradicts its own interval);
+ * - STATS_SAME when the CI lies within [1 / (1 + min_effect), 1 +
+ *   min_effect]: an equivalence claim needs evidence too (as TOST reads it);
+ * - STATS_UNCLEAR otherwise: not significant, not shown to be the same. */
+enum stats_verdict {
+    STATS_VERDICT_NONE = 0, /* no comparison was made (not returned) */
+    STATS_FASTER,
+    STATS_SLOWER,
+    STATS_SAME,
+    STATS_UNCLEAR,
+    STATS_TOO_FEW,
+};
+
+enum stats_verdict stats_verdict(double ratio, double low, double high, double p,
+                                 size_t na, size_t nb, double alpha, double min_effect);
+
+/* ---- samples grouped by worker process ----------------------------------- */
+
+/* Values measured in several worker processes, process after process:
+ * group g holds sizes[g] >= 1 values. */
+struct stats_groups {
+    const double *values;
+    const size_t *sizes;
+    size_t n_groups;
+};
+
+/* One two-stage resample of `g` into out[]: n_groups groups drawn with
+ * replacement, then sizes[g] values with replacement within each drawn
+ * group; returns how many values were drawn.  out must hold n_groups times
+ * the largest group.  With one group no group is drawn, and the values are
+ * drawn exactly as the flat bootstrap draws them. */
+size_t stats_resample_groups(const struct stats_groups *g, struct stats_rng *rng, double *out);
+
+/* The percentile bootstrap CI for median(a) / median(b) when a and b were
+ * measured apart -- two runs, two files, two interpreters -- each grouped
+ * by process and resampled on its own with stats_resample_groups (a first,
+ * then b, every resample).  Validation, determinism and return codes as
+ * stats_bootstrap_ratio_ci; with one group each it gives the unpaired
+ * stats_bootstrap_ratio_ci's bounds bit for bit. */
+int stats_bootstrap_ratio_ci_apart(const struct stats_groups *a, const struct stats_groups *b,
+                                   unsigned resamples, double confidence, uint64_t seed,
+                                   double *low, double *high);
+
 /* The exponent k of a power law y ~ c * x^k fitted by least squares on
  * (log x, log y): how a cost grows with n (1: linear, 2: quadratic).  Needs
  * n >= 2 points with distinct x, all x and y > 0 and finite; otherwise

@@ -7,6 +7,7 @@
 #include "stats.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "stats_internal.h"
@@ -433,4 +434,95 @@ bool
 stats_significant(double p, double ratio, double alpha, double min_effect)
 {
     return p < alpha && fabs(ratio - 1.0) >= min_effect;
+}
+
+enum stats_verdict
+stats_verdict(double ratio, double low, double high, double p, size_t na, size_t nb,
+              double alpha, double min_effect)
+{
+    if (!(stats_mann_whitney_min_p(na, nb) < alpha)) {
+        return STATS_TOO_FEW;
+    }
+    if (stats_significant(p, ratio, alpha, min_effect) && (low > 1.0 || high < 1.0)) {
+        return ratio > 1.0 ? STATS_FASTER : STATS_SLOWER;
+    }
+    if (low >= 1.0 / (1.0 + min_effect) && high <= 1.0 + min_effect) {
+        return STATS_SAME;
+    }
+    return STATS_UNCLEAR;
+}
+
+/* ---- samples grouped by worker process ----------------------------------- */
+
+/* Where each group starts, the total and the largest group: 0, or -1 when a
+ * group is empty or the sizes overflow. */
+static int
+group_layout(const struct stats_groups *g, size_t *total, size_t *largest)
+{
+    *total = *largest = 0;
+    if (g->n_groups == 0) {
+        return -1;
+    }
+    for (size_t i = 0; i < g->n_groups; i++) {
+        if (g->sizes[i] == 0 || g->sizes[i] > SIZE_MAX - *total) {
+            return -1;
+        }
+        *total += g->sizes[i];
+        *largest = g->sizes[i] > *largest ? g->sizes[i] : *largest;
+    }
+    return *largest > SIZE_MAX / sizeof(double) / g->n_groups ? -1 : 0;
+}
+
+size_t
+stats_resample_groups(const struct stats_groups *g, struct stats_rng *rng, double *out)
+{
+    size_t count = 0;
+    for (size_t draw = 0; draw < g->n_groups; draw++) {
+        /* One group: no draw, so the sequence is the flat bootstrap's. */
+        size_t chosen = g->n_groups == 1 ? 0 : (size_t)stats_rng_below(rng, g->n_groups);
+        size_t start = 0;
+        for (size_t i = 0; i < chosen; i++) {
+            start += g->sizes[i];
+        }
+        for (size_t i = 0; i < g->sizes[chosen]; i++) {
+            out[count++] = g->values[start + (size_t)stats_rng_below(rng, g->sizes[chosen])];
+        }
+    }
+    return count;
+}
+
+int
+stats_bootstrap_ratio_ci_apart(const struct stats_groups *a, const struct stats_groups *b,
+                               unsigned resamples, double confidence, uint64_t seed,
+                               double *low, double *high)
+{
+    int status = STATS_EINVAL;
+    double *resample_a = NULL, *resample_b = NULL, *ratios = NULL;
+    size_t na = 0, nb = 0, largest_a = 0, largest_b = 0;
+    struct stats_rng rng;
+
+    if (group_layout(a, &na, &largest_a) < 0 || group_layout(b, &nb, &largest_b) < 0
+        || !bootstrap_arguments_valid(a->values, na, b->values, nb, resamples, confidence)) {
+        goto done;
+    }
+    status = STATS_ENOMEM;
+    resample_a = malloc(a->n_groups * largest_a * sizeof *resample_a);
+    resample_b = malloc(b->n_groups * largest_b * sizeof *resample_b);
+    ratios = malloc((size_t)resamples * sizeof *ratios);
+    if (resample_a == NULL || resample_b == NULL || ratios == NULL) {
+        goto done;
+    }
+    stats_rng_seed(&rng, seed);
+    for (unsigned r = 0; r < resamples; r++) {
+        size_t count_a = stats_resample_groups(a, &rng, resample_a);
+        size_t count_b = stats_resample_groups(b, &rng, resample_b);
+        ratios[r] = resampled_ratio(resample_a, count_a, resample_b, count_b);
+    }
+    percentile_interval(ratios, resamples, confidence, low, high);
+    status = STATS_OK;
+done:
+    free(resample_a);
+    free(resample_b);
+    free(ratios);
+    return status;
 }

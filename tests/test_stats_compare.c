@@ -666,6 +666,109 @@ test_significant_needs_both_p_and_effect(void **state)
     assert_false(stats_significant(0.001, NAN, 0.01, 0.05));
 }
 
+/* ---- verdicts and samples measured apart --------------------------------- */
+
+static void
+test_verdict_words(void **state)
+{
+    (void)state;
+    /* 4 against 4 values: even perfect separation gives p = 2/70 > 0.01. */
+    assert_int_equal(stats_verdict(3.0, 2.5, 3.5, 0.029, 4, 4, 0.01, 0.05), STATS_TOO_FEW);
+    assert_int_equal(stats_verdict(3.0, 2.5, 3.5, 0.001, 15, 15, 0.01, 0.05), STATS_FASTER);
+    assert_int_equal(stats_verdict(0.5, 0.4, 0.6, 0.001, 15, 15, 0.01, 0.05), STATS_SLOWER);
+    /* significant by p, but a CI that includes 1: never "faster" */
+    assert_int_equal(stats_verdict(1.3, 0.9, 1.6, 0.001, 15, 15, 0.01, 0.05), STATS_UNCLEAR);
+    /* a CI inside the 5% margin: the same */
+    assert_int_equal(stats_verdict(1.01, 0.97, 1.04, 0.4, 15, 15, 0.01, 0.05), STATS_SAME);
+    /* not significant, CI too wide to say "same" */
+    assert_int_equal(stats_verdict(1.2, 0.9, 1.5, 0.2, 15, 15, 0.01, 0.05), STATS_UNCLEAR);
+    /* significant p but an effect under 5% */
+    assert_int_equal(stats_verdict(1.02, 1.01, 1.03, 0.001, 15, 15, 0.01, 0.05), STATS_SAME);
+}
+
+static void
+test_apart_bootstrap_with_one_group_each_is_the_unpaired_one(void **state)
+{
+    double a[9], b[7], low = 0, high = 0, flat_low = 0, flat_high = 0;
+    (void)state;
+    for (size_t i = 0; i < 9; i++) {
+        a[i] = 1.0 + 0.01 * (double)((i * 7) % 9);
+    }
+    for (size_t i = 0; i < 7; i++) {
+        b[i] = 2.0 + 0.02 * (double)((i * 3) % 7);
+    }
+    size_t size_a = 9, size_b = 7;
+    struct stats_groups ga = {a, &size_a, 1}, gb = {b, &size_b, 1};
+    for (uint64_t seed = 1; seed < 5; seed++) {
+        assert_int_equal(stats_bootstrap_ratio_ci_apart(&ga, &gb, 500, 0.95, seed, &low, &high),
+                         STATS_OK);
+        assert_int_equal(stats_bootstrap_ratio_ci(a, 9, b, 7, false, 500, 0.95, seed,
+                                                  &flat_low, &flat_high), STATS_OK);
+        assert_true(low == flat_low && high == flat_high);
+    }
+}
+
+static void
+test_apart_bootstrap_covers_between_process_shifts(void **state)
+{
+    /* Three processes of b, each shifted by a factor; a is steady. */
+    double a[12], b[12], low = 0, high = 0;
+    size_t sizes[3] = {4, 4, 4};
+    static const double shift[3] = {0.9, 1.0, 1.1};
+    (void)state;
+    for (size_t i = 0; i < 12; i++) {
+        a[i] = 1.0 + 0.001 * (double)i;
+        b[i] = 2.0 * shift[i / 4] + 0.001 * (double)i;
+    }
+    struct stats_groups ga = {a, sizes, 3}, gb = {b, sizes, 3};
+    assert_int_equal(stats_bootstrap_ratio_ci_apart(&ga, &gb, 2000, 0.95, 7, &low, &high),
+                     STATS_OK);
+    assert_true(low < 0.5 && high > 0.5);           /* the middle process's ratio */
+    assert_true(low <= 1.0 / 2.2 + 1e-3 && high >= 1.0 / 1.8 - 1e-3);
+    /* determinism */
+    double low2 = 0, high2 = 0;
+    stats_bootstrap_ratio_ci_apart(&ga, &gb, 2000, 0.95, 7, &low2, &high2);
+    assert_true(low == low2 && high == high2);
+}
+
+static void
+test_resample_groups_draws_whole_groups(void **state)
+{
+    /* group g holds values 10g .. 10g + 2: a resample's values come in runs
+     * of one group's size, each run from a single group. */
+    double values[9] = {0, 1, 2, 10, 11, 12, 20, 21, 22}, out[9];
+    size_t sizes[3] = {3, 3, 3};
+    struct stats_groups g = {values, sizes, 3};
+    struct stats_rng rng;
+    (void)state;
+    stats_rng_seed(&rng, 42);
+    for (int r = 0; r < 200; r++) {
+        assert_int_equal(stats_resample_groups(&g, &rng, out), 9);
+        for (size_t run = 0; run < 3; run++) {
+            double group = floor(out[run * 3] / 10);
+            for (size_t i = 0; i < 3; i++) {
+                assert_true(floor(out[run * 3 + i] / 10) == group);
+            }
+        }
+    }
+}
+
+static void
+test_apart_bootstrap_refuses_invalid_groups(void **state)
+{
+    double a[2] = {1, 2}, b[2] = {1, 2}, low = -1, high = -1;
+    size_t sizes[2] = {1, 0}, ok[1] = {2};
+    struct stats_groups empty = {a, sizes, 0}, hollow = {a, sizes, 2}, good = {b, ok, 1};
+    (void)state;
+    assert_int_equal(stats_bootstrap_ratio_ci_apart(&empty, &good, 100, 0.95, 1, &low, &high),
+                     STATS_EINVAL);
+    assert_int_equal(stats_bootstrap_ratio_ci_apart(&hollow, &good, 100, 0.95, 1, &low, &high),
+                     STATS_EINVAL);
+    assert_int_equal(stats_bootstrap_ratio_ci_apart(&good, &good, 0, 0.95, 1, &low, &high),
+                     STATS_EINVAL);
+    assert_true(low == -1 && high == -1);
+}
+
 int
 main(void)
 {
@@ -691,6 +794,11 @@ main(void)
         cmocka_unit_test(test_grouped_bootstrap_identical_groups_match_paired),
         cmocka_unit_test(test_grouped_bootstrap_handles_unequal_groups),
         cmocka_unit_test(test_significant_needs_both_p_and_effect),
+        cmocka_unit_test(test_verdict_words),
+        cmocka_unit_test(test_apart_bootstrap_with_one_group_each_is_the_unpaired_one),
+        cmocka_unit_test(test_apart_bootstrap_covers_between_process_shifts),
+        cmocka_unit_test(test_resample_groups_draws_whole_groups),
+        cmocka_unit_test(test_apart_bootstrap_refuses_invalid_groups),
     };
     return cmocka_run_group_tests_name("stats_compare", tests, NULL, NULL);
 }
