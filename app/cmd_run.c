@@ -13,6 +13,7 @@
 #include "harness.h"
 #include "interp.h"
 #include "interpreters.h"
+#include "matrix.h"
 #include "optdemo.h"
 #include "pydata.h"
 #include "report.h"
@@ -265,24 +266,54 @@ add_sweep(struct result_group **sweeps, size_t *n_sweeps, size_t first, size_t c
     return 0;
 }
 
+/* --matrix: the builds' matrix from the run's own JSON (so it says what
+ * `optdemo matrix` would say of the file), printed; its Markdown returned
+ * for the report (malloc'd, or NULL). */
+static char *
+print_matrix(json_t *root, const struct report_style *style)
+{
+    struct compare_options options = {.alpha = 0.01, .min_effect = 0.05, .resamples = 2000};
+    struct matrix m = {0};
+    char *error = NULL, *markdown = NULL;
+    size_t length = 0;
+    if (root == NULL || matrix_build(root, "this run", NULL, &options, &m, &error) < 0) {
+        fprintf(stderr, "optdemo run: --matrix: %s\n", error != NULL ? error : "out of memory");
+        free(error);
+        return NULL;
+    }
+    matrix_print(stdout, &m, style, false);
+    FILE *out = open_memstream(&markdown, &length);
+    if (out != NULL) {
+        matrix_print(out, &m, style, true);
+        if (fclose(out) != 0) {
+            free(markdown);
+            markdown = NULL;
+        }
+    }
+    matrix_clear(&m);
+    return markdown;
+}
+
 static int
-write_outputs(const struct run_options *opts, const struct run_record *run, const char *context)
+write_outputs(const struct run_options *opts, json_t *root, const struct run_record *run,
+              const char *context, const char *matrix)
 {
     int rc = 0;
     char *error = NULL;
     if (opts->json_path != NULL) {
-        json_t *root = results_to_json(run);
         if (root == NULL || results_write_json(opts->json_path, root, &error) < 0) {
             fprintf(stderr, "optdemo run: %s\n", error != NULL ? error : "cannot build the JSON");
             free(error);
             error = NULL;
             rc = -1;
         }
-        json_decref(root);
     }
     if (opts->markdown_path != NULL) {
-        char *text = report_markdown(run->workloads, run->count, context != NULL ? context : "",
-                                     &opts->harness);
+        char *tables = report_markdown(run->workloads, run->count, context != NULL ? context : "",
+                                       &opts->harness);
+        char *text = tables != NULL ? text_format("%s%s", tables, matrix != NULL ? matrix : "")
+                                    : NULL;
+        free(tables);
         if (text == NULL
             || results_write_atomic(opts->markdown_path, text, strlen(text), &error) < 0) {
             fprintf(stderr, "optdemo run: %s\n", error != NULL ? error : "out of memory");
@@ -518,9 +549,13 @@ cmd_run(int argc, char **argv)
         .n_sweeps = state.n_sweeps, .metadata = state.metadata, .interpreters = interpreters,
         .several_interpreters = state.interpreters.count > 1, .partial = interrupted,
     };
-    if (write_outputs(opts, &record, state.context) < 0 && rc == EXIT_OK) {
+    json_t *root = results_to_json(&record);
+    char *matrix = opts->matrix && !interrupted ? print_matrix(root, &style) : NULL;
+    if (write_outputs(opts, root, &record, state.context, matrix) < 0 && rc == EXIT_OK) {
         rc = EXIT_FAILED;
     }
+    free(matrix);
+    json_decref(root);
     json_decref(interpreters);
 done:
     clear_progress();

@@ -106,35 +106,43 @@ describe_file(const json_t *metadata)
                        cpu != NULL ? cpu : "unknown CPU", date != NULL ? date : "undated");
 }
 
-int
-compare_load(const char *path, struct results_file *out, char **error)
+/* The benchmark's name without " [label]", when it was measured on
+ * `interpreter` (NULL: every benchmark, names as they are).  NULL when it
+ * belongs to another interpreter. */
+static char *
+benchmark_name(const json_t *metadata, const json_t *common, size_t index,
+               const char *interpreter)
 {
-    json_error_t problem;
-    json_t *root = NULL;
-    int rc = -1;
+    const char *name = string_field(metadata, "name");
+    name = name != NULL ? name : string_field(common, "name");
+    if (interpreter == NULL) {
+        return name != NULL ? text_copy(name) : text_format("benchmark %zu", index + 1);
+    }
+    const char *label = string_field(metadata, "interpreter");
+    if (name == NULL || label == NULL || strcmp(label, interpreter) != 0) {
+        return NULL;
+    }
+    const char *suffix = strstr(name, " [");
+    return suffix != NULL ? strndup(name, (size_t)(suffix - name)) : text_copy(name);
+}
 
+int
+compare_read(const json_t *root, const char *path, const char *interpreter,
+             struct results_file *out, char **error)
+{
+    int rc = -1;
     memset(out, 0, sizeof *out);
-    size_t length = strlen(path);
-    if (length > 3 && strcmp(path + length - 3, ".gz") == 0) {
-        *error = text_format("%s: compressed; run gunzip on it first", path);
-        return -1;
-    }
-    root = json_load_file(path, 0, &problem);
-    if (root == NULL) {
-        *error = text_format("%s: %s%s", path, problem.line > 0 ? "not JSON: " : "",
-                             problem.text);
-        return -1;
-    }
     const json_t *benchmarks = json_object_get(root, "benchmarks");
     const json_t *common = json_object_get(root, "metadata");
     if (!json_is_array(benchmarks)) {
         *error = text_format("%s: not a results file (pyperf's layout: a \"benchmarks\" list)",
                              path);
-        goto done;
+        return -1;
     }
     const char *slash = strrchr(path, '/');
     out->path = text_copy(path);
-    out->label = text_copy(slash != NULL ? slash + 1 : path);
+    out->label = interpreter != NULL ? text_copy(interpreter)
+                                     : text_copy(slash != NULL ? slash + 1 : path);
     out->description = describe_file(common);
     out->from_optdemo = json_object_get(root, "optdemo") != NULL;
     out->benchmarks = calloc(json_array_size(benchmarks) + 1, sizeof *out->benchmarks);
@@ -147,29 +155,50 @@ compare_load(const char *path, struct results_file *out, char **error)
     const json_t *bench;
     json_array_foreach(benchmarks, index, bench) {
         const json_t *metadata = json_object_get(bench, "metadata");
-        const char *name = string_field(metadata, "name");
         const char *unit = string_field(metadata, "unit");
-        struct bench_sample *sample = &out->benchmarks[out->count];
-        name = name != NULL ? name : string_field(common, "name");
+        char *name = benchmark_name(metadata, common, index, interpreter);
+        if (name == NULL) {
+            continue;  /* another interpreter's */
+        }
+        struct bench_sample *sample = &out->benchmarks[out->count++];
         unit = unit != NULL ? unit : string_field(common, "unit");
-        sample->name = name != NULL ? text_copy(name) : text_format("benchmark %zu", index + 1);
+        sample->name = name;
         sample->unit = text_copy(unit != NULL ? unit : "second");
         sample->source_sha256 = text_copy(string_field(metadata, "workload_sha256"));
-        if (sample->name == NULL || sample->unit == NULL) {
+        if (sample->unit == NULL) {
             *error = text_copy("out of memory");
             goto done;
         }
-        out->count++;
         if (read_runs(json_object_get(bench, "runs"), sample, error) < 0) {
             goto done;
         }
     }
     rc = 0;
 done:
-    json_decref(root);
     if (rc < 0) {
         compare_file_clear(out);
     }
+    return rc;
+}
+
+int
+compare_load(const char *path, struct results_file *out, char **error)
+{
+    json_error_t problem;
+    memset(out, 0, sizeof *out);
+    size_t length = strlen(path);
+    if (length > 3 && strcmp(path + length - 3, ".gz") == 0) {
+        *error = text_format("%s: compressed; run gunzip on it first", path);
+        return -1;
+    }
+    json_t *root = json_load_file(path, 0, &problem);
+    if (root == NULL) {
+        *error = text_format("%s: %s%s", path, problem.line > 0 ? "not JSON: " : "",
+                             problem.text);
+        return -1;
+    }
+    int rc = compare_read(root, path, NULL, out, error);
+    json_decref(root);
     return rc;
 }
 

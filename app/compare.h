@@ -36,6 +36,12 @@ struct results_file {
 int compare_load(const char *path, struct results_file *out, char **error);
 void compare_file_clear(struct results_file *file);
 
+/* The same from a parsed file; with `interpreter`, only the benchmarks
+ * measured on it (metadata "interpreter"), named without their " [label]"
+ * suffix: one interpreter's share of a run that measured several. */
+int compare_read(const json_t *root, const char *path, const char *interpreter,
+                 struct results_file *out, char **error);
+
 struct compare_options {
     double alpha;            /* Mann-Whitney U threshold */
     double min_effect;       /* smallest |speedup - 1| that counts */

@@ -18,6 +18,7 @@ static const struct command commands[] = {
     {"compare", cmd_compare, "results files side by side: speedups with CIs, a gate for CI jobs"},
     {"info", cmd_info, "the interpreter build and the machine the numbers describe"},
     {"list", cmd_list, "every workload: id, title, article section"},
+    {"matrix", cmd_matrix, "which fixes matter on which interpreter, from a run of several"},
     {"python", cmd_python, "the embedded interpreter's own command line (optnative importable)"},
     {"run", cmd_run, "measure workloads: before / after / native, checked, side by side"},
     {"show", cmd_show, "a workload's lesson: the explanation and each variant's source"},

@@ -281,6 +281,8 @@ workload_summary(const struct workload_result *w)
         }
         if (v->has_speedup) {
             json_object_set_new(item, "speedup", json_real(v->speedup));
+            json_object_set_new(item, "speedup_ci_low", json_real(v->ci_low));
+            json_object_set_new(item, "speedup_ci_high", json_real(v->ci_high));
             json_object_set_new(item, "verdict", json_string(verdict_name(v->verdict)));
             json_object_set_new(item, "significant", json_boolean(v->verdict == STATS_FASTER
                                                                   || v->verdict == STATS_SLOWER));

@@ -46,6 +46,8 @@ usage(FILE *out)
         "  --file-limit SIZE   the largest file a worker may write (default 1G; 0: none)\n"
         "  --max-processes N   RLIMIT_NPROC for a worker (default none; root ignores it)\n"
         "  --in-process        no worker: run in this process (no timeout, no isolation)\n"
+        "  --matrix            with several interpreters: which fix matters where, and\n"
+        "                      each build against the first (as `optdemo matrix`)\n"
         "  --gc on|off         cyclic GC during timing (default on, like pyperf; off like timeit)\n"
         "  --no-memory         skip the tracemalloc pass\n"
         "  --no-gap            do not measure the embedded build against python3.11\n"
@@ -147,7 +149,7 @@ run_options_parse(int argc, char **argv, struct run_options *opts, int *first_na
            OPT_MARKDOWN, OPT_NO_COLOR, OPT_ROUNDS, OPT_MIN_TIME, OPT_BUDGET, OPT_NO_MEMORY,
            OPT_SWEEP, OPT_INTERPRETER, OPT_TEMPLATE, OPT_PROCESSES, OPT_TIMEOUT,
            OPT_MEMORY_LIMIT, OPT_CPU_LIMIT, OPT_FILE_LIMIT, OPT_MAX_PROCESSES, OPT_IN_PROCESS,
-           OPT_NO_GAP };
+           OPT_NO_GAP, OPT_MATRIX };
     static const struct option long_options[] = {
         {"quick", no_argument, NULL, OPT_QUICK},
         {"rigorous", no_argument, NULL, OPT_RIGOROUS},
@@ -172,6 +174,7 @@ run_options_parse(int argc, char **argv, struct run_options *opts, int *first_na
         {"max-processes", required_argument, NULL, OPT_MAX_PROCESSES},
         {"in-process", no_argument, NULL, OPT_IN_PROCESS},
         {"no-gap", no_argument, NULL, OPT_NO_GAP},
+        {"matrix", no_argument, NULL, OPT_MATRIX},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -192,6 +195,7 @@ run_options_parse(int argc, char **argv, struct run_options *opts, int *first_na
         case OPT_NO_COLOR: opts->no_color = true; break;
         case OPT_NO_MEMORY: opts->harness.memory = false; break;
         case OPT_NO_GAP: opts->no_gap = true; break;
+        case OPT_MATRIX: opts->matrix = true; break;
         case OPT_SWEEP: opts->sweep = true; break;
         case OPT_IN_PROCESS: opts->in_process = true; break;
         case OPT_JSON: opts->json_path = optarg; break;
@@ -298,6 +302,11 @@ run_options_parse(int argc, char **argv, struct run_options *opts, int *first_na
                             "only; another one runs in a worker\n");
             return -1;
         }
+    }
+    if (opts->matrix && opts->n_interpreters < 2) {
+        fprintf(stderr, "optdemo run: --matrix compares interpreters: name two or more with "
+                        "--interpreter\n");
+        return -1;
     }
     apply_mode(opts, &given);
     *first_name = optind;
