@@ -394,10 +394,15 @@ run_workload(struct run_state *state, const char *path, const struct report_styl
     size_t base = state->count;
     state->count += m * n_sizes;
     struct workload_result *at_size = calloc(m, sizeof *at_size);
-    for (size_t s = 0; at_size != NULL && s < n_sizes && status == HARNESS_OK; s++) {
+    struct sweep_history *history = calloc(m, sizeof *history);
+    for (size_t s = 0; at_size != NULL && history != NULL && s < n_sizes && status == HARNESS_OK;
+         s++) {
         long n = sizes != NULL ? sizes[s] : opts->size;
+        for (size_t i = 0; i < m; i++) {
+            history[i] = (struct sweep_history){&state->results[base + i * n_sizes], s};
+        }
         status = harness_run(state->executors, m, path, n, opts->size_choice,
-                             (const char *const *)opts->only, &opts->harness, at_size);
+                             (const char *const *)opts->only, &opts->harness, history, at_size);
         clear_progress();
         for (size_t i = 0; i < m; i++) {
             struct workload_result *result = &state->results[base + i * n_sizes + s];
@@ -410,6 +415,7 @@ run_workload(struct run_state *state, const char *path, const struct report_styl
         }
     }
     free(at_size);
+    free(history);
     if (opts->sweep) {
         for (size_t i = 0; i < m; i++) {
             size_t first = base + i * n_sizes;

@@ -302,14 +302,14 @@ check_result_clear(struct check_result *result)
 }
 
 enum exec_status
-executor_check(struct executor *ex, size_t v, bool fingerprint, struct check_result *out,
-               char **error)
+executor_check(struct executor *ex, size_t v, bool fingerprint, bool compare,
+               struct check_result *out, char **error)
 {
     json_t *result = NULL;
     check_result_clear(out);
     enum exec_status status = exchange(
-        ex, json_pack("{s:s, s:s, s:b}", "op", "check", "variant", variant_name(ex, v),
-                      "fingerprint", fingerprint),
+        ex, json_pack("{s:s, s:s, s:b, s:b}", "op", "check", "variant", variant_name(ex, v),
+                      "fingerprint", fingerprint, "compare", compare),
         &result, error, &out->output);
     if (status == EXEC_OK) {
         out->seconds = json_number_value(json_object_get(result, "seconds"));

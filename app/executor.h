@@ -116,9 +116,10 @@ enum exec_status executor_overhead(struct executor *ex, double *seconds, char **
 enum exec_status executor_load(struct executor *ex, const char *path,
                                const struct workload_info **info, char **error);
 enum exec_status executor_setup(struct executor *ex, long n, char **error);
-/* Call variant v once and compare with before's result (v = 0 first).  On
- * EXEC_ERROR, out->output may still hold what the call printed. */
-enum exec_status executor_check(struct executor *ex, size_t v, bool fingerprint,
+/* Call variant v once and compare with before's result (v = 0 first; with
+ * compare false, no comparison and no need of before).  On EXEC_ERROR,
+ * out->output may still hold what the call printed. */
+enum exec_status executor_check(struct executor *ex, size_t v, bool fingerprint, bool compare,
                                 struct check_result *out, char **error);
 enum exec_status executor_time(struct executor *ex, size_t v, long loops, double *seconds,
                                char **error);

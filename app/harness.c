@@ -27,6 +27,8 @@ struct target {
     bool described;       /* out's copy of the workload's info is made */
     bool finished;        /* nothing more to do: load or setup failed, or nothing to time */
     bool gc_off;          /* the current process runs with the GC off */
+    bool before_predicted; /* before was skipped by prediction: nothing to compare with */
+    const struct sweep_history *history; /* the sweep so far, or NULL */
     double spent;         /* wall seconds in this target's processes */
 };
 
@@ -245,13 +247,13 @@ recover(struct target *t, const struct plan *plan, size_t k, enum exec_status st
     free(error);
     executor_stop(t->ex);
     status = open_process(t, plan);
-    if (status != EXEC_OK || !need_reference || k == 0
+    if (status != EXEC_OK || !need_reference || k == 0 || t->before_predicted
         || t->out->variants[0].status == VARIANT_NOT_RUN) {
         return status;
     }
     struct check_result check = {0};
     error = NULL;
-    status = executor_check(t->ex, t->index[0], false, &check, &error);
+    status = executor_check(t->ex, t->index[0], false, true, &check, &error);
     check_result_clear(&check);
     if (status == EXEC_TIMEOUT || status == EXEC_CRASHED || status == EXEC_ERROR) {
         /* before worked a moment ago: say so on the workload, stop here. */
@@ -300,6 +302,54 @@ record_first_check(struct target *t, const struct plan *plan, size_t k,
     }
 }
 
+/* Whether variant k must be skipped at this size without a call, from the
+ * sizes of the sweep already measured: its time per call at the last two
+ * sizes where it ran gives a growth exponent (clamped to [1, 3]: noise at
+ * small sizes must not predict a shrinking cost), which predicts its call
+ * at n; the run's values at that cost past the budget mean a skip.  A
+ * variant skipped at a smaller size is skipped here too.  NULL, or why. */
+static char *
+predicted_skip(const struct target *t, const struct plan *plan, size_t k)
+{
+    const struct harness_options *options = plan->options;
+    const struct sweep_history *history = t->history;
+    double n1 = 0, time1 = 0, n2 = 0, time2 = 0;
+    int points = 0;
+    for (size_t s = 0; history != NULL && s < history->count; s++) {
+        const struct workload_result *size = &history->sizes[s];
+        const struct variant_result *v = k < size->n_variants ? &size->variants[k] : NULL;
+        if (v == NULL || strcmp(v->name, t->out->variants[k].name) != 0) {
+            continue;
+        }
+        if (v->status == VARIANT_SKIPPED) {
+            return text_format("skipped: it was already past the budget at n=%ld", size->n);
+        }
+        double per_call = v->n_values > 0 ? v->summary.median : v->first_call;
+        if (per_call > 0) {
+            n1 = n2;
+            time1 = time2;
+            n2 = (double)size->n;
+            time2 = per_call;
+            points++;
+        }
+    }
+    if (points == 0 || t->out->n <= 0) {
+        return NULL;
+    }
+    double exponent = points >= 2 && n2 > n1 ? log(time2 / time1) / log(n2 / n1) : 1.0;
+    exponent = fmin(fmax(exponent, 1.0), 3.0);
+    double predicted = time2 * pow((double)t->out->n / n2, exponent);
+    int values = options->processes * (options->rounds + options->warmups);
+    double total = fmax(predicted, options->min_time) * (values + 2);
+    if (total <= options->budget) {
+        return NULL;
+    }
+    return text_format("skipped without a call: %.3g s per call at n=%.0f, growing as n^%.2f, "
+                       "predicts ~%.3g s per call here and ~%.0f s for %d values, past the "
+                       "%.0f s budget (--budget)", time2, n2, exponent, predicted, total,
+                       values, options->budget);
+}
+
 static bool
 is_timed(const struct variant_result *v)
 {
@@ -310,6 +360,17 @@ static bool
 is_checked_later(const struct variant_result *v)
 {
     return v->status == VARIANT_OK || v->status == VARIANT_SKIPPED;
+}
+
+/* Whether a later process checks variant k again: every variant still
+ * measured, and before even when the budget skipped it after its first
+ * call, since it is the reference the others are checked against. */
+static bool
+check_again(const struct target *t, size_t k)
+{
+    const struct variant_result *v = &t->out->variants[k];
+    return v->status == VARIANT_OK
+           || (k == 0 && v->status == VARIANT_SKIPPED && !t->before_predicted);
 }
 
 /* Check every variant against before in the current process.  The first
@@ -324,7 +385,7 @@ check_variants(struct target *t, const struct plan *plan, bool first)
         struct variant_result *v = &out->variants[k];
         struct check_result check = {0};
         char *error = NULL;
-        if (v->status == VARIANT_UNAVAILABLE || (!first && !is_checked_later(v))) {
+        if (v->status == VARIANT_UNAVAILABLE || (!first && !check_again(t, k))) {
             continue;
         }
         if (k > 0 && !is_checked_later(&out->variants[0])) {
@@ -334,8 +395,16 @@ check_variants(struct target *t, const struct plan *plan, bool first)
             }
             continue;
         }
+        if (first) {
+            char *skip = predicted_skip(t, plan, k);
+            if (skip != NULL) {
+                fail_variant(v, VARIANT_SKIPPED, skip);
+                t->before_predicted = t->before_predicted || k == 0;
+                continue;
+            }
+        }
         report(plan, t, "checking", (int)k + 1, (int)out->n_variants);
-        status = executor_check(t->ex, t->index[k], first, &check, &error);
+        status = executor_check(t->ex, t->index[k], first, !t->before_predicted, &check, &error);
         if (status == EXEC_INTERRUPTED) {
             check_result_clear(&check);
             return status;
@@ -356,6 +425,10 @@ check_variants(struct target *t, const struct plan *plan, bool first)
             }
         } else if (first) {
             record_first_check(t, plan, k, &check);
+            if (t->before_predicted && v->status == VARIANT_OK && v->detail == NULL) {
+                v->detail = text_copy("not checked against before, which was not run at this "
+                                      "size (predicted past the budget)");
+            }
         } else if (!check.matches || check.mutated) {
             fail_variant(v, VARIANT_MISMATCH, text_format(
                 "in process %zu the result differed from before's (%s): is the workload "
@@ -580,7 +653,8 @@ done:
 enum harness_status
 harness_run(struct executor *const *executors, size_t count, const char *path, long n,
             enum size_choice size, const char *const *only,
-            const struct harness_options *options, struct workload_result *out)
+            const struct harness_options *options, const struct sweep_history *history,
+            struct workload_result *out)
 {
     struct plan plan = {path, n, size, only, options};
     struct target *targets = calloc(count, sizeof *targets);
@@ -594,6 +668,7 @@ harness_run(struct executor *const *executors, size_t count, const char *path, l
     for (size_t i = 0; i < count; i++) {
         targets[i].ex = executors[i];
         targets[i].out = &out[i];
+        targets[i].history = history != NULL ? &history[i] : NULL;
         out[i].gc = options->gc;
         out[i].interpreter = text_copy(executors[i]->label);
     }

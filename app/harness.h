@@ -101,6 +101,16 @@ struct workload_result {
 
 enum harness_status { HARNESS_OK, HARNESS_INTERRUPTED };
 
+/* A sweep so far: the same workload on the same interpreter at the smaller
+ * sizes already measured, in order.  The harness predicts from them what a
+ * variant will cost at the next size, and skips it without a call when the
+ * prediction is past the budget (asv's lesson: a quadratic variant at the
+ * largest size must not be started just to learn that it is slow). */
+struct sweep_history {
+    const struct workload_result *sizes;
+    size_t count;
+};
+
 /* Which size to run when no explicit n is given. */
 enum size_choice { SIZE_DEFAULT, SIZE_QUICK };
 
@@ -108,11 +118,13 @@ enum size_choice { SIZE_DEFAULT, SIZE_QUICK };
  * n <= 0) on each of `count` executors, their processes alternating; fill
  * out[i] (zeroed by the caller; release with workload_result_clear) for
  * executors[i].  `only` (NULL: all) is a NULL-terminated list of variants:
- * before always runs as the baseline.  What goes wrong inside a workload is
+ * before always runs as the baseline.  `history` (NULL, or one per
+ * executor) is the sweep so far.  What goes wrong inside a workload is
  * recorded in `out`, not returned: the run goes on with the next one. */
 enum harness_status harness_run(struct executor *const *executors, size_t count,
                                 const char *path, long n, enum size_choice size,
                                 const char *const *only, const struct harness_options *options,
+                                const struct sweep_history *history,
                                 struct workload_result *out);
 
 /* Load the workload once in a fresh process of `ex` to read its sweep

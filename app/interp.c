@@ -141,6 +141,9 @@ interp_start(void)
     PyStatus status;
     int rc = -1;
 
+    if (running) {
+        return 0;  /* a command that runs another (claims runs run) shares it */
+    }
     if (find_pyscripts() < 0 || register_builtin_modules() < 0) {
         return -1;
     }

@@ -10,7 +10,8 @@
 #include <Python.h>
 #include <stdbool.h>
 
-/* Start the interpreter.  0 on success; -1 after printing why to stderr. */
+/* Start the interpreter (once: later calls return 0).  0 on success; -1
+ * after printing why to stderr. */
 int interp_start(void);
 
 /* Whether interp_start() succeeded and interp_stop() was not called yet. */

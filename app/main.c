@@ -15,6 +15,7 @@ struct command {
 };
 
 static const struct command commands[] = {
+    {"claims", cmd_claims, "the article's claims checked on each interpreter, measured now"},
     {"compare", cmd_compare, "results files side by side: speedups with CIs, a gate for CI jobs"},
     {"info", cmd_info, "the interpreter build and the machine the numbers describe"},
     {"list", cmd_list, "every workload: id, title, article section"},

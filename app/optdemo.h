@@ -18,6 +18,7 @@ enum exit_code {
  * code.  main.c stops the interpreter and checks that stdout was written. */
 typedef int (*command_fn)(int argc, char **argv);
 
+int cmd_claims(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_list(int argc, char **argv);

@@ -270,3 +270,21 @@ def test_a_missing_file_says_no_such_file():
     result = optdemo("run", "no_such_dir/absent.py")
     assert result.returncode == 2
     assert "no such file: no_such_dir/absent.py" in result.stderr
+
+
+def test_a_sweep_skips_a_variant_predicted_past_the_budget_without_calling_it(tmp_path):
+    # grows' before is quadratic: from 800 to 20,000 its call grows ~600x,
+    # past a 3 s budget; after, linear, goes on without a reference.
+    result, data = run_json(tmp_path, "--quick", "--no-memory", "--no-gap", "--sweep",
+                            "--budget", "3", fixture("grows"))
+    assert result.returncode == 0, result.stdout
+    largest = [w for w in data["optdemo"]["workloads"] if w["n"] == 20000][0]
+    variants = {v["variant"]: v for v in largest["variants"]}
+    assert variants["before"]["status"] == "skipped"
+    assert "skipped without a call" in variants["before"]["detail"]
+    assert variants["after"]["status"] == "ok"
+    assert "not checked against before" in variants["after"]["detail"]
+    growth = {g["variant"]: g for g in data["optdemo"]["growth"]}
+    assert growth["before"]["n"] == [100, 200, 400, 800]
+    assert 1.7 <= growth["before"]["exponent"] <= 2.5
+    assert growth["after"]["n"][-1] == 20000

@@ -507,7 +507,7 @@ def test_worker_under_pypy(spawn):
         "global_lookup": {"native"}, "list_membership": {"native"},
         "numpy_small": {"after", "after_from_lists"},
         "numpy_vectorize": {"after", "native"}, "priority_queue": set(),
-        "queue_popleft": {"native"}, "slots_memory": {"after_dataclass"},
+        "queue_popleft": {"native"}, "slots_access": set(), "slots_memory": {"after_dataclass"},
         "sorted_insert": set(), "string_concat": {"native"},
     }
     for path in workloads.builtin_paths():

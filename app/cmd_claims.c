@@ -1,0 +1,213 @@
+/* cmd_claims.c: `optdemo claims [--interpreter PATH]...`: the article's
+ * claims ("`s += t` is quadratic", "NumPy is 100x to 1000x faster", "PyPy is
+ * 5-10x faster on pure Python", ...) checked on each interpreter named.  It
+ * runs two measurements with `run` itself -- a growth sweep of the
+ * workloads whose claim is an order of growth, one size of the others -- and
+ * hands both results files to pyscripts' optdemo.claims, which says per
+ * claim and build what was measured and whether the claim holds here. */
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "interp.h"
+#include "optdemo.h"
+#include "pydata.h"
+#include "results.h"
+#include "text.h"
+
+enum { MAX_INTERPRETERS = 16 };
+
+static const char *const SWEPT[] = {"string_concat", "list_membership", "queue_popleft"};
+static const char *const POINT[] = {"numpy_vectorize", "caching", "slots_memory",
+                                    "slots_access", "global_lookup"};
+
+struct claims_options {
+    const char *interpreters[MAX_INTERPRETERS];
+    size_t n_interpreters;
+    bool quick;
+    const char *json_path, *markdown_path, *keep;
+};
+
+static void
+usage(FILE *out)
+{
+    fprintf(out,
+        "usage: optdemo claims [--interpreter PATH]... [--quick] [--keep DIR]\n"
+        "                      [--json FILE] [--markdown FILE]\n"
+        "\n"
+        "Check the article's claims on each interpreter (the embedded one when none is\n"
+        "named): `s += t` quadratic, `x in list` O(n) against a set's O(1), pop(0) O(n),\n"
+        "NumPy 100x-1000x, functools.cache, __slots__ memory and attribute access,\n"
+        "local binding of globals, PyPy 5-10x on pure Python.  Runs a growth sweep of\n"
+        "%s, %s and %s (in quick mode) and one size of the others,\n"
+        "prints their tables, then each claim with the figure that decides it.\n"
+        "\n"
+        "  --interpreter PATH  as in `optdemo run` (repeatable; 'embedded' is optdemo's)\n"
+        "  --quick             quick sizes and values for the single-size run too\n"
+        "  --keep DIR          keep the two results files (sweep.json, point.json) there\n"
+        "  --json FILE         the verdicts as JSON, written atomically\n"
+        "  --markdown FILE     the verdicts as Markdown, written atomically\n"
+        "\n"
+        "exit codes: 0 measured (whatever the verdicts), 1 a workload failed, 2 usage,\n"
+        "130 Ctrl-C\n", SWEPT[0], SWEPT[1], SWEPT[2]);
+}
+
+static int
+parse(int argc, char **argv, struct claims_options *opts)
+{
+    enum { OPT_INTERPRETER = 256, OPT_QUICK, OPT_KEEP, OPT_JSON, OPT_MARKDOWN };
+    static const struct option long_options[] = {
+        {"interpreter", required_argument, NULL, OPT_INTERPRETER},
+        {"quick", no_argument, NULL, OPT_QUICK},
+        {"keep", required_argument, NULL, OPT_KEEP},
+        {"json", required_argument, NULL, OPT_JSON},
+        {"markdown", required_argument, NULL, OPT_MARKDOWN},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            usage(stdout);
+            return 1;
+        case OPT_INTERPRETER:
+            if (opts->n_interpreters == MAX_INTERPRETERS) {
+                fprintf(stderr, "optdemo claims: at most %d interpreters\n", MAX_INTERPRETERS);
+                return -1;
+            }
+            opts->interpreters[opts->n_interpreters++] = optarg;
+            break;
+        case OPT_QUICK: opts->quick = true; break;
+        case OPT_KEEP: opts->keep = optarg; break;
+        case OPT_JSON: opts->json_path = optarg; break;
+        case OPT_MARKDOWN: opts->markdown_path = optarg; break;
+        default:
+            fprintf(stderr, "optdemo claims: unknown or incomplete option '%s'\n",
+                    argv[optind - 1]);
+            return -1;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "optdemo claims: unexpected argument '%s'\n", argv[optind]);
+        return -1;
+    }
+    return 0;
+}
+
+/* `optdemo run` with these options, workloads and results file. */
+static int
+run_measurement(const struct claims_options *opts, const char *const *extra, size_t n_extra,
+                const char *const *workloads, size_t n_workloads, const char *json_path)
+{
+    char *argv[64];
+    int argc = 0;
+    argv[argc++] = "run";
+    argv[argc++] = "--no-gap";
+    for (size_t i = 0; i < n_extra; i++) {
+        argv[argc++] = (char *)extra[i];
+    }
+    for (size_t i = 0; i < opts->n_interpreters; i++) {
+        argv[argc++] = "--interpreter";
+        argv[argc++] = (char *)opts->interpreters[i];
+    }
+    for (size_t i = 0; i < n_workloads; i++) {
+        argv[argc++] = (char *)workloads[i];
+    }
+    argv[argc++] = "--json";
+    argv[argc++] = (char *)json_path;
+    argv[argc] = NULL;
+    return cmd_run(argc, argv);
+}
+
+/* Evaluate the claims and write them out.  An exit code. */
+static int
+evaluate(const struct claims_options *opts, const char *sweep, const char *point)
+{
+    PyObject *args = Py_BuildValue("(ss)", sweep, point);
+    PyObject *result = args != NULL ? interp_call("optdemo.claims", "report", args) : NULL;
+    char *error = NULL;
+    int rc = EXIT_OK;
+    const char *text = NULL, *markdown = NULL, *json = NULL;
+    if (result != NULL && PyTuple_Check(result) && PyTuple_GET_SIZE(result) == 3) {
+        text = pydata_str(PyTuple_GET_ITEM(result, 0), "the claims' text");
+        markdown = text != NULL ? pydata_str(PyTuple_GET_ITEM(result, 1), "their Markdown") : NULL;
+        json = markdown != NULL ? pydata_str(PyTuple_GET_ITEM(result, 2), "their JSON") : NULL;
+    }
+    if (json == NULL) {
+        bool interrupted = PyErr_Occurred() && interp_exception_is_interrupt();
+        char *why = PyErr_Occurred() ? interp_exception_text(8) : text_copy("a malformed report");
+        fprintf(stderr, "optdemo claims: %s\n", interrupted ? "interrupted" : why);
+        free(why);
+        rc = interrupted ? EXIT_INTERRUPTED : EXIT_FAILED;
+        goto done;
+    }
+    printf("%s\n", text);
+    if ((opts->json_path != NULL
+         && results_write_atomic(opts->json_path, json, strlen(json), &error) < 0)
+        || (opts->markdown_path != NULL
+            && results_write_atomic(opts->markdown_path, markdown, strlen(markdown), &error) < 0)) {
+        fprintf(stderr, "optdemo claims: %s\n", error);
+        rc = EXIT_FAILED;
+    }
+done:
+    free(error);
+    Py_XDECREF(args);
+    Py_XDECREF(result);
+    return rc;
+}
+
+int
+cmd_claims(int argc, char **argv)
+{
+    struct claims_options opts = {0};
+    char folder[PATH_MAX] = "/tmp/optdemo-claims.XXXXXX", sweep[PATH_MAX + 16],
+         point[PATH_MAX + 16];
+    char *error = NULL;
+    int rc = EXIT_OK, parsed = parse(argc, argv, &opts);
+    if (parsed != 0) {
+        return parsed > 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    const char *outputs[] = {opts.json_path, opts.markdown_path};
+    for (size_t i = 0; i < 2; i++) {
+        if (outputs[i] != NULL && results_check_writable(outputs[i], &error) < 0) {
+            fprintf(stderr, "optdemo claims: %s\n", error);
+            free(error);
+            return EXIT_USAGE;
+        }
+    }
+    if (opts.keep != NULL) {
+        snprintf(folder, sizeof folder, "%s", opts.keep);
+    } else if (mkdtemp(folder) == NULL) {
+        perror("optdemo claims: a temporary folder");
+        return EXIT_FAILED;
+    }
+    snprintf(sweep, sizeof sweep, "%s/sweep.json", folder);
+    snprintf(point, sizeof point, "%s/point.json", folder);
+    static const char *const sweep_options[] = {"--sweep", "--quick", "--no-memory"};
+    static const char *const quick[] = {"--quick"};
+    int swept = run_measurement(&opts, sweep_options, 3, SWEPT, 3, sweep);
+    int measured = swept == EXIT_OK || swept == EXIT_FAILED
+                       ? run_measurement(&opts, quick, opts.quick ? 1 : 0, POINT, 5, point)
+                       : swept;
+    if (measured == EXIT_USAGE || measured == EXIT_INTERRUPTED) {
+        rc = measured;
+        goto done;
+    }
+    rc = evaluate(&opts, sweep, point);
+    if (rc == EXIT_OK && (swept == EXIT_FAILED || measured == EXIT_FAILED)) {
+        rc = EXIT_FAILED;
+    }
+done:
+    if (opts.keep == NULL) {
+        unlink(sweep);
+        unlink(point);
+        rmdir(folder);
+    }
+    return rc;
+}

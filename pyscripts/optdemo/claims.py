@@ -1,0 +1,269 @@
+"""The article's claims, checked against what was measured in one run.
+
+`optdemo claims` runs two measurements -- a growth sweep of the workloads
+whose claim is an order of growth, and one size of the others -- on every
+interpreter named, then calls report() with the two results files. Each
+claim below reads those results and says, per interpreter, whether it holds
+*here*, with the figure that decides. Nothing is taken from the article but
+the claim itself.
+
+Verdicts: "holds", "does not hold", "partly" (some of it holds), or "not
+measured" with the reason (numpy missing on PyPy, say).
+"""
+
+import json
+import math
+
+HOLDS, FAILS, PARTLY, NOT_MEASURED = "holds", "does not hold", "partly", "not measured"
+
+# Orders of growth, from the fitted exponent of time over n.
+QUADRATIC_FROM = 1.7    # n^1.7 and above: quadratic for our purposes
+LINEAR_UP_TO = 1.3      # up to n^1.3: linear
+
+
+class Results:
+    """The two results files of one `optdemo claims` run, and lookups."""
+
+    def __init__(self, sweep, point):
+        self.sweep = sweep
+        self.point = point
+        self.interpreters = [item["label"] for item in point["optdemo"]["interpreters"]]
+        self.facts = {item["label"]: item.get("metadata") or {}
+                      for item in point["optdemo"]["interpreters"]}
+
+    def growth(self, interpreter, workload, variant):
+        """The fitted exponent of variant's time over n, or None."""
+        for entry in self.sweep["optdemo"]["growth"]:
+            if (entry["workload"], entry["variant"], entry.get("interpreter")) == (
+                    workload, variant, interpreter):
+                return entry.get("exponent")
+        return None
+
+    def variant(self, interpreter, workload, variant):
+        """The summary of one variant in the single-size run, or None."""
+        for summary in self.point["optdemo"]["workloads"]:
+            if (summary["workload"], summary.get("interpreter")) == (workload, interpreter):
+                for item in summary["variants"]:
+                    if item["variant"] == variant:
+                        return item
+        return None
+
+    def memory(self, interpreter, workload, variant):
+        """The variant's tracemalloc peak in the single-size run, or None."""
+        for bench in self.point["benchmarks"]:
+            meta = bench["metadata"]
+            if (meta["workload"], meta["variant"], meta.get("interpreter")) == (
+                    workload, variant, interpreter):
+                return meta.get("memory_peak")
+        return None
+
+    def implementation(self, interpreter):
+        return self.facts[interpreter].get("python_implementation", "unknown")
+
+
+def why_missing(item):
+    """Why a variant has no figure: its status and detail."""
+    if item is None:
+        return "not run"
+    return item.get("detail") or item["status"]
+
+
+def speedup_of(results, interpreter, workload, variant):
+    """(speedup, verdict) of a variant over before, or (None, why)."""
+    item = results.variant(interpreter, workload, variant)
+    if item is None or item["status"] != "ok" or "speedup" not in item:
+        return None, why_missing(item)
+    return item["speedup"], item["verdict"]
+
+
+def growth_words(exponent):
+    if exponent is None:
+        return "not measured"
+    return f"n^{exponent:.2f}"
+
+
+# --- the claims, one function each: (measured, verdict) ------------------------
+
+def string_concat_quadratic(results, interpreter):
+    before = results.growth(interpreter, "string_concat", "before")
+    aliased = results.growth(interpreter, "string_concat", "before_aliased")
+    if before is None:
+        return "the sweep did not measure before", NOT_MEASURED
+    measured = (f"s += piece grows as {growth_words(before)}; with a second reference "
+                f"to s, {growth_words(aliased)}")
+    if before >= QUADRATIC_FROM:
+        return measured, HOLDS
+    if aliased is not None and aliased >= QUADRATIC_FROM:
+        return measured + ": in place while s has one reference, quadratic once aliased", PARTLY
+    return measured, FAILS
+
+
+def membership_linear_vs_constant(results, interpreter):
+    # n lookups: O(n) each in a list is n^2 in all, O(1) in a set is n^1.
+    before = results.growth(interpreter, "list_membership", "before")
+    after = results.growth(interpreter, "list_membership", "after")
+    if before is None or after is None:
+        return "the sweep did not measure both", NOT_MEASURED
+    measured = (f"n lookups grow as {growth_words(before)} in a list, "
+                f"{growth_words(after)} with a set (n^2 and n^1 if the claim holds)")
+    list_linear = before >= QUADRATIC_FROM
+    set_constant = after <= LINEAR_UP_TO
+    if list_linear and set_constant:
+        return measured, HOLDS
+    return measured, PARTLY if list_linear or set_constant else FAILS
+
+
+def pop_front_linear(results, interpreter):
+    before = results.growth(interpreter, "queue_popleft", "before")
+    after = results.growth(interpreter, "queue_popleft", "after")
+    if before is None:
+        return "the sweep did not measure before", NOT_MEASURED
+    measured = (f"n pops grow as {growth_words(before)} with list.pop(0), "
+                f"{growth_words(after)} with deque.popleft() (n^2 and n^1 if it holds)")
+    return measured, HOLDS if before >= QUADRATIC_FROM else FAILS
+
+
+def numpy_100_to_1000(results, interpreter):
+    speedup, verdict = speedup_of(results, interpreter, "numpy_vectorize", "after")
+    if speedup is None:
+        return f"NumPy not measured: {verdict}", NOT_MEASURED
+    measured = f"NumPy {speedup:.0f}x faster than the loop ({verdict})"
+    if verdict != "faster":
+        return measured, FAILS
+    return measured, HOLDS if 100 <= speedup <= 1000 else PARTLY
+
+
+def cache_helps(results, interpreter):
+    speedup, verdict = speedup_of(results, interpreter, "caching", "after")
+    if speedup is None:
+        return f"not measured: {verdict}", NOT_MEASURED
+    return (f"functools.cache {speedup:.2f}x faster ({verdict})",
+            HOLDS if verdict == "faster" else FAILS)
+
+
+def slots_save_memory(results, interpreter):
+    plain = results.memory(interpreter, "slots_memory", "before")
+    slotted = results.memory(interpreter, "slots_memory", "after")
+    if not plain or slotted is None:
+        return "no memory figures (tracemalloc missing, or --no-memory)", NOT_MEASURED
+    saving = 1 - slotted / plain
+    measured = f"__slots__ saves {100 * saving:.0f}% of the peak memory"
+    if 0.40 <= saving <= 0.50:
+        return measured, HOLDS
+    return measured, PARTLY if saving > 0.2 else FAILS
+
+
+def slots_faster_access(results, interpreter):
+    speedup, verdict = speedup_of(results, interpreter, "slots_access", "after")
+    if speedup is None:
+        return f"not measured: {verdict}", NOT_MEASURED
+    measured = f"reading slotted attributes {speedup:.2f}x as fast ({verdict})"
+    if verdict == "faster" and 1.10 <= speedup <= 1.25:
+        return measured, HOLDS
+    if verdict == "faster":
+        return measured + (": more than claimed" if speedup > 1.25 else ": less"), PARTLY
+    return measured, FAILS
+
+
+def local_binding_small(results, interpreter):
+    speedup, verdict = speedup_of(results, interpreter, "global_lookup", "after")
+    if speedup is None:
+        return f"not measured: {verdict}", NOT_MEASURED
+    measured = f"binding math.sqrt to a local: {speedup:.2f}x ({verdict})"
+    small = verdict in ("same", "unclear", "too few values") or speedup <= 1.3
+    return measured, HOLDS if small and speedup >= 0.95 else FAILS
+
+
+PURE_PYTHON_BEFORES = ["caching", "global_lookup", "numpy_vectorize", "slots_access",
+                       "slots_memory"]
+
+
+def pypy_5_to_10(results, interpreter):
+    """Relative: PyPy against the first CPython of the run, on the plain
+    Python loops (every workload's before)."""
+    if results.implementation(interpreter) != "pypy":
+        return "only for a PyPy interpreter", NOT_MEASURED
+    cpythons = [label for label in results.interpreters
+                if results.implementation(label) == "cpython"]
+    if not cpythons:
+        return "no CPython in this run to compare with", NOT_MEASURED
+    ratios = []
+    for workload in PURE_PYTHON_BEFORES:
+        there = results.variant(cpythons[0], workload, "before")
+        here = results.variant(interpreter, workload, "before")
+        if there and here and "median" in there and "median" in here:
+            ratios.append(there["median"] / here["median"])
+    if not ratios:
+        return "no before measured on both", NOT_MEASURED
+    mean = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
+    measured = (f"{mean:.1f}x faster than {cpythons[0]} on {len(ratios)} plain Python "
+                f"loops (geometric mean; {min(ratios):.1f}x to {max(ratios):.1f}x)")
+    if 5 <= mean <= 10:
+        return measured, HOLDS
+    return measured, PARTLY if mean > 1 else FAILS
+
+
+CLAIMS = [
+    ("string_concat", "`s += t` in a loop is quadratic", string_concat_quadratic),
+    ("list_membership", "`x in list` is O(n), `x in set` is O(1)", membership_linear_vs_constant),
+    ("queue_popleft", "`list.pop(0)` is O(n)", pop_front_linear),
+    ("numpy_vectorize", "NumPy is 100x to 1000x faster than a Python loop", numpy_100_to_1000),
+    ("caching", "functools.cache removes the recomputation", cache_helps),
+    ("slots_memory", "`__slots__` saves 40-50% of memory", slots_save_memory),
+    ("slots_access", "`__slots__` makes attribute access 10-25% faster", slots_faster_access),
+    ("global_lookup", "binding a global to a local is a small gain", local_binding_small),
+    ("pypy", "PyPy is 5-10x faster than CPython on pure Python", pypy_5_to_10),
+]
+
+
+def evaluate(sweep, point):
+    """[{interpreter, description, claims: [{workload, claim, measured, verdict}]}]"""
+    results = Results(sweep, point)
+    report = []
+    for interpreter in results.interpreters:
+        facts = results.facts[interpreter]
+        rows = []
+        for workload, claim, check in CLAIMS:
+            measured, verdict = check(results, interpreter)
+            rows.append({"workload": workload, "claim": claim, "measured": measured,
+                         "verdict": verdict})
+        report.append({
+            "interpreter": interpreter,
+            "description": " ".join(str(facts.get(key, "")) for key in
+                                    ("python_implementation", "python_version", "python_build")
+                                    ).strip(),
+            "claims": rows,
+        })
+    return report
+
+
+def format_text(report):
+    lines = []
+    for build in report:
+        lines.append(f"\nthe article's claims on {build['interpreter']} ({build['description']}):")
+        for row in build["claims"]:
+            lines.append(f"  {row['verdict']:<13}  {row['claim']}")
+            lines.append(f"  {'':<13}  measured: {row['measured']}")
+    return "\n".join(lines)
+
+
+def format_markdown(report):
+    lines = ["# The article's claims, measured", ""]
+    for build in report:
+        lines += [f"## {build['interpreter']} ({build['description']})", "",
+                  "| claim | measured here | verdict |", "|---|---|---|"]
+        lines += [f"| {row['claim']} | {row['measured']} | {row['verdict']} |"
+                  for row in build["claims"]]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def report(sweep_path, point_path):
+    """(text, markdown, json text) from the two results files of a run."""
+    with open(sweep_path, encoding="utf-8") as file:
+        sweep = json.load(file)
+    with open(point_path, encoding="utf-8") as file:
+        point = json.load(file)
+    evaluated = evaluate(sweep, point)
+    return format_text(evaluated), format_markdown(evaluated), json.dumps(
+        {"claims": evaluated}, indent=1)
