@@ -276,8 +276,11 @@ interpreter_describe(const struct interpreter *it)
     char build[256], overhead[64] = "";
     const json_t *m = it->metadata;
     if (it->embedded) {
-        snprintf(build, sizeof build, "embedded in optdemo (%s libpython, PGO: %s)",
-                 text_of(m, "libpython_link", "?"), text_of(m, "libpython_pgo", "?"));
+        snprintf(build, sizeof build, "embedded in optdemo (%s libpython from %s, PGO: %s%s)",
+                 text_of(m, "libpython_link", "?"), text_of(m, "libpython_dir", "?"),
+                 text_of(m, "libpython_pgo", "?"),
+                 strcmp(text_of(m, "host_lto", "no"), "yes") == 0 ? ", host linked with LTO"
+                                                                   : "");
     } else {
         snprintf(build, sizeof build, "%s", it->path);
     }

@@ -23,6 +23,9 @@
 #ifndef OPTDEMO_PYTHON_EMBED
 #define OPTDEMO_PYTHON_EMBED "unknown"
 #endif
+#ifndef OPTDEMO_LIBPYTHON_DIR
+#define OPTDEMO_LIBPYTHON_DIR "unknown"
+#endif
 
 #if defined(__clang__)
 #define HOST_COMPILER "clang " __clang_version__
@@ -30,6 +33,15 @@
 #define HOST_COMPILER "GCC " __VERSION__
 #else
 #define HOST_COMPILER "unknown"
+#endif
+
+/* Whether the host itself was compiled for link-time optimisation
+ * (-Db_lto=true): with an LTO-built static libpython, the interpreter's code
+ * is then optimised together with the host's. */
+#if defined(__OPTIMIZE__) && defined(OPTDEMO_HOST_LTO)
+#define HOST_LTO "yes"
+#else
+#define HOST_LTO "no"
 #endif
 
 /* Measured on these machines: Debian's PGO libpython3.11.a has 3506 ".cold"
@@ -200,6 +212,8 @@ add_libpython_facts(PyObject *dict)
     if (set_string(dict, "python_executable", exe) < 0
         || set_string(dict, "libpython_link", link) < 0
         || set_string(dict, "python_embed", OPTDEMO_PYTHON_EMBED) < 0
+        || set_string(dict, "libpython_dir", OPTDEMO_LIBPYTHON_DIR) < 0
+        || set_string(dict, "host_lto", HOST_LTO) < 0
         || set_string(dict, "libpython_file", file) < 0
         || set_string(dict, "libpython_pgo", pgo) < 0
         || set_string(dict, "libpython_pgo_evidence", evidence) < 0) {

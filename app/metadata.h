@@ -19,6 +19,8 @@
  *   python_executable  this executable (/proc/self/exe), not sys.executable
  *   libpython_link     "static" or "shared": the build option -Dlibpython
  *   python_embed       the pkg-config name embedded (-Dpython_embed)
+ *   libpython_dir      where that libpython came from (its pkg-config libdir)
+ *   host_lto           "yes" when the host was linked with LTO (-Db_lto=true)
  *   libpython_file     the file whose code is libpython: the mapped
  *                      libpython*.so (found with dl_iterate_phdr), or this
  *                      executable when libpython is linked in statically
