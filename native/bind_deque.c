@@ -3,16 +3,12 @@
  * chains 64-slot blocks).  Modelled on CPython's Modules/_collectionsmodule.c:
  * GC-tracked, storage emptied before items are released (a decref can run
  * Python that touches the deque), a state counter for iterators, maxlen. */
-#include "optnative.h"
+#include "bindings.h"
 
 #include "ringbuf.h"
 
 #include <stdint.h>
 #include <structmember.h>
-
-/* PyType_Slot.pfunc is a void *, and ISO C has no conversion from a function
- * pointer to void *: go through uintptr_t, which -Wpedantic accepts. */
-#define SLOT_FUNCTION(function) ((void *)(uintptr_t)(function))
 
 /* Invariants:
  *   items holds count strong references, front first;
@@ -35,10 +31,6 @@ typedef struct {
     size_t index;
     size_t state;
 } DequeIterObject;
-
-/* Set by optnative_exec_deque, for deque_iter; one module per process in
- * practice (the host and python3.11 each import optnative once). */
-static PyTypeObject *deque_iter_type;
 
 static int
 deque_has_maxlen(const DequeObject *self)
@@ -340,18 +332,27 @@ deque_get_maxlen(DequeObject *self, void *Py_UNUSED(closure))
     return PyLong_FromSize_t(self->limit);
 }
 
+/* The iterator type comes from the state of the module that made this
+ * deque's type: a Deque made in one interpreter never yields another's
+ * iterator type. */
 static PyObject *
 deque_iter(DequeObject *self)
 {
-    DequeIterObject *iterator = PyObject_GC_New(DequeIterObject, deque_iter_type);
+    optnative_state *state = optnative_state_of_type(Py_TYPE(self));
+    DequeIterObject *iterator = NULL;
 
+    if (state == NULL) {
+        goto done;
+    }
+    iterator = PyObject_GC_New(DequeIterObject, state->deque_iter_type);
     if (iterator == NULL) {
-        return NULL;
+        goto done;
     }
     iterator->deque = (DequeObject *)Py_NewRef(self);
     iterator->index = 0;
     iterator->state = self->state;
     PyObject_GC_Track(iterator);
+done:
     return (PyObject *)iterator;
 }
 
@@ -440,7 +441,8 @@ static PyType_Slot deque_slots[] = {
 static PyType_Spec deque_spec = {
     .name = "optnative.Deque",
     .basicsize = sizeof(DequeObject),
-    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_SEQUENCE,
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_SEQUENCE
+             | Py_TPFLAGS_IMMUTABLETYPE,
     .slots = deque_slots,
 };
 
@@ -461,33 +463,17 @@ static PyType_Slot deque_iter_slots[] = {
 static PyType_Spec deque_iter_spec = {
     .name = "optnative._DequeIterator",
     .basicsize = sizeof(DequeIterObject),
-    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_DISALLOW_INSTANTIATION,
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_DISALLOW_INSTANTIATION
+             | Py_TPFLAGS_IMMUTABLETYPE,
     .slots = deque_iter_slots,
 };
 
 int
-optnative_exec_deque(PyObject *module)
+optnative_exec_deque(PyObject *module, optnative_state *state)
 {
-    PyObject *type = NULL, *iter_type = NULL;
-    int result = -1;
-
-    type = PyType_FromModuleAndSpec(module, &deque_spec, NULL);
-    if (type == NULL) {
-        goto done;
+    if (optnative_new_type(module, &deque_spec, NULL, &state->deque_type) < 0
+        || optnative_new_type(module, &deque_iter_spec, NULL, &state->deque_iter_type) < 0) {
+        return -1;
     }
-    iter_type = PyType_FromModuleAndSpec(module, &deque_iter_spec, NULL);
-    if (iter_type == NULL) {
-        goto done;
-    }
-    if (PyModule_AddObjectRef(module, "Deque", type) < 0) {
-        goto done;
-    }
-    /* The global keeps its own reference (replaced if the module is ever
-     * created again). */
-    Py_XSETREF(deque_iter_type, (PyTypeObject *)Py_NewRef(iter_type));
-    result = 0;
-done:
-    Py_XDECREF(type);
-    Py_XDECREF(iter_type);
-    return result;
+    return PyModule_AddType(module, state->deque_type);
 }

@@ -1,12 +1,12 @@
 /* bind_intset.c: optnative.IntSet, a Python set of int64 on intset.c.
- * Arrays and other int64 buffers are read in C without the GIL (the batch
- * count_contained is the point of the type: the loop over needles moves
- * into C); any other iterable goes through Python ints.  Static types: the
- * module has no state (m_size 0) and the types hold no per-module data. */
-#include "optnative.h"
+ * NumPy int64 arrays are read in C without the GIL, through the same
+ * normalisation as the kernels (bind_arrays.c; the batch count_contained is
+ * the point of the type: the loop over needles moves into C); any other
+ * iterable goes through Python ints, in chunks.  Heap types in the module
+ * state: the iterator type is found through the set's own type. */
+#include "bindings.h"
 
-#include <string.h>
-
+#include "bind_arrays.h"
 #include "intset.h"
 
 /* Invariants: `set` owns all the memory; `mutations` changes whenever the
@@ -27,9 +27,6 @@ typedef struct {
     intset_iter cursor;
     size_t mutations;       /* owner->mutations when the iterator was made */
 } IntSetIterObject;
-
-static PyTypeObject IntSet_Type;
-static PyTypeObject IntSetIter_Type;
 
 enum { GIL_RELEASE_THRESHOLD = 500 };   /* items; numpy's own threshold */
 
@@ -107,113 +104,9 @@ done:
     return result;
 }
 
-/* ---- int64 buffers ------------------------------------------------------ */
-
-typedef enum { NOT_INT64, INT64_NATIVE, INT64_SWAPPED } int64_layout;
-
-/* Whether a buffer's items are int64 ("q", "l" of size 8, with any byte-order
- * prefix), and in which byte order.  Unsigned "Q"/"L" are not: their values
- * above 2^63 would be misread. */
-static int64_layout
-buffer_layout(const Py_buffer *view)
-{
-    const char *format = view->format != NULL ? view->format : "B";
-    char order = '@';
-    int native_little = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
-
-    if (strchr("@=<>!", format[0]) != NULL) {
-        order = format[0];
-        format++;
-    }
-    if (view->itemsize != 8 || (format[0] != 'q' && format[0] != 'l') || format[1] != '\0') {
-        return NOT_INT64;
-    }
-    if (order == '@' || order == '=' || (order == '<') == native_little) {
-        return INT64_NATIVE;
-    }
-    return INT64_SWAPPED;
-}
-
-/* Get `obj`'s buffer if it holds int64 items.  Returns 1 with *view filled
- * (release it), 0 when obj is not an int64 buffer (iterate it instead), -1
- * with an exception (e.g. a 2-D int64 array: ValueError). */
-static int
-get_int64_buffer(PyObject *obj, Py_buffer *view, int64_layout *layout, const char *function)
-{
-    if (!PyObject_CheckBuffer(obj)) {
-        return 0;
-    }
-    if (PyObject_GetBuffer(obj, view, PyBUF_RECORDS_RO) < 0) {
-        return -1;
-    }
-    *layout = buffer_layout(view);
-    if (*layout == NOT_INT64) {
-        PyBuffer_Release(view);
-        return 0;
-    }
-    if (view->ndim != 1) {
-        PyErr_Format(PyExc_ValueError, "%s expects a 1-D array of int64, got a %d-D one",
-                     function, view->ndim);
-        PyBuffer_Release(view);
-        return -1;
-    }
-    return 1;
-}
-
-/* Byte-swapped or Python-object needles are converted into chunks of this
- * many keys, then counted by intset_count_contained. */
+/* Python-object keys are converted into chunks of this many, then added or
+ * counted by one intset_add_many / intset_count_contained call. */
 enum { KEY_CHUNK = 512 };
-
-/* Count without the GIL (the caller marks the set as being read). */
-static size_t
-count_buffer(const intset *set, const Py_buffer *view, int64_layout layout)
-{
-    const char *base = view->buf;
-    Py_ssize_t stride = view->strides != NULL ? view->strides[0] : 8;
-    size_t count = (size_t)view->shape[0];
-    size_t found = 0;
-
-    if (layout == INT64_NATIVE) {
-        return intset_count_contained(set, base, stride, count);
-    }
-    for (size_t first = 0; first < count; first += KEY_CHUNK) {
-        int64_t chunk[KEY_CHUNK];
-        size_t n = count - first < KEY_CHUNK ? count - first : KEY_CHUNK;
-        for (size_t i = 0; i < n; i++) {
-            uint64_t raw;
-            memcpy(&raw, base + (Py_ssize_t)(first + i) * stride, sizeof raw);
-            chunk[i] = (int64_t)__builtin_bswap64(raw);
-        }
-        found += intset_count_contained(set, chunk, sizeof chunk[0], n);
-    }
-    return found;
-}
-
-/* Add every key of an int64 buffer; the set is new and not yet shared, so
- * this runs without the GIL.  Returns INTSET_OK or INTSET_NOMEM. */
-static intset_status
-add_buffer(intset *set, const Py_buffer *view, int64_layout layout)
-{
-    const char *base = view->buf;
-    Py_ssize_t stride = view->strides != NULL ? view->strides[0] : 8;
-    size_t count = (size_t)view->shape[0];
-    intset_status status = INTSET_OK;
-
-    if (layout == INT64_NATIVE) {
-        return intset_add_many(set, base, stride, count, NULL);
-    }
-    for (size_t first = 0; first < count && status == INTSET_OK; first += KEY_CHUNK) {
-        int64_t chunk[KEY_CHUNK];
-        size_t n = count - first < KEY_CHUNK ? count - first : KEY_CHUNK;
-        for (size_t i = 0; i < n; i++) {
-            uint64_t raw;
-            memcpy(&raw, base + (Py_ssize_t)(first + i) * stride, sizeof raw);
-            chunk[i] = (int64_t)__builtin_bswap64(raw);
-        }
-        status = intset_add_many(set, chunk, sizeof chunk[0], n, NULL);
-    }
-    return status;
-}
 
 /* ---- the IntSet type ---------------------------------------------------- */
 
@@ -251,22 +144,23 @@ add_object(IntSetObject *self, PyObject *item)
 static int
 fill_from_iterable(IntSetObject *self, PyObject *iterable)
 {
-    Py_buffer view;
-    int64_layout layout = NOT_INT64;
+    array_vector keys;
     PyObject *iterator = NULL, *item = NULL;
     int result = -1;
-    int is_buffer = get_int64_buffer(iterable, &view, &layout, "IntSet()");
+    array_status is_array = array_vector_from(iterable, ARRAY_INT64, ARRAY_OR_ITERABLE,
+                                              "IntSet", &keys);
 
-    if (is_buffer < 0) {
+    if (is_array == ARRAY_ERROR) {
         goto done;
     }
-    if (is_buffer) {
+    if (is_array == ARRAY_OK) {
+        /* The set is new and not yet shared: no GIL, no mutation checks. */
         intset_status status;
-        intset_reserve(&self->set, (size_t)view.shape[0]);
+        intset_reserve(&self->set, (size_t)keys.length);
         Py_BEGIN_ALLOW_THREADS
-        status = add_buffer(&self->set, &view, layout);
+        status = intset_add_many(&self->set, keys.data, keys.stride, (size_t)keys.length, NULL);
         Py_END_ALLOW_THREADS
-        PyBuffer_Release(&view);
+        array_vector_release(&keys);
         if (status == INTSET_NOMEM) {
             PyErr_NoMemory();
             goto done;
@@ -328,12 +222,17 @@ IntSet_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
     if (self == NULL) {
         goto error;
     }
+    /* Out of the collector's lists (gc.get_objects) until filled: the fill
+     * from an array runs without the GIL, and no other thread may find the
+     * set half-built.  It holds no reference but its type's meanwhile. */
+    PyObject_GC_UnTrack(self);
     intset_init(&self->set);
     self->mutations = 0;
     self->readers = 0;
     if (iterable != NULL && fill_from_iterable(self, iterable) < 0) {
         goto error;
     }
+    PyObject_GC_Track(self);
     return (PyObject *)self;
 error:
     Py_XDECREF(self);
@@ -343,8 +242,12 @@ error:
 static void
 IntSet_dealloc(IntSetObject *self)
 {
+    PyTypeObject *type = Py_TYPE(self);
+
+    PyObject_GC_UnTrack(self);
     intset_destroy(&self->set);
-    Py_TYPE(self)->tp_free((PyObject *)self);
+    type->tp_free((PyObject *)self);
+    Py_DECREF(type);
 }
 
 static PyObject *
@@ -449,29 +352,29 @@ done:
 static PyObject *
 IntSet_count_contained(IntSetObject *self, PyObject *needles)
 {
-    Py_buffer view;
-    int64_layout layout = NOT_INT64;
+    array_vector keys;
     PyObject *result = NULL;
     size_t found = 0;
-    int is_buffer = get_int64_buffer(needles, &view, &layout, "count_contained()");
+    array_status is_array = array_vector_from(needles, ARRAY_INT64, ARRAY_OR_ITERABLE,
+                                              "count_contained", &keys);
 
-    if (is_buffer < 0) {
+    if (is_array == ARRAY_ERROR) {
         goto done;
     }
-    if (is_buffer) {
+    if (is_array == ARRAY_OK) {
         /* The loop the lesson is about: no Python object per needle. */
-        int release_gil = view.shape[0] > GIL_RELEASE_THRESHOLD;
+        int release_gil = keys.length > GIL_RELEASE_THRESHOLD;
         PyThreadState *saved = NULL;
         self->readers++;
         if (release_gil) {
             saved = PyEval_SaveThread();
         }
-        found = count_buffer(&self->set, &view, layout);
+        found = intset_count_contained(&self->set, keys.data, keys.stride, (size_t)keys.length);
         if (release_gil) {
             PyEval_RestoreThread(saved);
         }
         self->readers--;
-        PyBuffer_Release(&view);
+        array_vector_release(&keys);
         result = PyLong_FromSize_t(found);
         goto done;
     }
@@ -496,16 +399,26 @@ IntSet_repr(IntSetObject *self)
     return PyUnicode_FromFormat("<optnative.IntSet of %zu ints>", intset_len(&self->set));
 }
 
+/* The iterator type comes from the state of the module that made this
+ * set's type (one per interpreter), never from a global. */
 static PyObject *
 IntSet_iter(IntSetObject *self)
 {
-    IntSetIterObject *iter = PyObject_New(IntSetIterObject, &IntSetIter_Type);
+    optnative_state *state = optnative_state_of_type(Py_TYPE(self));
+    IntSetIterObject *iter = NULL;
+
+    if (state == NULL) {
+        goto done;
+    }
+    iter = PyObject_GC_New(IntSetIterObject, state->intset_iter_type);
     if (iter == NULL) {
-        return NULL;
+        goto done;
     }
     iter->owner = (IntSetObject *)Py_NewRef(self);
     intset_iter_init(&self->set, &iter->cursor);
     iter->mutations = self->mutations;
+    PyObject_GC_Track(iter);
+done:
     return (PyObject *)iter;
 }
 
@@ -517,40 +430,54 @@ static PyMethodDef IntSet_methods[] = {
     {"count_contained", (PyCFunction)IntSet_count_contained, METH_O,
      "count_contained(needles) -> int\n--\n\n"
      "How many needles are in the set, i.e. sum(x in s for x in needles).\n"
-     "A 1-D int64 array (or int64 buffer) is read in C without the GIL."},
+     "A 1-D NumPy int64 array is read in C without the GIL; any other\n"
+     "iterable goes through Python ints."},
     {"__sizeof__", (PyCFunction)IntSet_sizeof, METH_NOARGS,
      "Bytes held: the object, entry blocks, uthash's table, buckets and bloom filter."},
     {NULL, NULL, 0, NULL},
 };
 
-static PySequenceMethods IntSet_as_sequence = {
-    .sq_length = (lenfunc)IntSet_length,
-    .sq_contains = (objobjproc)IntSet_contains,
+static PyType_Slot IntSet_slots[] = {
+    {Py_tp_doc, "IntSet(iterable=())\n--\n\n"
+                "A set of int64 on uthash: add, discard, in, len, iteration\n"
+                "(insertion order), count_contained(needles)."},
+    {Py_tp_new, SLOT_FUNCTION(IntSet_new)},
+    {Py_tp_dealloc, SLOT_FUNCTION(IntSet_dealloc)},
+    {Py_tp_traverse, SLOT_FUNCTION(optnative_traverse_type_only)},
+    {Py_tp_repr, SLOT_FUNCTION(IntSet_repr)},
+    {Py_tp_iter, SLOT_FUNCTION(IntSet_iter)},
+    {Py_tp_methods, IntSet_methods},
+    {Py_sq_length, SLOT_FUNCTION(IntSet_length)},
+    {Py_sq_contains, SLOT_FUNCTION(IntSet_contains)},
+    {0, NULL},
 };
 
-static PyTypeObject IntSet_Type = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "optnative.IntSet",
-    .tp_doc = "IntSet(iterable=())\n--\n\n"
-              "A set of int64 on uthash: add, discard, in, len, iteration\n"
-              "(insertion order), count_contained(needles).",
-    .tp_basicsize = sizeof(IntSetObject),
-    .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_new = IntSet_new,
-    .tp_dealloc = (destructor)IntSet_dealloc,
-    .tp_repr = (reprfunc)IntSet_repr,
-    .tp_as_sequence = &IntSet_as_sequence,
-    .tp_iter = (getiterfunc)IntSet_iter,
-    .tp_methods = IntSet_methods,
+static PyType_Spec IntSet_spec = {
+    .name = "optnative.IntSet",
+    .basicsize = sizeof(IntSetObject),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_IMMUTABLETYPE,
+    .slots = IntSet_slots,
 };
 
 /* ---- the iterator ------------------------------------------------------- */
 
+static int
+IntSetIter_traverse(IntSetIterObject *self, visitproc visit, void *arg)
+{
+    Py_VISIT(Py_TYPE(self));
+    Py_VISIT(self->owner);
+    return 0;
+}
+
 static void
 IntSetIter_dealloc(IntSetIterObject *self)
 {
+    PyTypeObject *type = Py_TYPE(self);
+
+    PyObject_GC_UnTrack(self);
     Py_XDECREF(self->owner);
-    PyObject_Free(self);
+    PyObject_GC_Del(self);
+    Py_DECREF(type);
 }
 
 static PyObject *
@@ -573,21 +500,28 @@ IntSetIter_next(IntSetIterObject *self)
     return PyLong_FromLongLong(key);
 }
 
-static PyTypeObject IntSetIter_Type = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "optnative.IntSetIterator",
-    .tp_basicsize = sizeof(IntSetIterObject),
-    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION,
-    .tp_dealloc = (destructor)IntSetIter_dealloc,
-    .tp_iter = PyObject_SelfIter,
-    .tp_iternext = (iternextfunc)IntSetIter_next,
+static PyType_Slot IntSetIter_slots[] = {
+    {Py_tp_dealloc, SLOT_FUNCTION(IntSetIter_dealloc)},
+    {Py_tp_traverse, SLOT_FUNCTION(IntSetIter_traverse)},
+    {Py_tp_iter, SLOT_FUNCTION(PyObject_SelfIter)},
+    {Py_tp_iternext, SLOT_FUNCTION(IntSetIter_next)},
+    {0, NULL},
+};
+
+static PyType_Spec IntSetIter_spec = {
+    .name = "optnative.IntSetIterator",
+    .basicsize = sizeof(IntSetIterObject),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_DISALLOW_INSTANTIATION
+             | Py_TPFLAGS_IMMUTABLETYPE,
+    .slots = IntSetIter_slots,
 };
 
 int
-optnative_exec_intset(PyObject *module)
+optnative_exec_intset(PyObject *module, optnative_state *state)
 {
-    if (PyType_Ready(&IntSetIter_Type) < 0) {
+    if (optnative_new_type(module, &IntSet_spec, NULL, &state->intset_type) < 0
+        || optnative_new_type(module, &IntSetIter_spec, NULL, &state->intset_iter_type) < 0) {
         return -1;
     }
-    return PyModule_AddType(module, &IntSet_Type);
+    return PyModule_AddType(module, state->intset_type);
 }

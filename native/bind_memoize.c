@@ -4,16 +4,12 @@
  * tuple or dict for the arguments.  Keys and values are PyObject *; the
  * equality callback may raise or re-enter (cache_clear from __eq__), which
  * memo.c turns into MEMO_ERROR or a restarted search. */
-#include "optnative.h"
+#include "bindings.h"
 
 #include "memo.h"
 
 #include <stdint.h>
 #include <structmember.h>
-
-/* PyType_Slot.pfunc is a void *, and ISO C has no conversion from a function
- * pointer to void *: go through uintptr_t, which -Wpedantic accepts. */
-#define SLOT_FUNCTION(function) ((void *)(uintptr_t)(function))
 
 /* Invariants:
  *   func is the wrapped callable (NULL only after tp_clear);
@@ -32,13 +28,6 @@ typedef struct {
     PyObject *dict;
     PyObject *weakreflist;
 } MemoizeObject;
-
-/* Set by optnative_exec_memoize; the globals own their references. */
-static PyTypeObject *memoize_type;
-static PyTypeObject *cache_info_type;
-/* Separates positional arguments from keyword items in a key, as functools'
- * kwd_mark does: f(1, 'x', 2) and f(1, x=2) must not share an entry. */
-static PyObject *keyword_mark;
 
 /* memo.c callbacks.  The stored key is held across the comparison: __eq__
  * may clear the cache, which would otherwise free it under our feet. */
@@ -68,17 +57,27 @@ release_pair(void *context, void *key, void *value)
 
 /* The key functools.lru_cache(typed=False) would build: a lone int or str
  * argument is its own key; otherwise a tuple of the positional arguments,
- * then keyword_mark and the keyword names and values in call order. */
+ * then the state's keyword_mark (as functools' kwd_mark: f(1, 'x', 2) and
+ * f(1, x=2) must not share an entry) and the keyword names and values in
+ * call order.  Only keyword calls look the state up: the common call stays
+ * as short as it was. */
 static PyObject *
-make_key(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+make_key(MemoizeObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
     Py_ssize_t keyword_count = kwnames == NULL ? 0 : PyTuple_GET_SIZE(kwnames);
     Py_ssize_t size = nargs + (keyword_count > 0 ? 1 + 2 * keyword_count : 0);
+    optnative_state *state = NULL;
     PyObject *key;
 
     if (keyword_count == 0 && nargs == 1
         && (PyLong_CheckExact(args[0]) || PyUnicode_CheckExact(args[0]))) {
         return Py_NewRef(args[0]);
+    }
+    if (keyword_count > 0) {
+        state = optnative_state_of_type(Py_TYPE(self));
+        if (state == NULL) {
+            return NULL;
+        }
     }
     key = PyTuple_New(size);
     if (key == NULL) {
@@ -88,7 +87,7 @@ make_key(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
         PyTuple_SET_ITEM(key, i, Py_NewRef(args[i]));
     }
     if (keyword_count > 0) {
-        PyTuple_SET_ITEM(key, nargs, Py_NewRef(keyword_mark));
+        PyTuple_SET_ITEM(key, nargs, Py_NewRef(state->keyword_mark));
         for (Py_ssize_t i = 0; i < keyword_count; i++) {
             PyTuple_SET_ITEM(key, nargs + 1 + 2 * i, Py_NewRef(PyTuple_GET_ITEM(kwnames, i)));
             PyTuple_SET_ITEM(key, nargs + 2 + 2 * i, Py_NewRef(args[nargs + i]));
@@ -114,7 +113,7 @@ memoize_vectorcall(MemoizeObject *self, PyObject *const *args, size_t nargsf, Py
         result = PyObject_Vectorcall(self->func, args, nargsf, kwnames);
         goto done;
     }
-    key = make_key(args, PyVectorcall_NARGS(nargsf), kwnames);
+    key = make_key(self, args, PyVectorcall_NARGS(nargsf), kwnames);
     if (key == NULL) {
         goto error;
     }
@@ -158,35 +157,152 @@ done:
     return result;
 }
 
+/* ---- CacheInfo ---------------------------------------------------------- */
+
+/* CacheInfo(hits, misses, maxsize, currsize): a tuple with named fields, as
+ * functools' _CacheInfo (a namedtuple) is, made from a spec like every type
+ * here.  Not a struct sequence: in 3.11 a heap struct sequence reads its
+ * size from its type's dict when an instance is freed, and when a module is
+ * torn down with a CacheInfo in its cycle the collector may have cleared
+ * that dict first (the fields leak; a debug build aborts). */
+enum { CACHE_INFO_FIELDS = 4 };
+
+/* A new CacheInfo of `type` holding new references to the four fields. */
 static PyObject *
-memoize_cache_info(MemoizeObject *self, PyObject *Py_UNUSED(ignored))
+cache_info_from(PyTypeObject *type, PyObject *const fields[CACHE_INFO_FIELDS])
 {
-    PyObject *info = PyStructSequence_New(cache_info_type);
-    PyObject *fields[4] = {NULL, NULL, NULL, NULL};
+    PyObject *info = type->tp_alloc(type, CACHE_INFO_FIELDS);   /* items NULL */
 
     if (info == NULL) {
-        goto error;
+        return NULL;
+    }
+    for (int i = 0; i < CACHE_INFO_FIELDS; i++) {
+        PyTuple_SET_ITEM(info, i, Py_NewRef(fields[i]));
+    }
+    return info;
+}
+
+static PyObject *
+cache_info_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    static char *keywords[] = {"hits", "misses", "maxsize", "currsize", NULL};
+    PyObject *fields[CACHE_INFO_FIELDS];
+
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOO:CacheInfo", keywords,
+                                     &fields[0], &fields[1], &fields[2], &fields[3])) {
+        return NULL;
+    }
+    return cache_info_from(type, fields);
+}
+
+static PyObject *
+cache_info_repr(PyObject *self)
+{
+    return PyUnicode_FromFormat("CacheInfo(hits=%R, misses=%R, maxsize=%R, currsize=%R)",
+                                PyTuple_GET_ITEM(self, 0), PyTuple_GET_ITEM(self, 1),
+                                PyTuple_GET_ITEM(self, 2), PyTuple_GET_ITEM(self, 3));
+}
+
+/* (type, fields): what pickle and copy need to make it again, for every
+ * protocol (a type with its own __new__ has no default below protocol 2). */
+static PyObject *
+cache_info_reduce(PyObject *self, PyObject *Py_UNUSED(ignored))
+{
+    PyObject *fields = PyTuple_GetSlice(self, 0, CACHE_INFO_FIELDS);
+    PyObject *result = NULL;
+
+    if (fields != NULL) {
+        result = PyTuple_Pack(2, (PyObject *)Py_TYPE(self), fields);
+        Py_DECREF(fields);
+    }
+    return result;
+}
+
+static PyMethodDef cache_info_methods[] = {
+    {"__reduce__", cache_info_reduce, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+/* tuple's own traverse and dealloc, plus the reference to the heap type
+ * that tuple's know nothing of (what subtype_dealloc does for a class
+ * statement's subclass). */
+static int
+cache_info_traverse(PyObject *self, visitproc visit, void *arg)
+{
+    Py_VISIT(Py_TYPE(self));
+    return PyTuple_Type.tp_traverse(self, visit, arg);
+}
+
+static void
+cache_info_dealloc(PyObject *self)
+{
+    PyTypeObject *type = Py_TYPE(self);
+
+    PyTuple_Type.tp_dealloc(self);  /* untracks, releases the fields, frees */
+    Py_DECREF(type);
+}
+
+#define CACHE_INFO_FIELD(index) (Py_ssize_t)(offsetof(PyTupleObject, ob_item) \
+                                             + (index) * sizeof(PyObject *))
+
+static PyMemberDef cache_info_members[] = {
+    {"hits", T_OBJECT, CACHE_INFO_FIELD(0), READONLY, "calls answered from the cache"},
+    {"misses", T_OBJECT, CACHE_INFO_FIELD(1), READONLY, "calls that ran the function"},
+    {"maxsize", T_OBJECT, CACHE_INFO_FIELD(2), READONLY, "the size bound, or None"},
+    {"currsize", T_OBJECT, CACHE_INFO_FIELD(3), READONLY, "entries in the cache now"},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static PyType_Slot cache_info_slots[] = {
+    {Py_tp_doc, "CacheInfo(hits, misses, maxsize, currsize), like functools' _CacheInfo."},
+    {Py_tp_new, SLOT_FUNCTION(cache_info_new)},
+    {Py_tp_repr, SLOT_FUNCTION(cache_info_repr)},
+    {Py_tp_traverse, SLOT_FUNCTION(cache_info_traverse)},
+    {Py_tp_dealloc, SLOT_FUNCTION(cache_info_dealloc)},
+    {Py_tp_members, cache_info_members},
+    {Py_tp_methods, cache_info_methods},
+    {0, NULL},
+};
+
+/* tuple's layout: its basicsize (the header before the items) and items. */
+static PyType_Spec cache_info_spec = {
+    .name = "optnative.CacheInfo",
+    .basicsize = (int)(sizeof(PyTupleObject) - sizeof(PyObject *)),
+    .itemsize = (int)sizeof(PyObject *),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_IMMUTABLETYPE,
+    .slots = cache_info_slots,
+};
+
+/* ---- the wrapper's methods ------------------------------------------------ */
+
+/* METH_METHOD: the defining class leads to the state's CacheInfo type. */
+static PyObject *
+memoize_cache_info(MemoizeObject *self, PyTypeObject *defining_class,
+                   PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    PyObject *info = NULL;
+    PyObject *fields[CACHE_INFO_FIELDS] = {NULL, NULL, NULL, NULL};
+
+    (void)args;
+    if (nargs != 0 || (kwnames != NULL && PyTuple_GET_SIZE(kwnames) != 0)) {
+        PyErr_SetString(PyExc_TypeError, "cache_info() takes no arguments");
+        goto done;
     }
     fields[0] = PyLong_FromSsize_t(self->hits);
     fields[1] = PyLong_FromSsize_t(self->misses);
     fields[2] = self->maxsize < 0 ? Py_NewRef(Py_None) : PyLong_FromSsize_t(self->maxsize);
     fields[3] = PyLong_FromSize_t(memo_count(&self->cache));
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < CACHE_INFO_FIELDS; i++) {
         if (fields[i] == NULL) {
-            goto error;
+            goto done;
         }
     }
-    for (int i = 0; i < 4; i++) {
-        PyStructSequence_SET_ITEM(info, i, fields[i]);  /* steals */
-        fields[i] = NULL;
-    }
-    return info;
-error:
-    for (int i = 0; i < 4; i++) {
+    info = cache_info_from(optnative_state_of_type(defining_class)->cache_info_type, fields);
+done:
+    for (int i = 0; i < CACHE_INFO_FIELDS; i++) {
         Py_XDECREF(fields[i]);
     }
-    Py_XDECREF(info);
-    return NULL;
+    return info;
 }
 
 static PyObject *
@@ -287,9 +403,10 @@ parse_maxsize(PyObject *maxsize_obj, Py_ssize_t *maxsize)
     return 0;
 }
 
-/* A new wrapper around func, with functools.update_wrapper applied. */
+/* A new wrapper around func, of the state's wrapper type, with
+ * functools.update_wrapper applied. */
 static PyObject *
-memoize_wrap(PyObject *func, PyObject *maxsize_obj)
+memoize_wrap(optnative_state *state, PyObject *func, PyObject *maxsize_obj)
 {
     MemoizeObject *self = NULL;
     PyObject *functools = NULL, *updated = NULL, *result = NULL;
@@ -305,7 +422,7 @@ memoize_wrap(PyObject *func, PyObject *maxsize_obj)
     if (parse_maxsize(maxsize_obj, &maxsize) < 0) {
         goto done;
     }
-    self = PyObject_GC_New(MemoizeObject, memoize_type);
+    self = PyObject_GC_New(MemoizeObject, state->memoize_type);
     if (self == NULL) {
         goto done;
     }
@@ -334,21 +451,34 @@ done:
     return result;
 }
 
-/* What memoize(maxsize=N) returns: `self` is the maxsize object. */
+/* What memoize(maxsize=N) returns: `self` is the maxsize object, and the
+ * defining class, given to PyCMethod_New, is the state's wrapper type: the
+ * way to the state for a function that has no module argument.  Takes
+ * exactly one positional argument, as METH_O would (METH_METHOD requires
+ * the fastcall signature). */
 static PyObject *
-memoize_decorate(PyObject *maxsize_obj, PyObject *func)
+memoize_decorate(PyObject *maxsize_obj, PyTypeObject *defining_class,
+                 PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
-    return memoize_wrap(func, maxsize_obj);
+    if (nargs != 1 || (kwnames != NULL && PyTuple_GET_SIZE(kwnames) != 0)) {
+        PyErr_Format(PyExc_TypeError,
+                     "memoize_decorator() takes exactly one positional argument (%zd given)",
+                     nargs + (kwnames != NULL ? PyTuple_GET_SIZE(kwnames) : 0));
+        return NULL;
+    }
+    return memoize_wrap(optnative_state_of_type(defining_class), args[0], maxsize_obj);
 }
 
 static PyMethodDef memoize_decorate_def = {
-    "memoize_decorator", (PyCFunction)memoize_decorate, METH_O,
+    "memoize_decorator", (PyCFunction)(void (*)(void))memoize_decorate,
+    METH_METHOD | METH_FASTCALL | METH_KEYWORDS,
     "Wrap a function in a memoize cache with the maxsize given before."};
 
 /* memoize(func=None, *, maxsize=None): @memoize or @memoize(maxsize=128). */
 static PyObject *
 memoize(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
+    optnative_state *state = optnative_state_of_module(module);
     PyObject *func = nargs > 0 ? args[0] : Py_None;
     PyObject *maxsize_obj = Py_None;
     Py_ssize_t maxsize;
@@ -374,13 +504,12 @@ memoize(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *kwn
         }
     }
     if (func != Py_None) {
-        return memoize_wrap(func, maxsize_obj);
+        return memoize_wrap(state, func, maxsize_obj);
     }
     if (parse_maxsize(maxsize_obj, &maxsize) < 0) {  /* report it early */
         return NULL;
     }
-    (void)module;
-    return PyCFunction_NewEx(&memoize_decorate_def, maxsize_obj, NULL);
+    return PyCMethod_New(&memoize_decorate_def, maxsize_obj, NULL, state->memoize_type);
 }
 
 static PyMethodDef memoize_functions[] = {
@@ -393,7 +522,8 @@ static PyMethodDef memoize_functions[] = {
 };
 
 static PyMethodDef memoize_methods[] = {
-    {"cache_info", (PyCFunction)memoize_cache_info, METH_NOARGS,
+    {"cache_info", (PyCFunction)(void (*)(void))memoize_cache_info,
+     METH_METHOD | METH_FASTCALL | METH_KEYWORDS,
      "Return CacheInfo(hits, misses, maxsize, currsize)."},
     {"cache_clear", (PyCFunction)memoize_cache_clear, METH_NOARGS,
      "Empty the cache and reset the counters."},
@@ -429,54 +559,25 @@ static PyType_Spec memoize_spec = {
     .name = "optnative._memoize_wrapper",
     .basicsize = sizeof(MemoizeObject),
     .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL
-             | Py_TPFLAGS_METHOD_DESCRIPTOR | Py_TPFLAGS_DISALLOW_INSTANTIATION,
+             | Py_TPFLAGS_METHOD_DESCRIPTOR | Py_TPFLAGS_DISALLOW_INSTANTIATION
+             | Py_TPFLAGS_IMMUTABLETYPE,
     .slots = memoize_slots,
 };
 
-static PyStructSequence_Field cache_info_fields[] = {
-    {"hits", "calls answered from the cache"},
-    {"misses", "calls that ran the function"},
-    {"maxsize", "the size bound, or None"},
-    {"currsize", "entries in the cache now"},
-    {NULL, NULL},
-};
-
-static PyStructSequence_Desc cache_info_desc = {
-    "optnative.CacheInfo",
-    "CacheInfo(hits, misses, maxsize, currsize), like functools' _CacheInfo.",
-    cache_info_fields,
-    4,
-};
-
 int
-optnative_exec_memoize(PyObject *module)
+optnative_exec_memoize(PyObject *module, optnative_state *state)
 {
-    PyObject *type = NULL, *info_type = NULL, *mark = NULL;
-    int result = -1;
-
-    type = PyType_FromModuleAndSpec(module, &memoize_spec, NULL);
-    if (type == NULL) {
-        goto done;
+    if (optnative_new_type(module, &memoize_spec, NULL, &state->memoize_type) < 0
+        || optnative_new_type(module, &cache_info_spec, &PyTuple_Type,
+                              &state->cache_info_type) < 0) {
+        return -1;
     }
-    info_type = (PyObject *)PyStructSequence_NewType(&cache_info_desc);
-    if (info_type == NULL) {
-        goto done;
+    state->keyword_mark = PyObject_CallNoArgs((PyObject *)&PyBaseObject_Type);
+    if (state->keyword_mark == NULL) {
+        return -1;
     }
-    mark = PyObject_CallNoArgs((PyObject *)&PyBaseObject_Type);
-    if (mark == NULL) {
-        goto done;
+    if (PyModule_AddFunctions(module, memoize_functions) < 0) {
+        return -1;
     }
-    if (PyModule_AddFunctions(module, memoize_functions) < 0
-        || PyModule_AddObjectRef(module, "CacheInfo", info_type) < 0) {
-        goto done;
-    }
-    Py_XSETREF(memoize_type, (PyTypeObject *)Py_NewRef(type));
-    Py_XSETREF(cache_info_type, (PyTypeObject *)Py_NewRef(info_type));
-    Py_XSETREF(keyword_mark, Py_NewRef(mark));
-    result = 0;
-done:
-    Py_XDECREF(type);
-    Py_XDECREF(info_type);
-    Py_XDECREF(mark);
-    return result;
+    return PyModule_AddType(module, state->cache_info_type);
 }

@@ -1,78 +1,16 @@
 /* bind_numpy.c: NumPy kernels (sum, dot, multiply, sqrt, sqrt_sum on
- * float64; count_int64 on int64).  Each normalises its input once into an
- * owned, aligned, native-byte-order 1-D array, then runs a plain C loop over
- * char* and byte strides, with the GIL released and a contiguous fast path.
+ * float64; count_int64 on int64).  Each normalises its input once with
+ * array_vector_from (bind_arrays.c), then runs a plain C loop over char* and
+ * byte strides, with the GIL released and a contiguous fast path.
  * Reductions keep 8 accumulators: one chain of dependent adds is bound by
  * the add latency (~6.6 GB/s here), 8 chains reach memory bandwidth. */
-#define OPTNATIVE_NUMPY_OWNER
 #include "numpy_api.h"
 
 #include <math.h>
 
+#include "bind_arrays.h"
+#include "bindings.h"
 #include "intmap.h"
-
-int
-optnative_numpy_import(void)
-{
-    static int imported = 0;    /* the table is process-wide, like numpy's own */
-
-    if (imported) {
-        return 0;
-    }
-    if (_import_array() < 0) {
-        return -1;
-    }
-    imported = 1;
-    return 0;
-}
-
-/* The one place that decides what a kernel accepts.  Returns a new reference
- * to a 1-D array of `type_num` that is aligned and in native byte order:
- * `obj` itself, or a converted copy for byte-swapped or misaligned input
- * (converting costs a copy, never a wrong answer).  Wrong type or dtype:
- * TypeError; not 1-D: ValueError. */
-static PyArrayObject *
-as_vector(PyObject *obj, int type_num, const char *function)
-{
-    PyArrayObject *array = NULL;
-    PyArray_Descr *wanted = NULL;
-
-    if (optnative_numpy_import() < 0) {
-        goto error;
-    }
-    wanted = PyArray_DescrFromType(type_num);
-    if (wanted == NULL) {
-        goto error;
-    }
-    if (!PyArray_Check(obj)) {
-        PyErr_Format(PyExc_TypeError, "%s() expects a numpy.ndarray of dtype %s, not %.200s",
-                     function, wanted->typeobj->tp_name, Py_TYPE(obj)->tp_name);
-        goto error;
-    }
-    if (!PyArray_EquivTypenums(PyArray_DESCR((PyArrayObject *)obj)->type_num, type_num)) {
-        PyObject *got = PyObject_Str((PyObject *)PyArray_DESCR((PyArrayObject *)obj));
-        if (got != NULL) {
-            PyErr_Format(PyExc_TypeError, "%s() expects an array of dtype %s, got dtype %U",
-                         function, wanted->typeobj->tp_name, got);
-            Py_DECREF(got);
-        }
-        goto error;
-    }
-    if (PyArray_NDIM((PyArrayObject *)obj) != 1) {
-        PyErr_Format(PyExc_ValueError, "%s() expects a 1-D array, got a %d-D array",
-                     function, PyArray_NDIM((PyArrayObject *)obj));
-        goto error;
-    }
-    /* Steals `wanted`.  Returns obj itself when it already qualifies. */
-    array = (PyArrayObject *)PyArray_FromAny(obj, wanted, 1, 1,
-                                             NPY_ARRAY_ALIGNED | NPY_ARRAY_NOTSWAPPED, NULL);
-    wanted = NULL;
-    goto done;
-error:
-    Py_XDECREF(wanted);
-done:
-    return array;
-}
 
 /* The loops.  Each is written once for any stride and forced inline, and
  * each kernel calls it twice, once with the literal sizeof(double): that copy
@@ -161,178 +99,166 @@ sqrt_loop(double *out, const char *p, npy_intp stride, npy_intp n)
     }
 }
 
-#define CONTIGUOUS(stride) ((stride) == (npy_intp)sizeof(double))
+#define CONTIGUOUS(stride) ((stride) == (Py_ssize_t)sizeof(double))
+
+/* The one-vector reductions share one wrapper; which loop runs is decided
+ * once per call, outside the loop, and each loop keeps its contiguous copy. */
+typedef enum { REDUCE_SUM, REDUCE_SQRT_SUM } reduction;
+
+static double
+run_reduction(reduction which, const array_vector *v)
+{
+    if (which == REDUCE_SUM) {
+        return CONTIGUOUS(v->stride) ? sum_loop(v->data, sizeof(double), v->length)
+                                     : sum_loop(v->data, v->stride, v->length);
+    }
+    return CONTIGUOUS(v->stride) ? sqrt_sum_loop(v->data, sizeof(double), v->length)
+                                 : sqrt_sum_loop(v->data, v->stride, v->length);
+}
+
+static PyObject *
+reduce_vector(PyObject *arg, reduction which, const char *function)
+{
+    array_vector vector;
+    double total;
+    NPY_BEGIN_THREADS_DEF;
+
+    if (array_vector_from(arg, ARRAY_FLOAT64, ARRAY_REQUIRED, function, &vector) != ARRAY_OK) {
+        return NULL;
+    }
+    NPY_BEGIN_THREADS_THRESHOLDED(vector.length);
+    total = run_reduction(which, &vector);
+    NPY_END_THREADS;
+    array_vector_release(&vector);
+    return PyFloat_FromDouble(total);
+}
 
 static PyObject *
 optnative_sum(PyObject *module, PyObject *arg)
 {
-    PyArrayObject *array = as_vector(arg, NPY_FLOAT64, "sum");
-    const char *p;
-    npy_intp n, stride;
-    double total;
-    NPY_BEGIN_THREADS_DEF;
     (void)module;
-
-    if (array == NULL) {
-        return NULL;
-    }
-    p = PyArray_BYTES(array);
-    n = PyArray_DIM(array, 0);
-    stride = PyArray_STRIDE(array, 0);
-    NPY_BEGIN_THREADS_THRESHOLDED(n);
-    total = CONTIGUOUS(stride) ? sum_loop(p, sizeof(double), n) : sum_loop(p, stride, n);
-    NPY_END_THREADS;
-    Py_DECREF(array);
-    return PyFloat_FromDouble(total);
+    return reduce_vector(arg, REDUCE_SUM, "sum");
 }
 
 static PyObject *
 optnative_sqrt_sum(PyObject *module, PyObject *arg)
 {
-    PyArrayObject *array = as_vector(arg, NPY_FLOAT64, "sqrt_sum");
-    const char *p;
-    npy_intp n, stride;
-    double total;
-    NPY_BEGIN_THREADS_DEF;
     (void)module;
-
-    if (array == NULL) {
-        return NULL;
-    }
-    p = PyArray_BYTES(array);
-    n = PyArray_DIM(array, 0);
-    stride = PyArray_STRIDE(array, 0);
-    NPY_BEGIN_THREADS_THRESHOLDED(n);
-    total = CONTIGUOUS(stride) ? sqrt_sum_loop(p, sizeof(double), n)
-                               : sqrt_sum_loop(p, stride, n);
-    NPY_END_THREADS;
-    Py_DECREF(array);
-    return PyFloat_FromDouble(total);
+    return reduce_vector(arg, REDUCE_SQRT_SUM, "sqrt_sum");
 }
 
-/* The two operands of dot/multiply, normalised, with equal lengths. */
+/* The two operands of dot/multiply, normalised, with equal lengths.
+ * Returns 0 with both vectors filled, or -1 with an exception and neither. */
 static int
-as_vector_pair(PyObject *const *args, Py_ssize_t nargs, const char *function,
-               PyArrayObject **a, PyArrayObject **b)
+vector_pair_from(PyObject *const *args, Py_ssize_t nargs, const char *function,
+                 array_vector *a, array_vector *b)
 {
-    *a = NULL;
-    *b = NULL;
+    *a = (array_vector){NULL, NULL, 0, 0};
+    *b = *a;
     if (nargs != 2) {
         PyErr_Format(PyExc_TypeError, "%s() takes exactly 2 arguments (%zd given)",
                      function, nargs);
         goto error;
     }
-    *a = as_vector(args[0], NPY_FLOAT64, function);
-    if (*a == NULL) {
+    if (array_vector_from(args[0], ARRAY_FLOAT64, ARRAY_REQUIRED, function, a) != ARRAY_OK
+        || array_vector_from(args[1], ARRAY_FLOAT64, ARRAY_REQUIRED, function, b) != ARRAY_OK) {
         goto error;
     }
-    *b = as_vector(args[1], NPY_FLOAT64, function);
-    if (*b == NULL) {
-        goto error;
-    }
-    if (PyArray_DIM(*a, 0) != PyArray_DIM(*b, 0)) {
+    if (a->length != b->length) {
         PyErr_Format(PyExc_ValueError, "%s() needs arrays of the same length, got %zd and %zd",
-                     function, (Py_ssize_t)PyArray_DIM(*a, 0), (Py_ssize_t)PyArray_DIM(*b, 0));
+                     function, a->length, b->length);
         goto error;
     }
     return 0;
 error:
-    Py_CLEAR(*a);
-    Py_CLEAR(*b);
+    array_vector_release(a);
+    array_vector_release(b);
     return -1;
 }
 
 static PyObject *
 optnative_dot(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    PyArrayObject *a, *b;
-    const char *pa, *pb;
-    npy_intp n, sa, sb;
+    array_vector a, b;
     double total;
     NPY_BEGIN_THREADS_DEF;
     (void)module;
 
-    if (as_vector_pair(args, nargs, "dot", &a, &b) < 0) {
+    if (vector_pair_from(args, nargs, "dot", &a, &b) < 0) {
         return NULL;
     }
-    pa = PyArray_BYTES(a);
-    pb = PyArray_BYTES(b);
-    n = PyArray_DIM(a, 0);
-    sa = PyArray_STRIDE(a, 0);
-    sb = PyArray_STRIDE(b, 0);
-    NPY_BEGIN_THREADS_THRESHOLDED(n);
-    total = CONTIGUOUS(sa) && CONTIGUOUS(sb)
-        ? dot_loop(pa, sizeof(double), pb, sizeof(double), n)
-        : dot_loop(pa, sa, pb, sb, n);
+    NPY_BEGIN_THREADS_THRESHOLDED(a.length);
+    total = CONTIGUOUS(a.stride) && CONTIGUOUS(b.stride)
+        ? dot_loop(a.data, sizeof(double), b.data, sizeof(double), a.length)
+        : dot_loop(a.data, a.stride, b.data, b.stride, a.length);
     NPY_END_THREADS;
-    Py_DECREF(a);
-    Py_DECREF(b);
+    array_vector_release(&a);
+    array_vector_release(&b);
     return PyFloat_FromDouble(total);
 }
 
 static PyObject *
 optnative_multiply(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    PyArrayObject *a, *b;
+    array_vector a, b;
     PyObject *out = NULL;
-    npy_intp n, sa, sb;
+    npy_intp n;
+    double *result;
     NPY_BEGIN_THREADS_DEF;
     (void)module;
 
-    if (as_vector_pair(args, nargs, "multiply", &a, &b) < 0) {
+    if (vector_pair_from(args, nargs, "multiply", &a, &b) < 0) {
         return NULL;
     }
-    n = PyArray_DIM(a, 0);
-    sa = PyArray_STRIDE(a, 0);
-    sb = PyArray_STRIDE(b, 0);
+    n = a.length;
     out = PyArray_SimpleNew(1, &n, NPY_FLOAT64);    /* C-contiguous */
     if (out == NULL) {
         goto done;
     }
+    result = PyArray_DATA((PyArrayObject *)out);
     NPY_BEGIN_THREADS_THRESHOLDED(n);
-    if (CONTIGUOUS(sa) && CONTIGUOUS(sb)) {
-        multiply_loop(PyArray_DATA((PyArrayObject *)out), PyArray_BYTES(a), sizeof(double),
-                      PyArray_BYTES(b), sizeof(double), n);
+    if (CONTIGUOUS(a.stride) && CONTIGUOUS(b.stride)) {
+        multiply_loop(result, a.data, sizeof(double), b.data, sizeof(double), n);
     }
     else {
-        multiply_loop(PyArray_DATA((PyArrayObject *)out), PyArray_BYTES(a), sa,
-                      PyArray_BYTES(b), sb, n);
+        multiply_loop(result, a.data, a.stride, b.data, b.stride, n);
     }
     NPY_END_THREADS;
 done:
-    Py_DECREF(a);
-    Py_DECREF(b);
+    array_vector_release(&a);
+    array_vector_release(&b);
     return out;
 }
 
 static PyObject *
 optnative_sqrt(PyObject *module, PyObject *arg)
 {
-    PyArrayObject *array = as_vector(arg, NPY_FLOAT64, "sqrt");
+    array_vector vector;
     PyObject *out = NULL;
-    npy_intp n, stride;
+    npy_intp n;
+    double *result;
     NPY_BEGIN_THREADS_DEF;
     (void)module;
 
-    if (array == NULL) {
+    if (array_vector_from(arg, ARRAY_FLOAT64, ARRAY_REQUIRED, "sqrt", &vector) != ARRAY_OK) {
         return NULL;
     }
-    n = PyArray_DIM(array, 0);
-    stride = PyArray_STRIDE(array, 0);
+    n = vector.length;
     out = PyArray_SimpleNew(1, &n, NPY_FLOAT64);
     if (out == NULL) {
         goto done;
     }
+    result = PyArray_DATA((PyArrayObject *)out);
     NPY_BEGIN_THREADS_THRESHOLDED(n);
-    if (CONTIGUOUS(stride)) {
-        sqrt_loop(PyArray_DATA((PyArrayObject *)out), PyArray_BYTES(array), sizeof(double), n);
+    if (CONTIGUOUS(vector.stride)) {
+        sqrt_loop(result, vector.data, sizeof(double), n);
     }
     else {
-        sqrt_loop(PyArray_DATA((PyArrayObject *)out), PyArray_BYTES(array), stride, n);
+        sqrt_loop(result, vector.data, vector.stride, n);
     }
     NPY_END_THREADS;
 done:
-    Py_DECREF(array);
+    array_vector_release(&vector);
     return out;
 }
 
@@ -342,24 +268,21 @@ done:
 static PyObject *
 optnative_count_int64(PyObject *module, PyObject *arg)
 {
-    PyArrayObject *array = as_vector(arg, NPY_INT64, "count_int64");
+    array_vector vector;
     PyObject *result = NULL, *key = NULL, *value = NULL;
     intmap counts;
     intmap_iter iter;
     intmap_status status;
     int64_t k, v;
-    npy_intp n;
     NPY_BEGIN_THREADS_DEF;
     (void)module;
 
     intmap_init(&counts);
-    if (array == NULL) {
+    if (array_vector_from(arg, ARRAY_INT64, ARRAY_REQUIRED, "count_int64", &vector) != ARRAY_OK) {
         goto error;
     }
-    n = PyArray_DIM(array, 0);
-    NPY_BEGIN_THREADS_THRESHOLDED(n);
-    status = intmap_count_keys(&counts, PyArray_BYTES(array), PyArray_STRIDE(array, 0),
-                               (size_t)n, NULL);
+    NPY_BEGIN_THREADS_THRESHOLDED(vector.length);
+    status = intmap_count_keys(&counts, vector.data, vector.stride, (size_t)vector.length, NULL);
     NPY_END_THREADS;
     if (status != INTMAP_OK) {
         /* A count cannot exceed n, so the only failure is memory. */
@@ -386,7 +309,7 @@ error:
 done:
     Py_XDECREF(key);
     Py_XDECREF(value);
-    Py_XDECREF(array);
+    array_vector_release(&vector);
     intmap_destroy(&counts);
     return result;
 }
@@ -409,8 +332,10 @@ static PyMethodDef numpy_functions[] = {
 };
 
 int
-optnative_exec_numpy(PyObject *module)
+optnative_exec_numpy(PyObject *module, optnative_state *state)
 {
-    /* No NumPy call here: numpy is imported by the first kernel call. */
+    /* No NumPy call here: numpy is imported by the first kernel call.  The
+     * kernels keep no Python objects, so nothing goes into the state. */
+    (void)state;
     return PyModule_AddFunctions(module, numpy_functions);
 }

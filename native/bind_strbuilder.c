@@ -3,7 +3,7 @@
  * per character); the builder tracks the largest kind's maximum, so build()
  * allocates the exact str ''.join would (same kind, canonical) and fills it
  * with one memcpy. */
-#include "optnative.h"
+#include "bindings.h"
 
 #include <string.h>
 
@@ -14,8 +14,6 @@ typedef struct {
     PyObject_HEAD
     strbuilder builder;
 } StringBuilderObject;
-
-static PyTypeObject StringBuilder_Type;
 
 /* Turn a strbuilder status into a Python exception; returns 0 for OK. */
 static int
@@ -162,8 +160,12 @@ StringBuilder_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 static void
 StringBuilder_dealloc(StringBuilderObject *self)
 {
+    PyTypeObject *type = Py_TYPE(self);
+
+    PyObject_GC_UnTrack(self);
     strbuilder_free(&self->builder);
-    Py_TYPE(self)->tp_free((PyObject *)self);
+    type->tp_free((PyObject *)self);
+    Py_DECREF(type);
 }
 
 static PyObject *
@@ -226,21 +228,22 @@ static PyMethodDef StringBuilder_methods[] = {
     {NULL, NULL, 0, NULL},
 };
 
-static PySequenceMethods StringBuilder_as_sequence = {
-    .sq_length = (lenfunc)StringBuilder_length,
+static PyType_Slot StringBuilder_slots[] = {
+    {Py_tp_doc, "StringBuilder()\n--\n\n"
+                "Collects strs: append(s), extend(iterable), build() -> str, len()."},
+    {Py_tp_new, SLOT_FUNCTION(StringBuilder_new)},
+    {Py_tp_dealloc, SLOT_FUNCTION(StringBuilder_dealloc)},
+    {Py_tp_traverse, SLOT_FUNCTION(optnative_traverse_type_only)},
+    {Py_tp_methods, StringBuilder_methods},
+    {Py_sq_length, SLOT_FUNCTION(StringBuilder_length)},
+    {0, NULL},
 };
 
-static PyTypeObject StringBuilder_Type = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "optnative.StringBuilder",
-    .tp_doc = "StringBuilder()\n--\n\n"
-              "Collects strs: append(s), extend(iterable), build() -> str, len().",
-    .tp_basicsize = sizeof(StringBuilderObject),
-    .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_new = StringBuilder_new,
-    .tp_dealloc = (destructor)StringBuilder_dealloc,
-    .tp_as_sequence = &StringBuilder_as_sequence,
-    .tp_methods = StringBuilder_methods,
+static PyType_Spec StringBuilder_spec = {
+    .name = "optnative.StringBuilder",
+    .basicsize = sizeof(StringBuilderObject),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_IMMUTABLETYPE,
+    .slots = StringBuilder_slots,
 };
 
 static PyObject *
@@ -266,9 +269,10 @@ static PyMethodDef strbuilder_functions[] = {
 };
 
 int
-optnative_exec_strbuilder(PyObject *module)
+optnative_exec_strbuilder(PyObject *module, optnative_state *state)
 {
-    if (PyModule_AddType(module, &StringBuilder_Type) < 0) {
+    if (optnative_new_type(module, &StringBuilder_spec, NULL, &state->string_builder_type) < 0
+        || PyModule_AddType(module, state->string_builder_type) < 0) {
         return -1;
     }
     return PyModule_AddFunctions(module, strbuilder_functions);

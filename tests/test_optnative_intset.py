@@ -4,6 +4,8 @@ Run by meson with PYTHONPATH=<build>/native; by hand:
     PYTHONPATH=build-nativea/native /usr/bin/python3.11 -m pytest tests/test_optnative_intset.py
 """
 import array
+import os
+import subprocess
 import sys
 
 import numpy as np
@@ -173,6 +175,35 @@ def test_mutation_during_iteration_raises():
     s.add(0)
     s.discard(5)
     assert len(list(iterator)) == len(s) - 1
+
+
+def test_non_arrays_do_not_import_numpy():
+    # Only an ndarray takes the C path, and none exists before numpy is
+    # imported: lists, bytes and array.array are iterated without it.
+    code = ("import array, sys, optnative\n"
+            "s = optnative.IntSet([1, 2, 3])\n"
+            "assert s.count_contained((1, 5)) == 1 and len(optnative.IntSet(b'ab')) == 2\n"
+            "assert s.count_contained(array.array('q', [1, 2])) == 2\n"
+            "print('numpy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=dict(os.environ), check=True).stdout
+    assert out.strip() == "False"
+
+
+def test_array_errors_name_the_caller():
+    with pytest.raises(ValueError, match=r"^IntSet\(\) expects a 1-D array, got a 2-D array$"):
+        optnative.IntSet(np.zeros((2, 2), dtype=np.int64))
+    with pytest.raises(ValueError, match=r"^count_contained\(\) expects a 1-D array, got a 0-D"):
+        optnative.IntSet().count_contained(np.array(3, dtype=np.int64))
+
+
+def test_misaligned_int64_array_is_copied_not_misread():
+    raw = np.zeros(8 * 10 + 1, dtype=np.uint8)
+    misaligned = raw[1:].view(np.int64)
+    misaligned[:] = np.arange(10)
+    assert not misaligned.flags.aligned
+    assert sorted(optnative.IntSet(misaligned)) == list(range(10))
+    assert optnative.IntSet(range(5)).count_contained(misaligned) == 5
 
 
 def test_sizeof_accounts_for_the_table():

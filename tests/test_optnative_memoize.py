@@ -7,6 +7,7 @@ __del__ that clear the cache), garbage collection and exact refcounts.
 
 import functools
 import gc
+import pickle
 import sys
 import weakref
 
@@ -91,6 +92,24 @@ def test_cache_info_fields_and_cache_clear():
     assert isinstance(info, optnative.CacheInfo)
     double.cache_clear()
     assert double.cache_info() == (0, 0, None, 0)
+
+
+def test_cache_info_is_a_named_tuple_like_functools():
+    info = memoize(maxsize=8)(abs).cache_info()
+    oracle = functools.lru_cache(maxsize=8)(abs).cache_info()
+    assert isinstance(info, tuple) and info == oracle and repr(info) == repr(oracle)
+    made = optnative.CacheInfo(1, 2, maxsize=None, currsize=3)
+    assert (made.hits, made.misses, made.maxsize, made.currsize) == (1, 2, None, 3)
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        copied = pickle.loads(pickle.dumps(made, protocol))
+        assert type(copied) is optnative.CacheInfo and copied == made
+    with pytest.raises(AttributeError):
+        made.hits = 5
+    with pytest.raises(TypeError):
+        optnative.CacheInfo(1, 2, 3)
+    with pytest.raises(TypeError, match="no arguments"):
+        memoize(abs).cache_info(1)
+    assert gc.is_tracked(info) and type(info) in gc.get_referents(info)
 
 
 def test_recursion_caches_like_functools():

@@ -5,6 +5,8 @@ many times and checks that nothing accumulates:
   - sys.gettotalrefcount(): the sum of all reference counts;
   - sys.getallocatedblocks(): leaked objects, even of immortal-ish types;
   - sys.getrefcount() of the case's own argument objects.
+A second module object and whole subinterpreters that import optnative
+are cases too (the module state and its types must go with them).
 Warm-up runs first (caches, free lists, interned strings), then the growth is
 measured over a few repeats and the minimum taken, so one-off growth (a cache
 filling up) is not mistaken for a leak, while a leak repeats every time.
@@ -22,6 +24,8 @@ otherwise):
 """
 
 import gc
+import importlib.util
+import pickle
 import sys
 
 import pytest
@@ -38,6 +42,11 @@ try:
     import numpy
 except ImportError:  # the cases that need it are skipped below
     numpy = None
+
+try:
+    import _xxsubinterpreters as interpreters
+except ImportError:  # its test is skipped below
+    interpreters = None
 
 CALLS_PER_RUN = 1000
 REPEATS = 4
@@ -142,6 +151,11 @@ def memoize_cases():
         "memoize bounded calls, evictions": (bounded_calls, [argument]),
         "memoize unbounded hits, keywords": (lambda: (unbounded(argument), unbounded(1, a=argument), unbounded("s")), [argument]),
         "memoize cache_info/cache_clear": (lambda: (bounded.cache_info(), unbounded.cache_clear()), []),
+        "CacheInfo made, repr, pickled; errors": (lambda: (
+            repr(optnative.CacheInfo(1, 2, maxsize=None, currsize=argument)),
+            pickle.loads(pickle.dumps(bounded.cache_info())), bounded.cache_info().hits,
+            ignore_errors(optnative.CacheInfo, 1), ignore_errors(bounded.cache_info, 1)),
+            [argument]),
         "memoize errors: unhashable, raising function, raising __eq__": (lambda: (
             ignore_errors(unbounded, [1]), ignore_errors(unbounded, Unhashable()),
             ignore_errors(failing, argument), ignore_errors(colliding, RaisingEq())), [argument]),
@@ -254,6 +268,24 @@ def numpy_cases():
     return cases
 
 
+def module_state_cases():
+    """A second optnative module object (what a subinterpreter's import
+    makes: its own state and types), holding instances of its own types, so
+    module -> dict -> instance -> type -> module is a cycle to collect."""
+    spec = importlib.util.find_spec("optnative")
+
+    def module_object_in_a_cycle():
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.kept = [module.IntSet([1]), iter(module.IntSet([2])), module.StringBuilder(),
+                       module.Deque([1]), iter(module.Deque([2])),
+                       module.memoize(lambda a, b=0: a)(1, b=2), module.memoize(abs).cache_info(),
+                       module.CacheInfo(1, 2, None, 3)]
+
+    return {"optnative module object with its own state, in a cycle":
+            (module_object_in_a_cycle, [])}
+
+
 # Which cases must exist once native-A's part is written: a missing one is
 # skipped with a message rather than passing silently.
 EXPECTED_NAMES = ["Deque", "memoize", "IntSet", "StringBuilder", "join", "sum", "dot",
@@ -261,7 +293,7 @@ EXPECTED_NAMES = ["Deque", "memoize", "IntSet", "StringBuilder", "join", "sum", 
 
 CASES = {}
 NUMPY_CASES = set()
-for group in (deque_cases, memoize_cases, intset_cases, string_cases):
+for group in (deque_cases, memoize_cases, intset_cases, string_cases, module_state_cases):
     CASES.update(group())
 for group in (intset_numpy_cases, numpy_cases):
     found = group()
@@ -269,17 +301,17 @@ for group in (intset_numpy_cases, numpy_cases):
     NUMPY_CASES.update(found)
 
 
-def measure(run, arguments):
+def measure(run, arguments, calls=CALLS_PER_RUN):
     """(refcount growth, block growth, argument refcount growth), the
-    minimum of each over REPEATS runs of CALLS_PER_RUN calls."""
-    for _ in range(CALLS_PER_RUN // 4):  # warm-up
+    minimum of each over REPEATS runs of `calls` calls."""
+    for _ in range(calls // 4):  # warm-up
         run()
     growth = []
     for _ in range(REPEATS):
         gc.collect()
         refs, blocks = sys.gettotalrefcount(), sys.getallocatedblocks()
         argument_refs = [sys.getrefcount(argument) for argument in arguments]
-        for _ in range(CALLS_PER_RUN):
+        for _ in range(calls):
             run()
         gc.collect()
         argument_refs_after = [sys.getrefcount(argument) for argument in arguments]
@@ -318,3 +350,53 @@ def test_the_leak_detector_detects_a_leak():
     refs, blocks, argument_refs = measure(lambda: leaked.append(victim), [victim])
     assert refs >= CALLS_PER_RUN and argument_refs >= CALLS_PER_RUN
     leaked.clear()
+
+
+# Uses every optnative type in a subinterpreter (never numpy: NumPy 1.24
+# does not support subinterpreters).
+SUBINTERPRETER_CODE = """
+import optnative
+d = optnative.Deque([1, 2], maxlen=4)
+assert list(iter(d)) == [1, 2]
+s = optnative.IntSet([1, 2])
+assert sorted(s) == [1, 2] and s.count_contained([1, 3]) == 1
+cached = optnative.memoize(maxsize=2)(lambda a, b=0: a + b)
+assert cached(1, b=2) == cached(1, b=2) == 3
+assert isinstance(cached.cache_info(), optnative.CacheInfo)
+builder = optnative.StringBuilder()
+builder.append("x")
+assert builder.build() + optnative.join(["y"]) == "xy"
+"""
+# Interpreters are slow to make (~20 ms under the debug build): fewer
+# calls, and the same bound, which a leak of the module's types or state
+# (hundreds of references per interpreter) exceeds by far.
+SUBINTERPRETER_CALLS = 12
+
+
+def run_in_subinterpreter():
+    interpreter = interpreters.create()
+    try:
+        interpreters.run_string(interpreter, SUBINTERPRETER_CODE)
+    finally:
+        interpreters.destroy(interpreter)
+
+
+def main_interpreter_types():
+    return [optnative.Deque, type(iter(optnative.Deque())), optnative.IntSet,
+            type(iter(optnative.IntSet())), type(optnative.memoize(abs)),
+            optnative.CacheInfo, optnative.StringBuilder]
+
+
+@pytest.mark.skipif(interpreters is None, reason="no _xxsubinterpreters in this Python")
+def test_subinterpreter_import_leaks_nothing_and_leaves_main_types():
+    before = main_interpreter_types()
+    refs, blocks, _ = measure(run_in_subinterpreter, [], calls=SUBINTERPRETER_CALLS)
+    assert refs <= MAX_GROWTH, (
+        f"total refcount grew by {refs} over {SUBINTERPRETER_CALLS} subinterpreters")
+    assert blocks <= MAX_GROWTH, (
+        f"{blocks} more allocated blocks after {SUBINTERPRETER_CALLS} subinterpreters")
+    after = main_interpreter_types()
+    assert all(a is b for a, b in zip(after, before))
+    iterator = iter(optnative.Deque([1, 2]))
+    assert isinstance(iterator, before[1]) and list(iterator) == [1, 2]
+    assert optnative.memoize(lambda a, b=0: a + b)(1, b=2) == 3
