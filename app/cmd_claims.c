@@ -168,18 +168,13 @@ cmd_claims(int argc, char **argv)
     struct claims_options opts = {0};
     char folder[PATH_MAX] = "/tmp/optdemo-claims.XXXXXX", sweep[PATH_MAX + 16],
          point[PATH_MAX + 16];
-    char *error = NULL;
     int rc = EXIT_OK, parsed = parse(argc, argv, &opts);
     if (parsed != 0) {
         return parsed > 0 ? EXIT_OK : EXIT_USAGE;
     }
     const char *outputs[] = {opts.json_path, opts.markdown_path};
-    for (size_t i = 0; i < 2; i++) {
-        if (outputs[i] != NULL && results_check_writable(outputs[i], &error) < 0) {
-            fprintf(stderr, "optdemo claims: %s\n", error);
-            free(error);
-            return EXIT_USAGE;
-        }
+    if (results_check_outputs("claims", outputs, 2) < 0) {
+        return EXIT_USAGE;
     }
     if (opts.keep != NULL) {
         snprintf(folder, sizeof folder, "%s", opts.keep);

@@ -220,12 +220,33 @@ gate(const struct comparison *c, double percent)
     return failed;
 }
 
+struct markdown_context {
+    const struct compare_cli *cli;
+    const struct comparison *comparisons;
+    size_t count;
+    const struct report_style *style;
+};
+
+static void
+write_markdown(FILE *out, const void *context)
+{
+    const struct markdown_context *c = context;
+    fprintf(out, "# optdemo compare\n\n- reference: %s: %s\n", c->comparisons[0].reference->label,
+            c->comparisons[0].reference->description);
+    for (size_t i = 0; i < c->count; i++) {
+        fprintf(out, "- %s: %s\n", c->comparisons[i].other->label,
+                c->comparisons[i].other->description);
+    }
+    for (size_t i = 0; i < c->count; i++) {
+        print_comparison(out, &c->comparisons[i], c->cli, c->style, true);
+    }
+}
+
 static int
 write_reports(const struct compare_cli *cli, struct comparison *comparisons, size_t count,
               const struct report_style *style)
 {
-    char *error = NULL, *text = NULL;
-    size_t length = 0;
+    char *error = NULL;
     int rc = 0;
     if (cli->json_path != NULL) {
         json_t *array = json_array();
@@ -239,30 +260,13 @@ write_reports(const struct compare_cli *cli, struct comparison *comparisons, siz
         json_decref(root);
     }
     if (rc == 0 && cli->markdown_path != NULL) {
-        FILE *out = open_memstream(&text, &length);
-        if (out == NULL) {
-            rc = -1;
-        } else {
-            fprintf(out, "# optdemo compare\n\n- reference: %s: %s\n", comparisons[0].reference->label,
-                    comparisons[0].reference->description);
-            for (size_t i = 0; i < count; i++) {
-                fprintf(out, "- %s: %s\n", comparisons[i].other->label,
-                        comparisons[i].other->description);
-            }
-            for (size_t i = 0; i < count; i++) {
-                print_comparison(out, &comparisons[i], cli, style, true);
-            }
-            rc = fclose(out) == 0 ? 0 : -1;
-        }
-        if (rc == 0 && results_write_atomic(cli->markdown_path, text, length, &error) < 0) {
-            rc = -1;
-        }
+        struct markdown_context context = {cli, comparisons, count, style};
+        rc = results_write_stream(cli->markdown_path, write_markdown, &context, &error);
     }
     if (rc < 0) {
         fprintf(stderr, "optdemo compare: %s\n", error != NULL ? error : "out of memory");
     }
     free(error);
-    free(text);
     return rc;
 }
 
@@ -287,12 +291,8 @@ cmd_compare(int argc, char **argv)
         return parsed > 0 ? EXIT_OK : EXIT_USAGE;
     }
     const char *outputs[] = {cli.json_path, cli.markdown_path};
-    for (size_t i = 0; i < 2; i++) {
-        if (outputs[i] != NULL && results_check_writable(outputs[i], &error) < 0) {
-            fprintf(stderr, "optdemo compare: %s\n", error);
-            free(error);
-            return EXIT_USAGE;
-        }
+    if (results_check_outputs("compare", outputs, 2) < 0) {
+        return EXIT_USAGE;
     }
     size_t count = (size_t)(argc - first);
     files = calloc(count, sizeof *files);

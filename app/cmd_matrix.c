@@ -27,13 +27,25 @@ usage(FILE *out)
         "interpreters, unknown label)\n");
 }
 
+struct markdown_context {
+    const struct matrix *matrix;
+    const struct report_style *style;
+};
+
+static void
+write_markdown(FILE *out, const void *context)
+{
+    const struct markdown_context *c = context;
+    fprintf(out, "# optdemo matrix\n");
+    matrix_print(out, c->matrix, c->style, true);
+}
+
 /* Write the matrix to the requested files.  0, or -1 (reported). */
 static int
 write_files(const struct matrix *m, const char *json_path, const char *markdown_path,
             const struct report_style *style)
 {
-    char *error = NULL, *text = NULL;
-    size_t length = 0;
+    char *error = NULL;
     int rc = 0;
     if (json_path != NULL) {
         json_t *root = matrix_to_json(m);
@@ -41,19 +53,13 @@ write_files(const struct matrix *m, const char *json_path, const char *markdown_
         json_decref(root);
     }
     if (rc == 0 && markdown_path != NULL) {
-        FILE *out = open_memstream(&text, &length);
-        if (out != NULL) {
-            fprintf(out, "# optdemo matrix\n");
-            matrix_print(out, m, style, true);
-        }
-        rc = out != NULL && fclose(out) == 0
-                 ? results_write_atomic(markdown_path, text, length, &error) : -1;
+        struct markdown_context context = {m, style};
+        rc = results_write_stream(markdown_path, write_markdown, &context, &error);
     }
     if (rc < 0) {
         fprintf(stderr, "optdemo matrix: %s\n", error != NULL ? error : "out of memory");
     }
     free(error);
-    free(text);
     return rc;
 }
 
@@ -101,6 +107,10 @@ cmd_matrix(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *path = argv[optind];
+    const char *outputs[] = {json_path, markdown_path};
+    if (results_check_outputs("matrix", outputs, 2) < 0) {
+        return EXIT_USAGE;
+    }
     json_t *root = json_load_file(path, 0, &problem);
     if (root == NULL) {
         fprintf(stderr, "optdemo matrix: %s: %s\n", path, problem.text);

@@ -462,12 +462,9 @@ cmd_run(int argc, char **argv)
     }
     /* Before any measuring: a run must not take minutes and then fail to save. */
     const char *outputs[] = {opts->json_path, opts->markdown_path};
-    for (size_t i = 0; i < 2; i++) {
-        if (outputs[i] != NULL && results_check_writable(outputs[i], &error) < 0) {
-            fprintf(stderr, "optdemo run: %s\n", error);
-            rc = EXIT_USAGE;
-            goto done;
-        }
+    if (results_check_outputs("run", outputs, 2) < 0) {
+        rc = EXIT_USAGE;
+        goto done;
     }
     if (interp_start() < 0) {
         rc = EXIT_FAILED;

@@ -114,6 +114,42 @@ done:
 }
 
 int
+results_check_outputs(const char *command, const char *const *paths, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        char *error = NULL;
+        if (paths[i] != NULL && results_check_writable(paths[i], &error) < 0) {
+            fprintf(stderr, "optdemo %s: %s\n", command, error != NULL ? error : "out of memory");
+            free(error);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int
+results_write_stream(const char *path, void (*write)(FILE *stream, const void *context),
+                     const void *context, char **error)
+{
+    char *text = NULL;
+    size_t length = 0;
+    int rc = -1;
+    FILE *stream = open_memstream(&text, &length);
+    if (stream == NULL) {
+        *error = strdup("out of memory");
+        return -1;
+    }
+    write(stream, context);
+    if (fclose(stream) != 0) {
+        *error = strdup("out of memory");
+    } else {
+        rc = results_write_atomic(path, text, length, error);
+    }
+    free(text);
+    return rc;
+}
+
+int
 results_write_json(const char *path, const json_t *root, char **error)
 {
     char *text = json_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(17));

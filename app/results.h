@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "harness.h"
 
@@ -37,6 +38,16 @@ struct run_record {
 
 /* The whole run as JSON (a new reference), or NULL on no memory. */
 json_t *results_to_json(const struct run_record *run);
+
+/* The output files a command was asked for (NULL entries skipped), checked
+ * before anything is measured: 0, or -1 after printing "optdemo COMMAND:
+ * why" on stderr for the first that cannot be written. */
+int results_check_outputs(const char *command, const char *const *paths, size_t count);
+
+/* Write what `write(stream, context)` prints to `path`, atomically (the
+ * text is built in memory first).  0, or -1 with *error set. */
+int results_write_stream(const char *path, void (*write)(FILE *stream, const void *context),
+                         const void *context, char **error);
 
 /* Write `text` to `path` atomically.  0, or -1 with *error set. */
 int results_write_atomic(const char *path, const char *text, size_t length, char **error);
