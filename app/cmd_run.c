@@ -101,6 +101,13 @@ run_metadata(const struct run_options *opts, const struct interpreter_set *set)
     json_object_set_new(metadata, "optdemo_executor",
                         json_string(opts->in_process ? "in-process" : "worker"));
     json_object_set_new(metadata, "optdemo_template", json_string(set->items[0].executor.template));
+    if (opts->n_python_paths > 0) {
+        json_t *paths = json_array();
+        for (size_t i = 0; paths != NULL && i < opts->n_python_paths; i++) {
+            json_array_append_new(paths, json_string(opts->python_paths[i]));
+        }
+        json_object_set_new(metadata, "optdemo_python_path", paths);
+    }
     json_object_set_new(metadata, "optdemo_version", json_string(optdemo_version));
     json_object_set_new(metadata, "optdemo_commit", json_string(optdemo_commit));
     return metadata;
@@ -477,7 +484,8 @@ cmd_run(int argc, char **argv)
     }
     struct interpreter_config config = {
         .in_process = opts->in_process, .template = opts->template, .limits = opts->limits,
-        .interrupted = interrupted_by_user,
+        .interrupted = interrupted_by_user, .python_paths = opts->python_paths,
+        .n_python_paths = opts->n_python_paths,
     };
     if (interpreters_open(&state.interpreters, opts->interpreters, opts->n_interpreters,
                           &config) < 0) {

@@ -118,6 +118,46 @@ unique_label(const struct interpreter_set *set, const char *base)
     return label;
 }
 
+/* `base` (count entries) followed by "--path DIR" for each of the
+ * configuration's folders and `extra` when not NULL, NULL-terminated
+ * (malloc'd array of borrowed strings). */
+static char **
+worker_argv(char *const *base, size_t count, const struct interpreter_config *config,
+            char *extra)
+{
+    char **argv = calloc(count + 2 * (config->n_python_paths + 1) + 1, sizeof *argv);
+    size_t n = 0;
+    for (size_t i = 0; argv != NULL && i < count; i++) {
+        argv[n++] = base[i];
+    }
+    for (size_t i = 0; argv != NULL && i < config->n_python_paths; i++) {
+        argv[n++] = "--path";
+        argv[n++] = config->python_paths[i];
+    }
+    if (argv != NULL && extra != NULL) {
+        argv[n++] = "--path";
+        argv[n++] = extra;
+    }
+    return argv;
+}
+
+/* --python-path in this process, for --in-process: first on sys.path. */
+static int
+prepend_python_paths(const struct interpreter_config *config)
+{
+    PyObject *path = PySys_GetObject("path"); /* borrowed */
+    for (size_t i = config->n_python_paths; path != NULL && i > 0; i--) {
+        PyObject *folder = PyUnicode_DecodeFSDefault(config->python_paths[i - 1]);
+        int rc = folder != NULL ? PyList_Insert(path, 0, folder) : -1;
+        Py_XDECREF(folder);
+        if (rc < 0) {
+            PyErr_Clear();
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int
 open_embedded(struct interpreter *it, const struct interpreter_config *config)
 {
@@ -130,12 +170,16 @@ open_embedded(struct interpreter *it, const struct interpreter_config *config)
     it->embedded = true;
     it->path = strdup(exe);
     if (config->in_process) {
-        if (executor_inprocess_init(&it->executor) < 0) {
+        if (executor_inprocess_init(&it->executor) < 0 || prepend_python_paths(config) < 0) {
             return -1;
         }
     } else {
-        char *argv[] = {exe, "worker", "--fds", "3,4", NULL};
-        if (executor_worker_init(&it->executor, argv, &config->limits, config->interrupted) < 0) {
+        char *base[] = {exe, "worker", "--fds", "3,4"};
+        char **argv = worker_argv(base, 4, config, NULL);
+        int rc = argv != NULL ? executor_worker_init(&it->executor, argv, &config->limits,
+                                                     config->interrupted) : -1;
+        free(argv);
+        if (rc < 0) {
             return -1;
         }
     }
@@ -190,12 +234,14 @@ interpreters_open(struct interpreter_set *set, char *const *names, size_t count,
             }
             char script[PATH_MAX];
             snprintf(script, sizeof script, "%s/worker.py", interp_pyscripts_dir());
-            char *argv[] = {it->path, "-E", "-s", script, "--fds", "3,4",
-                            native != NULL ? "--path" : NULL, native, NULL};
+            char *base[] = {it->path, "-E", "-s", script, "--fds", "3,4"};
+            char **argv = worker_argv(base, 6, config, native);
             const char *slash = strrchr(it->path, '/');
             it->label = unique_label(set, slash != NULL ? slash + 1 : it->path);
-            if (executor_worker_init(&it->executor, argv, &config->limits,
-                                     config->interrupted) < 0) {
+            int rc = argv != NULL ? executor_worker_init(&it->executor, argv, &config->limits,
+                                                         config->interrupted) : -1;
+            free(argv);
+            if (rc < 0) {
                 goto no_memory;
             }
         }

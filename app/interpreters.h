@@ -32,6 +32,8 @@ struct interpreter_config {
     const char *template;    /* "c", "python", or NULL: c when only the embedded one runs */
     struct worker_limits limits;
     bool (*interrupted)(void);
+    char *const *python_paths;  /* folders put first on each worker's sys.path */
+    size_t n_python_paths;
 };
 
 /* One interpreter per name ("embedded", a path, or a command found on

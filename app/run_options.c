@@ -33,6 +33,9 @@ usage(FILE *out)
         "                      report how each variant's cost grows with n\n"
         "  --interpreter PATH  measure under this Python (repeatable; 'embedded' is\n"
         "                      optdemo's own): /usr/bin/python3.11, python3.11d, pypy3...\n"
+        "  --python-path DIR   put DIR first on every worker's sys.path (repeatable), e.g.\n"
+        "                      /usr/lib/python3/dist-packages to lend Debian's numpy to\n"
+        "                      a CPython built into a prefix of its own\n"
         "  --template c|python the timed loop: c (the host calls the variant; embedded\n"
         "                      only) or python (a for loop, the same on every interpreter)\n"
         "  --processes N       worker processes per workload (default 3)\n"
@@ -85,19 +88,20 @@ split_list(const char *text)
     return items;
 }
 
+/* Append a copy of `text` to a growing array of strings. */
 static int
-add_interpreter(struct run_options *opts, const char *name)
+add_string(char ***strings, size_t *count, const char *text)
 {
-    char **grown = realloc(opts->interpreters, (opts->n_interpreters + 1) * sizeof *grown);
+    char **grown = realloc(*strings, (*count + 1) * sizeof *grown);
     if (grown == NULL) {
         return -1;
     }
-    opts->interpreters = grown;
-    grown[opts->n_interpreters] = strdup(name);
-    if (grown[opts->n_interpreters] == NULL) {
+    *strings = grown;
+    grown[*count] = strdup(text);
+    if (grown[*count] == NULL) {
         return -1;
     }
-    opts->n_interpreters++;
+    (*count)++;
     return 0;
 }
 
@@ -149,7 +153,7 @@ run_options_parse(int argc, char **argv, struct run_options *opts, int *first_na
            OPT_MARKDOWN, OPT_NO_COLOR, OPT_ROUNDS, OPT_MIN_TIME, OPT_BUDGET, OPT_NO_MEMORY,
            OPT_SWEEP, OPT_INTERPRETER, OPT_TEMPLATE, OPT_PROCESSES, OPT_TIMEOUT,
            OPT_MEMORY_LIMIT, OPT_CPU_LIMIT, OPT_FILE_LIMIT, OPT_MAX_PROCESSES, OPT_IN_PROCESS,
-           OPT_NO_GAP, OPT_MATRIX };
+           OPT_NO_GAP, OPT_MATRIX, OPT_PYTHON_PATH };
     static const struct option long_options[] = {
         {"quick", no_argument, NULL, OPT_QUICK},
         {"rigorous", no_argument, NULL, OPT_RIGOROUS},
@@ -175,6 +179,7 @@ run_options_parse(int argc, char **argv, struct run_options *opts, int *first_na
         {"in-process", no_argument, NULL, OPT_IN_PROCESS},
         {"no-gap", no_argument, NULL, OPT_NO_GAP},
         {"matrix", no_argument, NULL, OPT_MATRIX},
+        {"python-path", required_argument, NULL, OPT_PYTHON_PATH},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -208,7 +213,13 @@ run_options_parse(int argc, char **argv, struct run_options *opts, int *first_na
             }
             break;
         case OPT_INTERPRETER:
-            if (add_interpreter(opts, optarg) < 0) {
+            if (add_string(&opts->interpreters, &opts->n_interpreters, optarg) < 0) {
+                fprintf(stderr, "optdemo run: out of memory\n");
+                return -1;
+            }
+            break;
+        case OPT_PYTHON_PATH:
+            if (add_string(&opts->python_paths, &opts->n_python_paths, optarg) < 0) {
                 fprintf(stderr, "optdemo run: out of memory\n");
                 return -1;
             }
@@ -319,7 +330,12 @@ run_options_free(struct run_options *opts)
     for (size_t i = 0; i < opts->n_interpreters; i++) {
         free(opts->interpreters[i]);
     }
+    for (size_t i = 0; i < opts->n_python_paths; i++) {
+        free(opts->python_paths[i]);
+    }
     free(opts->interpreters);
+    free(opts->python_paths);
+    opts->python_paths = NULL;
     free(opts->only);
     opts->interpreters = NULL;
     opts->only = NULL;

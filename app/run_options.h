@@ -16,6 +16,8 @@ struct run_options {
     char **only;               /* --variants, NULL-terminated, or NULL */
     char **interpreters;       /* --interpreter, as given ("embedded" or a path) */
     size_t n_interpreters;     /* 0: the embedded one */
+    char **python_paths;       /* --python-path: folders put first on every worker's sys.path */
+    size_t n_python_paths;
     const char *template;      /* --template, NULL: c when only the embedded one runs */
     const char *json_path;
     const char *markdown_path;
