@@ -82,6 +82,13 @@ done:
     return status;
 }
 
+enum exec_status
+executor_request(struct executor *ex, json_t *request, json_t **result, char **error,
+                 char **output)
+{
+    return exchange(ex, request, result, error, output);
+}
+
 /* A request whose answer carries nothing but ok. */
 static enum exec_status
 exchange_simple(struct executor *ex, json_t *request, char **error)

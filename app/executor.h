@@ -126,6 +126,13 @@ enum exec_status executor_time(struct executor *ex, size_t v, long loops, double
 enum exec_status executor_memory(struct executor *ex, size_t v, long *bytes, char **error);
 enum exec_status executor_set_gc(struct executor *ex, bool enabled, char **error);
 
+/* Any request (stolen): EXEC_OK with *result (a new reference) when the
+ * answer says ok; otherwise the failure, with *output (may be NULL) holding
+ * what the call printed when the answer says.  The labs' requests go this
+ * way (docs/labs.md). */
+enum exec_status executor_request(struct executor *ex, json_t *request, json_t **result,
+                                  char **error, char **output);
+
 void check_result_clear(struct check_result *result);
 void workload_info_clear(struct workload_info *info);
 

@@ -18,6 +18,7 @@ static const struct command commands[] = {
     {"claims", cmd_claims, "the article's claims checked on each interpreter, measured now"},
     {"compare", cmd_compare, "results files side by side: speedups with CIs, a gate for CI jobs"},
     {"info", cmd_info, "the interpreter build and the machine the numbers describe"},
+    {"lab", cmd_lab, "teaching labs: show an exercise, check a solution, grade a batch"},
     {"lint", cmd_lint, "find the article's pitfalls in Python files, each with its lesson"},
     {"list", cmd_list, "every workload: id, title, article section"},
     {"matrix", cmd_matrix, "which fixes matter on which interpreter, from a run of several"},

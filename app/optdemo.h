@@ -21,6 +21,7 @@ typedef int (*command_fn)(int argc, char **argv);
 int cmd_claims(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_info(int argc, char **argv);
+int cmd_lab(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_matrix(int argc, char **argv);

@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 
-from optdemo import errors, machine, workloads
+from optdemo import errors, lab, machine, sandbox, workloads
 
 PROTOCOL = 1
 TRACEBACK_LINES = 6        # the tail of a traceback an error response shows
@@ -115,9 +115,14 @@ class OutputCapture:
         self.file = None     # the temporary file, made on first use
         self.saved = None    # (dup of fd 1, dup of fd 2) while active
 
-    def __enter__(self):
+    def open_file(self, folder=None):
+        """Make the temporary file now, in `folder` (a sandboxed worker may
+        write only there) or the system's temporary folder."""
         if self.file is None:
-            self.file = tempfile.TemporaryFile(buffering=0)
+            self.file = tempfile.TemporaryFile(buffering=0, dir=folder)
+
+    def __enter__(self):
+        self.open_file()
         self.file.seek(0)
         self.file.truncate()
         _flush_python_streams()
@@ -161,10 +166,20 @@ class Session:
         self.have_reference = False  # ...once before has been checked
         self.output = OutputCapture()
         self.finished = False       # a quit request was answered
+        # Labs (docs/labs.md): named functions and the arguments they are timed on.
+        self.lab = None             # the lab module, in the trusted worker
+        self.cases = []             # its cases: (label, args)
+        self.expected = []          # the reference's results, as JSON values
+        self.callables = {}         # "starter", "reference" or "solution" -> function
+        self.prepared = {}          # name -> the arguments a timed call gets
         self.operations = {
             "hello": self.op_hello, "metadata": self.op_metadata, "overhead": self.op_overhead,
             "load": self.op_load, "setup": self.op_setup, "check": self.op_check,
             "time": self.op_time, "memory": self.op_memory, "gc": self.op_gc, "quit": self.op_quit,
+            "lab": self.op_lab, "lab_input": self.op_lab_input,
+            "lab_compare": self.op_lab_compare, "sandbox": self.op_sandbox,
+            "solution": self.op_solution, "call": self.op_call, "prepare": self.op_prepare,
+            "time_call": self.op_time_call,
         }
 
     def handle_line(self, line):
@@ -341,6 +356,137 @@ class Session:
         self._forget_workload()
         self.finished = True
         return {}
+
+    # --- labs: op_NAME answers op NAME (docs/labs.md) ---------------------------
+
+    def op_lab(self, request):
+        """The trusted side: load a lab, its starter and reference, and make
+        the cases and the reference's results."""
+        folder = request.get("folder")
+        if not isinstance(folder, str):
+            raise Failure("protocol", "lab: folder must be a string")
+        try:
+            module, starter, reference = lab.load_lab(folder)
+            self.cases = [(label, tuple(args)) for label, args in module.cases()]
+            described = lab.describe(folder, module)
+        except lab.LabError as error:
+            raise Failure("contract", str(error)) from None
+        except (Exception, SystemExit):
+            raise Failure("exception", traceback_tail()) from None
+        self.lab = module
+        self.callables = {"starter": starter, "reference": reference}
+        self.expected = []
+        for label, args in self.cases:
+            result = call_workload(reference, *self._fresh(args))
+            self.expected.append(json.loads(self._as_json(result, f"the reference on {label}")))
+        return {"lab": described,
+                "cases": [{"label": label, "args": list(args)} for label, args in self.cases]}
+
+    def op_lab_input(self, request):
+        """The arguments the lab times its functions on at size n."""
+        n = request.get("n")
+        if self.lab is None or not isinstance(n, int) or n <= 0:
+            raise Failure("protocol", "lab_input: load a lab, then give a positive n")
+        args = call_workload(self.lab.timing_input, n)
+        return {"args": json.loads(self._as_json(list(args), f"timing_input({n})"))}
+
+    def op_lab_compare(self, request):
+        """Whether a solution's result (a JSON value) is the reference's."""
+        index, result = request.get("case"), request.get("result")
+        if self.lab is None or not isinstance(index, int) or not 0 <= index < len(self.expected):
+            raise Failure("protocol", "lab_compare: load a lab, then name one of its cases")
+        expected = self.expected[index]
+        tolerance = getattr(self.lab, "TOLERANCE", None)
+        if call_workload(workloads.same_result, expected, result, tolerance):
+            return {"matches": True, "mismatch": None}
+        return {"matches": False, "mismatch": f"expected {lab.short(expected)}, "
+                                              f"got {lab.short(result)}"}
+
+    def op_sandbox(self, request):
+        """The untrusted side, before the solution is imported: the audit
+        hook and, where the host provides it, the seccomp filter."""
+        workdir, hidden = request.get("workdir"), request.get("hidden", [])
+        if not isinstance(workdir, str) or not isinstance(hidden, list):
+            raise Failure("protocol", "sandbox: workdir (a folder) and hidden (a list)")
+        self.output.open_file(workdir)
+        return {"layers": sandbox.engage(workdir, hidden)}
+
+    def op_solution(self, request):
+        path, function = request.get("path"), request.get("function")
+        if not isinstance(path, str) or not isinstance(function, str):
+            raise Failure("protocol", "solution: path and function must be strings")
+        try:
+            with self.output:
+                self.callables["solution"] = lab.load_function(path, function)
+        except lab.LabError as error:
+            raise Failure("contract", str(error)) from None
+        except (Exception, SystemExit):
+            raise Failure("exception", traceback_tail(), self.output.first_lines()[0]) from None
+        return {}
+
+    def op_call(self, request):
+        function = self._callable(request, "call")
+        args = request.get("args")
+        if not isinstance(args, list):
+            raise Failure("protocol", "call: args must be a list")
+        with self.output:
+            start = time.perf_counter()
+            result = call_workload(function, *args)
+            seconds = time.perf_counter() - start
+        return {"result": json.loads(self._as_json(result, "the result")), "seconds": seconds,
+                "output": self.output.first_lines()[0]}
+
+    def op_prepare(self, request):
+        """Keep the arguments a named function is timed on; one call first,
+        which must leave them as they were."""
+        name = request.get("name")
+        function = self._callable(request, "prepare")
+        args = request.get("args")
+        if not isinstance(args, list):
+            raise Failure("protocol", "prepare: args must be a list")
+        before = json.dumps(args)
+        with self.output:
+            call_workload(function, *args)
+        if json.dumps(args) != before:
+            raise Failure("contract", f"{name} changed its arguments: a solution must not "
+                                      "mutate its input (copy it first)")
+        self.prepared[name] = tuple(args)
+        return {}
+
+    def op_time_call(self, request):
+        name = request.get("name")
+        function = self._callable(request, "time_call")
+        loops = request.get("loops")
+        if name not in self.prepared or not isinstance(loops, int) or loops <= 0:
+            raise Failure("protocol", "time_call: prepare the function first; loops > 0")
+        self._need_template("time_call")
+        args = self.prepared[name]
+
+        def call(data):
+            return function(*data)
+
+        with self.output:
+            seconds = call_workload(self._time_calls, call, args, loops)
+        return {"seconds": seconds}
+
+    def _callable(self, request, op):
+        name = request.get("name")
+        if name not in self.callables:
+            raise Failure("protocol", f"{op}: no function {name!r} here; loaded: "
+                          + ", ".join(self.callables))
+        return self.callables[name]
+
+    @staticmethod
+    def _fresh(args):
+        """A copy of JSON arguments that shares nothing with `args`."""
+        return json.loads(json.dumps(list(args)))
+
+    @staticmethod
+    def _as_json(value, what):
+        try:
+            return lab.to_json(value, what)
+        except lab.LabError as error:
+            raise Failure("contract", str(error)) from None
 
     # --- helpers ------------------------------------------------------------
 

@@ -1,0 +1,97 @@
+"""Lab exercises (docs/labs.md): finding them, loading them, and the JSON
+that carries arguments and results between the trusted worker (the lab, its
+starter and reference) and the sandboxed one (the student's solution).
+
+Both workers run pyscripts' runner; its `lab`, `solution`, `call`, `prepare`,
+`lab_compare` and `sandbox` requests use what is here.
+"""
+
+import importlib.util
+import inspect
+import json
+import os
+import re
+
+LABS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "labs")
+ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*\Z")
+REQUIRED = ("ID", "TITLE", "LESSON", "FUNCTION", "cases", "timing_input", "SIZES", "TARGET")
+
+
+class LabError(Exception):
+    """A lab folder or a solution that does not follow the contract."""
+
+
+def lab_ids():
+    """Every lab, sorted: the folders of pyscripts/labs holding a lab.py."""
+    if not os.path.isdir(LABS_DIR):
+        return []
+    return sorted(name for name in os.listdir(LABS_DIR)
+                  if os.path.isfile(os.path.join(LABS_DIR, name, "lab.py")))
+
+
+def lab_folder(lab_id):
+    """The folder of a lab id; LookupError naming the valid ids otherwise."""
+    if lab_id not in lab_ids():
+        raise LookupError(f"unknown lab '{lab_id}'; labs: " + ", ".join(lab_ids()))
+    return os.path.join(LABS_DIR, lab_id)
+
+
+def load_module(path, name):
+    """Import a file as a module of its own (not registered in sys.modules)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None:
+        raise LabError(f"{path}: not a Python file")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def load_lab(folder):
+    """(lab module, starter function, reference function), checked."""
+    lab = load_module(os.path.join(folder, "lab.py"), "optdemo_lab")
+    for name in REQUIRED:
+        if not hasattr(lab, name):
+            raise LabError(f"{folder}/lab.py: missing {name}")
+    starter = load_function(os.path.join(folder, "starter.py"), lab.FUNCTION, "optdemo_starter")
+    reference = load_function(os.path.join(folder, "reference.py"), lab.FUNCTION,
+                              "optdemo_reference")
+    return lab, starter, reference
+
+
+def load_function(path, function, module_name="solution"):
+    """The function `function` defined by the file at `path`."""
+    module = load_module(path, module_name)
+    found = getattr(module, function, None)
+    if not callable(found):
+        raise LabError(f"{os.path.basename(path)} defines no function {function}(); "
+                       "the lab's statement names the function to write")
+    return found
+
+
+def describe(folder, lab):
+    """What the host needs of a lab, as JSON-able data (cases come apart)."""
+    return {
+        "id": lab.ID, "title": lab.TITLE, "lesson": lab.LESSON, "function": lab.FUNCTION,
+        "sizes": dict(lab.SIZES), "target": dict(lab.TARGET),
+        "max_growth": getattr(lab, "MAX_GROWTH", None),
+        "tolerance": getattr(lab, "TOLERANCE", None),
+        "signature": str(inspect.signature(load_function(
+            os.path.join(folder, "starter.py"), lab.FUNCTION, "optdemo_starter"))),
+        "folder": folder,
+    }
+
+
+def to_json(value, what):
+    """`value` as JSON text; LabError when it is not a JSON value (a set, an
+    object, NaN...), which is the contract's rule for results."""
+    try:
+        return json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise LabError(f"{what} is not a JSON value ({error}): return lists, numbers, "
+                       "strings, booleans, None or dicts with str keys") from None
+
+
+def short(value, limit=200):
+    """repr(value), cut to `limit` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
