@@ -60,7 +60,7 @@ def setup(n):
 
 
 def before(data):
-    haystack = data["haystack"]
+    haystack: list = data["haystack"]    # a list: each `in` scans it
     hits = 0
     for needle in data["needles"]:
         if needle in haystack:
