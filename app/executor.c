@@ -202,6 +202,7 @@ workload_info_clear(struct workload_info *info)
     free(info->explanation);
     free(info->path);
     free(info->source_sha256);
+    json_decref(info->sources);
     free(info->sweep);
     free(info->no_native);
     memset(info, 0, sizeof *info);
@@ -235,6 +236,7 @@ fill_info(struct workload_info *info, const json_t *workload, char **error)
     info->explanation = json_text_copy(workload, "explanation");
     info->path = json_text_copy(workload, "path");
     info->source_sha256 = json_text_copy(workload, "source_sha256");
+    info->sources = json_incref(json_object_get(workload, "sources"));
     info->no_native = json_text_copy(workload, "no_native");
     info->size_quick = positive_long(sizes, "quick");
     info->size_default = positive_long(sizes, "default");

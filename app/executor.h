@@ -32,6 +32,7 @@ enum exec_status {
 struct workload_info {
     char *id, *title, *section, *explanation, *path;
     char *source_sha256;     /* of the workload file's bytes */
+    json_t *sources;         /* {variant: source code}, for reports; may be empty */
     long size_quick, size_default;
     long *sweep;             /* SIZES["sweep"], n_sweep entries */
     size_t n_sweep;

@@ -121,6 +121,8 @@ copy_info(struct target *t, const struct workload_info *info, const char *const 
     out->path = text_copy(info->path);
     out->no_native = text_copy(info->no_native);
     out->source_sha256 = text_copy(info->source_sha256);
+    out->explanation = text_copy(info->explanation);
+    out->sources = json_incref(info->sources);
     out->variants = calloc(info->n_variants, sizeof *out->variants);
     out->notes = calloc(info->n_variants, sizeof *out->notes);
     t->index = calloc(info->n_variants, sizeof *t->index);

@@ -87,6 +87,8 @@ struct workload_result {
     char *path;
     char *no_native;
     char *source_sha256;
+    char *explanation;         /* the lesson, for reports */
+    json_t *sources;           /* {variant: source code}, for reports; may be NULL */
     char *interpreter;         /* the executor's label */
     char **notes;              /* per variant, NULL where none */
     long n;

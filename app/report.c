@@ -3,6 +3,8 @@
  * thing; only the framing differs. */
 #include "report.h"
 
+#include "growth.h"
+
 #include <langinfo.h>
 #include <locale.h>
 #include <math.h>
@@ -16,6 +18,8 @@
 #define BOLD "\033[1m"
 #define DIM "\033[2m"
 #define RESET "\033[0m"
+
+enum { GROWTH_RESAMPLES = 1000 };
 
 struct report_style
 report_style_for(FILE *stream, bool no_color)
@@ -386,15 +390,28 @@ report_growth(FILE *out, const struct workload_result *sizes, size_t count,
             fprintf(out, "  ");
             report_pad(out, cell, 10, true);
         }
-        double exponent = 0;
-        if (harness_growth_exponent(sizes, count, k, &exponent)) {
-            fprintf(out, "  n^%.2f (%s)\n", exponent, growth_word(exponent));
+        double exponent = 0, low = 0, high = 0;
+        if (growth_exponent_ci(sizes, count, k, GROWTH_RESAMPLES, &exponent, &low, &high)) {
+            fprintf(out, "  n^%.2f [%.2f, %.2f] (%s)\n", exponent, low, high,
+                    growth_word(exponent));
         } else {
             fprintf(out, "  too few sizes measured\n");
         }
     }
+    struct crossover *crossings = NULL;
+    size_t n_crossings = 0;
+    if (growth_crossovers(sizes, count, &crossings, &n_crossings) == 0) {
+        for (size_t i = 0; i < n_crossings; i++) {
+            const struct crossover *c = &crossings[i];
+            fprintf(out, "  %s overtakes %s between n=%ld and n=%ld (at n %s %.*f on log-log "
+                         "axes)\n", first->variants[c->a].name, first->variants[c->b].name,
+                    c->below, c->above, style->unicode ? "≈" : "~", c->n < 100 ? 1 : 0, c->n);
+        }
+    }
+    free(crossings);
     fprintf(out, "  %smedian seconds per call at each n; the exponent is a least-squares fit of "
-                 "log(time) on log(n)%s\n", dim, reset);
+                 "log(time) on log(n), its 95%% CI from resampling each size's values%s\n",
+            dim, reset);
 }
 
 /* The legend's words, shared by the terminal and the Markdown. */

@@ -3,6 +3,8 @@
  * write, fsync, rename): a Ctrl-C or a full disk never leaves half a file. */
 #include "results.h"
 
+#include "growth.h"
+
 #include <errno.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -336,6 +338,10 @@ workload_summary(const struct workload_result *w)
         set_optional_string(summary, "section", w->section);
         set_optional_string(summary, "path", w->path);
         set_optional_string(summary, "source_sha256", w->source_sha256);
+        set_optional_string(summary, "explanation", w->explanation);
+        if (w->sources != NULL) {
+            json_object_set(summary, "sources", w->sources);
+        }
         set_optional_string(summary, "error", w->error);
         set_optional_string(summary, "no_native", w->no_native);
     }
@@ -358,14 +364,41 @@ add_growth(json_t *growth, const struct workload_result *sizes, size_t count)
         json_t *item = json_pack("{s:s, s:s, s:o, s:o}", "workload", sizes[0].id,
                                  "variant", sizes[0].variants[k].name, "n", ns,
                                  "median", medians);
+        double low = 0, high = 0;
         if (item != NULL) {
             set_optional_string(item, "interpreter", sizes[0].interpreter);
-            if (harness_growth_exponent(sizes, count, k, &exponent)) {
+            if (growth_exponent_ci(sizes, count, k, 1000, &exponent, &low, &high)) {
                 json_object_set_new(item, "exponent", json_real(exponent));
+                json_object_set_new(item, "exponent_ci_low", json_real(low));
+                json_object_set_new(item, "exponent_ci_high", json_real(high));
             }
         }
         json_array_append_new(growth, item);
     }
+}
+
+/* Where two variants of a sweep swap order. */
+static void
+add_crossovers(json_t *list, const struct workload_result *sizes, size_t count)
+{
+    struct crossover *crossings = NULL;
+    size_t n = 0;
+    if (growth_crossovers(sizes, count, &crossings, &n) < 0) {
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        json_t *item = json_pack("{s:s, s:s, s:s, s:I, s:I, s:f}", "workload", sizes[0].id,
+                                 "faster_after", sizes[0].variants[crossings[i].a].name,
+                                 "faster_before", sizes[0].variants[crossings[i].b].name,
+                                 "between_low", (json_int_t)crossings[i].below,
+                                 "between_high", (json_int_t)crossings[i].above,
+                                 "n", crossings[i].n);
+        if (item != NULL) {
+            set_optional_string(item, "interpreter", sizes[0].interpreter);
+        }
+        json_array_append_new(list, item);
+    }
+    free(crossings);
 }
 
 json_t *
@@ -374,6 +407,7 @@ results_to_json(const struct run_record *run)
     json_t *benchmarks = json_array();
     json_t *summaries = json_array();
     json_t *growth = json_array();
+    json_t *crossovers = json_array();
     json_t *common = json_deep_copy(run->metadata != NULL ? run->metadata : json_object());
     json_t *interpreters = run->interpreters != NULL ? json_deep_copy(run->interpreters)
                                                      : json_array();
@@ -399,16 +433,18 @@ results_to_json(const struct run_record *run)
         const struct result_group *sweep = &run->sweeps[g];
         if (sweep->count > 1 && run->workloads[sweep->first].n_variants > 0) {
             add_growth(growth, &run->workloads[sweep->first], sweep->count);
+            add_crossovers(crossovers, &run->workloads[sweep->first], sweep->count);
         }
     }
-    return json_pack("{s:s, s:o, s:o, s:{s:b, s:o, s:o, s:o}}", "version", "1.0",
+    return json_pack("{s:s, s:o, s:o, s:{s:b, s:o, s:o, s:o, s:o}}", "version", "1.0",
                      "metadata", common, "benchmarks", benchmarks,
                      "optdemo", "partial", run->partial, "interpreters", interpreters,
-                     "workloads", summaries, "growth", growth);
+                     "workloads", summaries, "growth", growth, "crossovers", crossovers);
 error:
     json_decref(benchmarks);
     json_decref(summaries);
     json_decref(growth);
+    json_decref(crossovers);
     json_decref(common);
     json_decref(interpreters);
     return NULL;

@@ -56,6 +56,8 @@ workload_result_clear(struct workload_result *result)
     free(result->path);
     free(result->no_native);
     free(result->source_sha256);
+    free(result->explanation);
+    json_decref(result->sources);
     free(result->interpreter);
     free(result->error);
     memset(result, 0, sizeof *result);

@@ -297,3 +297,20 @@ def test_a_variant_needing_a_missing_module_is_unavailable_not_failed(tmp_path):
     (summary,) = data["optdemo"]["workloads"]
     assert summary["ok"] is True
     assert [v["status"] for v in summary["variants"]] == ["ok", "unavailable"]
+
+
+def test_sweep_finds_a_known_crossover_and_exponent_cis(tmp_path):
+    # crossover's before walks n items, after a fixed 2,000: they swap order
+    # between n=1000 and n=4000, near n=2000
+    result, data = run_json(tmp_path, "--quick", "--no-memory", "--no-gap", "--sweep",
+                            fixture("crossover"))
+    assert result.returncode == 0, result.stdout
+    (crossing,) = data["optdemo"]["crossovers"]
+    assert (crossing["faster_after"], crossing["faster_before"]) == ("after", "before")
+    assert (crossing["between_low"], crossing["between_high"]) == (1000, 4000)
+    assert 1000 < crossing["n"] < 4000
+    assert "after overtakes before between n=1000 and n=4000" in result.stdout
+    growth = {g["variant"]: g for g in data["optdemo"]["growth"]}
+    for entry in growth.values():
+        assert entry["exponent_ci_low"] <= entry["exponent"] <= entry["exponent_ci_high"]
+    assert growth["before"]["exponent"] > 0.7 and growth["after"]["exponent"] < 0.4

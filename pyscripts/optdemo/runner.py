@@ -263,6 +263,10 @@ class Session:
         described = workloads.describe(module)
         with open(path, "rb") as file:
             described["source_sha256"] = hashlib.sha256(file.read()).hexdigest()
+        try:
+            described["sources"] = workloads.variant_sources(module)
+        except (OSError, TypeError):   # a variant defined where no source can be found
+            described["sources"] = {}
         self.unavailable = described["unavailable"]
         return {"workload": described}
 

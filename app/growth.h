@@ -1,0 +1,33 @@
+/* growth.h: how a variant's cost grows over a sweep (the same workload at
+ * increasing n): the fitted exponent with a bootstrap CI, and the sizes
+ * where two variants swap order (a crossover: NumPy overtaking a loop, a
+ * set overtaking list scans). */
+#ifndef OPTDEMO_GROWTH_H
+#define OPTDEMO_GROWTH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "harness.h"
+
+/* The exponent k of time ~ n^k for variant k... of the sweep `sizes`, and
+ * its 95% CI: each resample redraws every size's values (processes, then
+ * values) and refits.  False when fewer than two sizes measured it. */
+bool growth_exponent_ci(const struct workload_result *sizes, size_t count, size_t variant,
+                        unsigned resamples, double *exponent, double *low, double *high);
+
+/* Where variants a and b swap order: between sizes[i - 1].n and sizes[i].n,
+ * their median times cross; `n` interpolates the crossing on log-log axes
+ * (the straight line through the two sizes' points for each variant). */
+struct crossover {
+    size_t a, b;          /* variant indexes; a is the faster one after the crossing */
+    long below, above;    /* the two sizes that bracket it */
+    double n;             /* the estimated size of the crossing */
+};
+
+/* Every crossover of every pair of variants in the sweep, into a malloc'd
+ * array (*count of them).  0, or -1 on no memory. */
+int growth_crossovers(const struct workload_result *sizes, size_t count,
+                      struct crossover **out, size_t *n_out);
+
+#endif
