@@ -5,6 +5,7 @@
  * and writes what is finished, marked partial.  Options: run_options.c;
  * interpreters and their executors: interpreters.c; the protocol:
  * harness.c. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 
 #include "harness.h"
 #include "interp.h"
+#include "count.h"
 #include "interpreters.h"
 #include "matrix.h"
 #include "optdemo.h"
@@ -342,6 +344,8 @@ struct run_state {
     struct result_group *sweeps;
     size_t n_sweeps;
     PyObject *paths;
+    struct counter counter;    /* --count instructions */
+    bool counting;
     json_t *metadata;
     char *header, *context, *gap;
 };
@@ -356,6 +360,9 @@ run_state_clear(struct run_state *state)
     free(state->sweeps);
     free(state->executors);
     interpreters_close(&state->interpreters);
+    if (state->counting) {
+        counter_free(&state->counter);
+    }
     json_decref(state->metadata);
     Py_XDECREF(state->paths);
     run_options_free(&state->opts);
@@ -415,6 +422,10 @@ run_workload(struct run_state *state, const char *path, const struct report_styl
             struct workload_result *result = &state->results[base + i * n_sizes + s];
             *result = at_size[i];
             memset(&at_size[i], 0, sizeof at_size[i]);
+            if (state->counting && status == HARNESS_OK && state->interpreters.items[i].embedded
+                && count_instructions(&state->counter, path, result) == EXEC_INTERRUPTED) {
+                status = HARNESS_INTERRUPTED;
+            }
             if (!opts->sweep || result->error != NULL || !workload_result_ok(result)) {
                 report_workload(stdout, result, style);
             }
@@ -509,6 +520,17 @@ cmd_run(int argc, char **argv)
     for (size_t i = 0; i < state.interpreters.count; i++) {
         state.executors[i] = &state.interpreters.items[i].executor;
         embedded_measured = embedded_measured || state.interpreters.items[i].embedded;
+    }
+    if (opts->count_instructions) {
+        char self[PATH_MAX];
+        ssize_t length = readlink("/proc/self/exe", self, sizeof self - 1);
+        self[length > 0 ? length : 0] = '\0';
+        if (counter_init(&state.counter, self, &opts->limits, interrupted_by_user, &error) < 0) {
+            fprintf(stderr, "optdemo run: %s\n", error != NULL ? error : "out of memory");
+            rc = EXIT_USAGE;
+            goto done;
+        }
+        state.counting = true;
     }
     int checked = opts->only != NULL
                       ? check_variant_names(state.executors[0], state.paths, opts->only) : 0;

@@ -363,6 +363,14 @@ executor_memory(struct executor *ex, size_t v, long *bytes, char **error)
 }
 
 enum exec_status
+executor_count(struct executor *ex, size_t v, long loops, long warmups, char **error)
+{
+    return exchange_simple(ex, json_pack("{s:s, s:s, s:I, s:I}", "op", "count", "variant",
+                                         variant_name(ex, v), "loops", (json_int_t)loops,
+                                         "warmups", (json_int_t)warmups), error);
+}
+
+enum exec_status
 executor_set_gc(struct executor *ex, bool enabled, char **error)
 {
     return exchange_simple(ex, json_pack("{s:s, s:b}", "op", "gc", "enabled", enabled), error);

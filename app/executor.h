@@ -125,6 +125,9 @@ enum exec_status executor_check(struct executor *ex, size_t v, bool fingerprint,
 enum exec_status executor_time(struct executor *ex, size_t v, long loops, double *seconds,
                                char **error);
 enum exec_status executor_memory(struct executor *ex, size_t v, long *bytes, char **error);
+/* Under callgrind: `loops` counted calls of variant v after `warmups`. */
+enum exec_status executor_count(struct executor *ex, size_t v, long loops, long warmups,
+                                char **error);
 enum exec_status executor_set_gc(struct executor *ex, bool enabled, char **error);
 
 /* Any request (stolen): EXEC_OK with *result (a new reference) when the

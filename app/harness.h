@@ -70,6 +70,7 @@ struct variant_result {
     size_t n_values;
     struct stats_summary summary; /* valid when n_values > 0 */
     long memory_peak;          /* bytes, -1 when not measured */
+    double instructions;       /* per call, counted by callgrind; 0 when not counted */
     char *unstable;            /* why the values cannot be trusted much, or NULL */
     /* Relative to before (variant 0): see harness_row_has_speedup. */
     bool has_speedup;

@@ -20,6 +20,9 @@
 
 #include "clock.h"
 #include "metadata.h"
+#ifdef OPTDEMO_HAVE_CALLGRIND
+#include <valgrind/callgrind.h>
+#endif
 
 /* time_calls(function, argument, loops) -> seconds for all the calls. */
 static PyObject *
@@ -136,12 +139,60 @@ host_metadata(PyObject *module, PyObject *unused)
     return metadata_collect();
 }
 
+/* count_calls(function, argument, loops, warmups): under valgrind's
+ * callgrind, `warmups` calls first (caches, the specialising interpreter),
+ * then `loops` calls with instrumentation on, then a dump: the dump's
+ * "totals:" are the instructions of exactly those calls, nothing of the
+ * process's start-up or of this module's own loop (one branch per call).
+ * RuntimeError when not running under callgrind. */
+static PyObject *
+host_count_calls(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    if (nargs != 4) {
+        PyErr_SetString(PyExc_TypeError, "count_calls(function, argument, loops, warmups)");
+        return NULL;
+    }
+#ifdef OPTDEMO_HAVE_CALLGRIND
+    PyObject *call_args[1] = {args[1]};
+    long loops = PyLong_AsLong(args[2]), warmups = PyLong_AsLong(args[3]);
+    if ((loops == -1 || warmups == -1) && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (!RUNNING_ON_VALGRIND) {
+        PyErr_SetString(PyExc_RuntimeError, "count_calls needs valgrind --tool=callgrind");
+        return NULL;
+    }
+    for (long i = 0; i < warmups + loops; i++) {
+        if (i == warmups) {
+            CALLGRIND_ZERO_STATS;
+            CALLGRIND_START_INSTRUMENTATION;
+        }
+        PyObject *result = PyObject_Vectorcall(args[0], call_args, 1, NULL);
+        if (result == NULL) {
+            CALLGRIND_STOP_INSTRUMENTATION;
+            return NULL;
+        }
+        Py_DECREF(result);
+    }
+    CALLGRIND_STOP_INSTRUMENTATION;
+    CALLGRIND_DUMP_STATS_AT("optdemo count_calls");
+    Py_RETURN_NONE;
+#else
+    PyErr_SetString(PyExc_RuntimeError, "this optdemo was built without valgrind's callgrind.h");
+    return NULL;
+#endif
+}
+
 static PyMethodDef host_methods[] = {
     {"time_calls", (PyCFunction)(void (*)(void))host_time_calls, METH_FASTCALL,
      "time_calls(function, argument, loops) -> seconds: call function(argument) loops times "
      "from a C loop, reading CLOCK_MONOTONIC once on either side"},
     {"metadata", host_metadata, METH_NOARGS,
      "metadata() -> dict: the interpreter, this host's build and the machine"},
+    {"count_calls", (PyCFunction)(void (*)(void))host_count_calls, METH_FASTCALL,
+     "count_calls(function, argument, loops, warmups): under callgrind, count the "
+     "instructions of `loops` calls after `warmups` uncounted ones (dumped to a file)"},
     {"lockdown", host_lockdown, METH_NOARGS,
      "lockdown() -> bool: forbid this process new processes, programs and network sockets "
      "(seccomp), for good; False where it cannot"},

@@ -225,6 +225,56 @@ print_output(FILE *out, const struct variant_result *v, const char *dim, const c
     }
 }
 
+/* "1.52 M": an instruction count with three significant digits. */
+static void
+format_count(double count, char *buffer, size_t size)
+{
+    static const char *const units[] = {"", " k", " M", " G", " T"};
+    size_t i = 0;
+    while (i + 1 < sizeof units / sizeof units[0] && count >= 1000) {
+        count /= 1000;
+        i++;
+    }
+    snprintf(buffer, size, "%.3g%s", count, units[i]);
+}
+
+/* --count instructions: each variant's instructions per call, and the
+ * ratio to before beside the time's. */
+static void
+print_instructions(FILE *out, const struct workload_result *w, const struct report_style *style)
+{
+    const char *dim = style->color ? DIM : "", *reset = style->color ? RESET : "";
+    const struct variant_result *base = w->n_variants > 0 ? &w->variants[0] : NULL;
+    bool any = false;
+    for (size_t k = 0; k < w->n_variants; k++) {
+        any = any || w->variants[k].instructions > 0;
+    }
+    if (!any) {
+        return;
+    }
+    fprintf(out, "  %sinstructions per call (callgrind):", dim);
+    for (size_t k = 0; k < w->n_variants; k++) {
+        const struct variant_result *v = &w->variants[k];
+        char count[32];
+        if (v->instructions <= 0) {
+            continue;
+        }
+        format_count(v->instructions, count, sizeof count);
+        fprintf(out, "%s %s %s", k == 0 ? "" : ";", v->name, count);
+        if (k > 0 && base->instructions > 0) {
+            double ratio = base->instructions / v->instructions;
+            fprintf(out, " (%.3gx %s", ratio >= 1 ? ratio : 1 / ratio,
+                    ratio >= 1 ? "fewer" : "more");
+            if (v->has_speedup) {
+                fprintf(out, "; time %.3gx %s", v->speedup >= 1 ? v->speedup : 1 / v->speedup,
+                        v->speedup >= 1 ? "faster" : "slower");
+            }
+            fprintf(out, ")");
+        }
+    }
+    fprintf(out, "%s\n", reset);
+}
+
 /* The lines under the table: notes, failures, printed output, instability. */
 static void
 print_row_notes(FILE *out, const struct workload_result *w, const struct report_style *style)
@@ -261,6 +311,7 @@ print_row_notes(FILE *out, const struct workload_result *w, const struct report_
         fprintf(out, "  %snative: none %s %s%s\n", dim, style->unicode ? "—" : "-",
                 w->no_native, reset);
     }
+    print_instructions(out, w, style);
 }
 
 void

@@ -273,6 +273,13 @@ benchmark_json(const struct run_record *run, const struct workload_result *w,
                             json_real((double)v->memory_peak / (double)w->n));
     }
     json_object_set_new(metadata, "first_call", json_real(v->first_call));
+    if (v->instructions > 0) {
+        json_object_set_new(metadata, "instructions_per_call", json_real(v->instructions));
+        if (w->n_variants > 0 && w->variants[0].instructions > 0) {
+            json_object_set_new(metadata, "instructions_speedup",
+                                json_real(w->variants[0].instructions / v->instructions));
+        }
+    }
     if (v->has_speedup) {
         json_t *speedup = json_pack("{s:f, s:f, s:f, s:f, s:I, s:s, s:b}",
                                     "speedup", v->speedup, "speedup_ci_low", v->ci_low,

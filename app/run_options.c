@@ -49,6 +49,9 @@ usage(FILE *out)
         "  --file-limit SIZE   the largest file a worker may write (default 1G; 0: none)\n"
         "  --max-processes N   RLIMIT_NPROC for a worker (default none; root ignores it)\n"
         "  --in-process        no worker: run in this process (no timeout, no isolation)\n"
+        "  --count instructions  also count each variant's instructions per call under\n"
+        "                      valgrind's callgrind (embedded interpreter; repeats to\n"
+        "                      ~0.1%% where times move 10%%; ~50x slower to run)\n"
         "  --matrix            with several interpreters: which fix matters where, and\n"
         "                      each build against the first (as `optdemo matrix`)\n"
         "  --gc on|off         cyclic GC during timing (default on, like pyperf; off like timeit)\n"
@@ -153,7 +156,7 @@ run_options_parse(int argc, char **argv, struct run_options *opts, int *first_na
            OPT_MARKDOWN, OPT_NO_COLOR, OPT_ROUNDS, OPT_MIN_TIME, OPT_BUDGET, OPT_NO_MEMORY,
            OPT_SWEEP, OPT_INTERPRETER, OPT_TEMPLATE, OPT_PROCESSES, OPT_TIMEOUT,
            OPT_MEMORY_LIMIT, OPT_CPU_LIMIT, OPT_FILE_LIMIT, OPT_MAX_PROCESSES, OPT_IN_PROCESS,
-           OPT_NO_GAP, OPT_MATRIX, OPT_PYTHON_PATH };
+           OPT_NO_GAP, OPT_MATRIX, OPT_PYTHON_PATH, OPT_COUNT };
     static const struct option long_options[] = {
         {"quick", no_argument, NULL, OPT_QUICK},
         {"rigorous", no_argument, NULL, OPT_RIGOROUS},
@@ -179,6 +182,7 @@ run_options_parse(int argc, char **argv, struct run_options *opts, int *first_na
         {"in-process", no_argument, NULL, OPT_IN_PROCESS},
         {"no-gap", no_argument, NULL, OPT_NO_GAP},
         {"matrix", no_argument, NULL, OPT_MATRIX},
+        {"count", required_argument, NULL, OPT_COUNT},
         {"python-path", required_argument, NULL, OPT_PYTHON_PATH},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -201,6 +205,12 @@ run_options_parse(int argc, char **argv, struct run_options *opts, int *first_na
         case OPT_NO_MEMORY: opts->harness.memory = false; break;
         case OPT_NO_GAP: opts->no_gap = true; break;
         case OPT_MATRIX: opts->matrix = true; break;
+        case OPT_COUNT:
+            if (strcmp(optarg, "instructions") != 0) {
+                return complain("--count", "'instructions'", optarg);
+            }
+            opts->count_instructions = true;
+            break;
         case OPT_SWEEP: opts->sweep = true; break;
         case OPT_IN_PROCESS: opts->in_process = true; break;
         case OPT_JSON: opts->json_path = optarg; break;

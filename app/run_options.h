@@ -27,6 +27,7 @@ struct run_options {
     bool in_process;           /* --in-process: no worker, no isolation */
     bool no_gap;               /* --no-gap: do not measure the interpreter gap */
     bool matrix;               /* --matrix: the builds' matrix after the tables */
+    bool count_instructions;   /* --count instructions: callgrind, per call */
 };
 
 /* Parse argv (argv[0] is "run") into *opts; *first_name is the index of

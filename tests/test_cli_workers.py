@@ -288,3 +288,25 @@ def test_a_sweep_skips_a_variant_predicted_past_the_budget_without_calling_it(tm
     assert growth["before"]["n"] == [100, 200, 400, 800]
     assert 1.7 <= growth["before"]["exponent"] <= 2.5
     assert growth["after"]["n"][-1] == 20000
+
+
+@pytest.mark.skipif(bool(os.environ.get("ASAN_OPTIONS")) or not shutil.which("valgrind"),
+                    reason="callgrind cannot run an AddressSanitizer build; needs valgrind")
+def test_count_instructions_per_call_under_callgrind(tmp_path):
+    counts = []
+    for attempt in range(2):
+        result, data = run_json(tmp_path, *FAST, "--count", "instructions", fixture("tiny"))
+        assert result.returncode == 0, result.stdout + result.stderr
+        meta = {b["metadata"]["variant"]: b["metadata"] for b in data["benchmarks"]}
+        counts.append({name: m["instructions_per_call"] for name, m in meta.items()})
+        # sum() over 200 ints runs far fewer instructions than the loop
+        assert meta["after"]["instructions_speedup"] > 2
+        assert "instructions per call (callgrind): before" in result.stdout
+    # counts repeat (deterministic work), unlike times: 2% is a wide margin
+    for name in counts[0]:
+        assert abs(counts[0][name] - counts[1][name]) <= 0.02 * counts[0][name]
+
+
+def test_count_takes_only_instructions():
+    result = optdemo("run", "--count", "cycles", fixture("tiny"))
+    assert result.returncode == 2 and "--count needs 'instructions'" in result.stderr

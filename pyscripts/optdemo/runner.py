@@ -175,7 +175,8 @@ class Session:
         self.operations = {
             "hello": self.op_hello, "metadata": self.op_metadata, "overhead": self.op_overhead,
             "load": self.op_load, "setup": self.op_setup, "check": self.op_check,
-            "time": self.op_time, "memory": self.op_memory, "gc": self.op_gc, "quit": self.op_quit,
+            "time": self.op_time, "count": self.op_count, "memory": self.op_memory,
+            "gc": self.op_gc, "quit": self.op_quit,
             "lab": self.op_lab, "lab_input": self.op_lab_input,
             "lab_compare": self.op_lab_compare, "sandbox": self.op_sandbox,
             "solution": self.op_solution, "call": self.op_call, "prepare": self.op_prepare,
@@ -334,6 +335,19 @@ class Session:
         with self.output:
             seconds = call_workload(self._time_calls, function, self.data, loops)
         return {"seconds": seconds, "output_bytes": self.output.byte_count()}
+
+    def op_count(self, request):
+        """Instructions of `loops` calls, counted by valgrind's callgrind
+        (the host runs this worker under it and reads the dump)."""
+        name, function = self._variant(request, "count")
+        loops, warmups = request.get("loops"), request.get("warmups", 2)
+        if not isinstance(loops, int) or loops <= 0 or not isinstance(warmups, int):
+            raise Failure("protocol", "count: loops must be a positive int")
+        if self.host is None or not hasattr(self.host, "count_calls"):
+            raise Failure("protocol", "count: needs the optdemo host's count_calls")
+        with self.output:
+            call_workload(self.host.count_calls, function, self.data, loops, warmups)
+        return {}
 
     def op_memory(self, request):
         name, function = self._variant(request, "memory")
