@@ -84,12 +84,69 @@ resolve_names(int count, char **names, bool *usage_error)
     return paths;
 }
 
+/* --plot needs matplotlib: said before anything is measured. */
+static bool
+plotting_available(void)
+{
+    PyObject *checked = interp_call("optdemo.plot", "check_available", NULL);
+    if (checked == NULL) {
+        char *why = interp_exception_message();
+        fprintf(stderr, "optdemo run: --plot: %s\n", why);
+        free(why);
+        return false;
+    }
+    Py_DECREF(checked);
+    return true;
+}
+
+/* The command line, each argument shell-quoted when it needs it. */
+static char *
+command_line(int argc, char **argv)
+{
+    char *text = NULL;
+    size_t length = 0;
+    FILE *out = open_memstream(&text, &length);
+    if (out == NULL) {
+        return NULL;
+    }
+    fprintf(out, "optdemo");
+    for (int i = 0; i < argc; i++) {
+        bool plain = argv[i][0] != '\0' && strspn(argv[i], "abcdefghijklmnopqrstuvwxyz"
+                                                   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                                                   "-_./=:,@+%") == strlen(argv[i]);
+        fputc(' ', out);
+        if (plain) {
+            fputs(argv[i], out);
+            continue;
+        }
+        fputc('\'', out);
+        for (const char *p = argv[i]; *p != '\0'; p++) {
+            fputs(*p == '\'' ? "'\\''" : "", out);
+            if (*p != '\'') {
+                fputc(*p, out);
+            }
+        }
+        fputc('\'', out);
+    }
+    if (fclose(out) != 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
 /* The run's common metadata: what every interpreter agrees on, plus the
  * run's settings. */
 static json_t *
-run_metadata(const struct run_options *opts, const struct interpreter_set *set)
+run_metadata(const struct run_options *opts, const struct interpreter_set *set, int argc,
+             char **argv)
 {
     json_t *metadata = interpreters_common_metadata(set);
+    char *command = command_line(argc, argv);
+    if (command != NULL) {
+        json_object_set_new(metadata, "optdemo_command", json_string(command));
+        free(command);
+    }
     const struct harness_options *h = &opts->harness;
     json_object_set_new(metadata, "optdemo_processes", json_integer(h->processes));
     json_object_set_new(metadata, "optdemo_rounds", json_integer(h->rounds));
@@ -276,8 +333,9 @@ add_sweep(struct result_group **sweeps, size_t *n_sweeps, size_t first, size_t c
 }
 
 /* --matrix: the builds' matrix from the run's own JSON (so it says what
- * `optdemo matrix` would say of the file), printed; its Markdown returned
- * for the report (malloc'd, or NULL). */
+ * `optdemo matrix` would say of the file), printed and stored in the JSON
+ * (optdemo.matrix, for the HTML report); its Markdown returned for the
+ * report (malloc'd, or NULL). */
 static char *
 print_matrix(json_t *root, const struct report_style *style)
 {
@@ -291,6 +349,8 @@ print_matrix(json_t *root, const struct report_style *style)
         return NULL;
     }
     matrix_print(stdout, &m, style, false);
+    json_t *optdemo = json_object_get(root, "optdemo");
+    json_object_set_new(optdemo, "matrix", matrix_to_json(&m));
     FILE *out = open_memstream(&markdown, &length);
     if (out != NULL) {
         matrix_print(out, &m, style, true);
@@ -301,6 +361,48 @@ print_matrix(json_t *root, const struct report_style *style)
     }
     matrix_clear(&m);
     return markdown;
+}
+
+/* --html and --plot: pyscripts' html.render and plot.write_figures on the
+ * run's JSON text.  0, or -1 (reported). */
+static int
+write_page_and_figures(const struct run_options *opts, json_t *root)
+{
+    char *json = root != NULL ? json_dumps(root, JSON_COMPACT) : NULL;
+    PyObject *args = json != NULL ? Py_BuildValue("(s)", json) : NULL;
+    PyObject *page = NULL, *figures = NULL;
+    char *error = NULL;
+    int rc = args != NULL ? 0 : -1;
+    if (rc == 0 && opts->html_path != NULL) {
+        page = interp_call("optdemo.html", "render", args);
+        const char *text = page != NULL ? pydata_str(page, "render()") : NULL;
+        rc = text != NULL ? results_write_atomic(opts->html_path, text, strlen(text), &error)
+                          : -1;
+    }
+    if (rc == 0 && opts->plot_prefix != NULL) {
+        PyObject *plot_args = Py_BuildValue("(ss)", json, opts->plot_prefix);
+        figures = plot_args != NULL ? interp_call("optdemo.plot", "write_figures", plot_args)
+                                    : NULL;
+        Py_XDECREF(plot_args);
+        for (Py_ssize_t i = 0; figures != NULL && PyList_Check(figures)
+                               && i < PyList_GET_SIZE(figures); i++) {
+            const char *path = pydata_str(PyList_GET_ITEM(figures, i), "a figure's path");
+            printf("figure: %s\n", path != NULL ? path : "?");
+        }
+        rc = figures != NULL && PyList_Check(figures) ? 0 : -1;
+    }
+    if (rc < 0) {
+        char *why = error != NULL ? text_copy(error)
+                    : PyErr_Occurred() ? interp_exception_text(6) : text_copy("out of memory");
+        fprintf(stderr, "optdemo run: %s\n", why != NULL ? why : "out of memory");
+        free(why);
+    }
+    Py_XDECREF(page);
+    Py_XDECREF(figures);
+    Py_XDECREF(args);
+    free(json);
+    free(error);
+    return rc;
 }
 
 static int
@@ -479,13 +581,18 @@ cmd_run(int argc, char **argv)
         goto done;
     }
     /* Before any measuring: a run must not take minutes and then fail to save. */
-    const char *outputs[] = {opts->json_path, opts->markdown_path};
-    if (results_check_outputs("run", outputs, 2) < 0) {
+    const char *outputs[] = {opts->json_path, opts->markdown_path, opts->html_path,
+                             opts->plot_prefix};
+    if (results_check_outputs("run", outputs, 4) < 0) {
         rc = EXIT_USAGE;
         goto done;
     }
     if (interp_start() < 0) {
         rc = EXIT_FAILED;
+        goto done;
+    }
+    if (opts->plot_prefix != NULL && !plotting_available()) {
+        rc = EXIT_USAGE;
         goto done;
     }
     state.paths = resolve_names(argc - first_name, argv + first_name, &usage_error);
@@ -538,7 +645,7 @@ cmd_run(int argc, char **argv)
         rc = checked > 0 ? EXIT_INTERRUPTED : EXIT_USAGE;
         goto done;
     }
-    state.metadata = run_metadata(opts, &state.interpreters);
+    state.metadata = run_metadata(opts, &state.interpreters, argc, argv);
     if (embedded_measured && !opts->no_gap && measure_gap(&state.gap) > 0) {
         rc = EXIT_INTERRUPTED;
         goto done;
@@ -585,6 +692,10 @@ cmd_run(int argc, char **argv)
     json_t *root = results_to_json(&record);
     char *matrix = opts->matrix && !interrupted ? print_matrix(root, &style) : NULL;
     if (write_outputs(opts, root, &record, state.context, matrix) < 0 && rc == EXIT_OK) {
+        rc = EXIT_FAILED;
+    }
+    if ((opts->html_path != NULL || opts->plot_prefix != NULL)
+        && write_page_and_figures(opts, root) < 0 && rc == EXIT_OK) {
         rc = EXIT_FAILED;
     }
     free(matrix);

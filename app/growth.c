@@ -12,6 +12,9 @@
 #include "stats.h"
 
 static const uint64_t GROWTH_SEED = 0x9e0e7fULL;
+/* A crossing needs the order decided on both sides, by the verdict's rule
+ * (harness_options' defaults, alpha 0.01 and a 5% minimum effect). */
+static const double CROSSING_ALPHA = 0.01, CROSSING_MIN_EFFECT = 0.05;
 
 static const struct variant_result *
 measured(const struct workload_result *size, size_t k)
@@ -119,6 +122,24 @@ out:
     return done;
 }
 
+/* The order of variants a and b at one size: +1 when a is decidedly slower,
+ * -1 when decidedly faster, 0 when the values cannot tell (the verdict's own
+ * rule: Mann-Whitney p < 0.01 and medians at least 5% apart).  *log_ratio
+ * gets log(median a / median b). */
+static int
+decided_order(const struct variant_result *va, const struct variant_result *vb,
+              double *log_ratio)
+{
+    double u, p;
+    double ratio = va->summary.median / vb->summary.median;
+    *log_ratio = log(ratio);
+    if (stats_mann_whitney(va->values, va->n_values, vb->values, vb->n_values, &u, &p) != 0 ||
+        !stats_significant(p, ratio, CROSSING_ALPHA, CROSSING_MIN_EFFECT)) {
+        return 0;
+    }
+    return ratio > 1 ? 1 : -1;
+}
+
 int
 growth_crossovers(const struct workload_result *sizes, size_t count, struct crossover **out,
                   size_t *n_out)
@@ -128,34 +149,37 @@ growth_crossovers(const struct workload_result *sizes, size_t count, struct cros
     *n_out = 0;
     for (size_t a = 0; a < n_variants; a++) {
         for (size_t b = a + 1; b < n_variants; b++) {
-            const struct workload_result *previous = NULL;
+            /* The last size where the order was decided: a crossing is a
+             * decided order followed by the opposite decided order, with
+             * any undecided sizes between them skipped. */
+            const struct workload_result *last = NULL;
+            int last_order = 0;
+            double last_d = 0;
             for (size_t s = 0; s < count; s++) {
                 const struct variant_result *va = measured(&sizes[s], a);
                 const struct variant_result *vb = measured(&sizes[s], b);
-                if (va == NULL || vb == NULL) {
+                double d;
+                int order = va != NULL && vb != NULL ? decided_order(va, vb, &d) : 0;
+                if (order == 0) {
                     continue;
                 }
-                if (previous != NULL) {
-                    const struct variant_result *pa = measured(previous, a);
-                    const struct variant_result *pb = measured(previous, b);
-                    /* log(time a / time b) at both sizes: a sign change is a crossing. */
-                    double d0 = log(pa->summary.median / pb->summary.median);
-                    double d1 = log(va->summary.median / vb->summary.median);
-                    if ((d0 < 0) != (d1 < 0) && d0 != d1) {
-                        struct crossover *grown = realloc(*out, (*n_out + 1) * sizeof *grown);
-                        if (grown == NULL) {
-                            return -1;
-                        }
-                        *out = grown;
-                        double x0 = log((double)previous->n), x1 = log((double)sizes[s].n);
-                        double at = x0 + (x1 - x0) * d0 / (d0 - d1);
-                        grown[(*n_out)++] = (struct crossover){
-                            .a = d1 < 0 ? a : b, .b = d1 < 0 ? b : a,
-                            .below = previous->n, .above = sizes[s].n, .n = exp(at),
-                        };
+                if (last != NULL && order != last_order) {
+                    struct crossover *grown = realloc(*out, (*n_out + 1) * sizeof *grown);
+                    if (grown == NULL) {
+                        return -1;
                     }
+                    *out = grown;
+                    /* Where log(time a / time b) crosses 0, on log-log axes. */
+                    double x0 = log((double)last->n), x1 = log((double)sizes[s].n);
+                    double at = x0 + (x1 - x0) * last_d / (last_d - d);
+                    grown[(*n_out)++] = (struct crossover){
+                        .a = order < 0 ? a : b, .b = order < 0 ? b : a,
+                        .below = last->n, .above = sizes[s].n, .n = exp(at),
+                    };
                 }
-                previous = &sizes[s];
+                last = &sizes[s];
+                last_order = order;
+                last_d = d;
             }
         }
     }

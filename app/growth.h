@@ -16,9 +16,12 @@
 bool growth_exponent_ci(const struct workload_result *sizes, size_t count, size_t variant,
                         unsigned resamples, double *exponent, double *low, double *high);
 
-/* Where variants a and b swap order: between sizes[i - 1].n and sizes[i].n,
- * their median times cross; `n` interpolates the crossing on log-log axes
- * (the straight line through the two sizes' points for each variant). */
+/* Where variants a and b swap order: at size `below` one is decidedly faster
+ * (Mann-Whitney p < 0.01, medians at least 5% apart), at `above` the other
+ * is, and no size between them decides either way -- two variants whose
+ * times are within noise never "cross".  `n` interpolates the crossing on
+ * log-log axes (the straight line through the two sizes' points for each
+ * variant). */
 struct crossover {
     size_t a, b;          /* variant indexes; a is the faster one after the crossing */
     long below, above;    /* the two sizes that bracket it */

@@ -59,6 +59,10 @@ usage(FILE *out)
         "  --no-gap            do not measure the embedded build against python3.11\n"
         "  --json FILE         write the results (pyperf's JSON layout), atomically\n"
         "  --markdown FILE     write a Markdown report, atomically\n"
+        "  --html FILE         one self-contained HTML page: tables, lessons, code,\n"
+        "                      growth figures, metadata (no network needed)\n"
+        "  --plot PREFIX       with --sweep: PREFIX-<workload>.svg and .png, time vs n on\n"
+        "                      log-log axes (needs matplotlib)\n"
         "  --no-color          no colour (also: NO_COLOR set, or stdout not a terminal)\n"
         "  -h, --help          this help\n"
         "\n"
@@ -156,7 +160,7 @@ run_options_parse(int argc, char **argv, struct run_options *opts, int *first_na
            OPT_MARKDOWN, OPT_NO_COLOR, OPT_ROUNDS, OPT_MIN_TIME, OPT_BUDGET, OPT_NO_MEMORY,
            OPT_SWEEP, OPT_INTERPRETER, OPT_TEMPLATE, OPT_PROCESSES, OPT_TIMEOUT,
            OPT_MEMORY_LIMIT, OPT_CPU_LIMIT, OPT_FILE_LIMIT, OPT_MAX_PROCESSES, OPT_IN_PROCESS,
-           OPT_NO_GAP, OPT_MATRIX, OPT_PYTHON_PATH, OPT_COUNT };
+           OPT_NO_GAP, OPT_MATRIX, OPT_PYTHON_PATH, OPT_COUNT, OPT_HTML, OPT_PLOT };
     static const struct option long_options[] = {
         {"quick", no_argument, NULL, OPT_QUICK},
         {"rigorous", no_argument, NULL, OPT_RIGOROUS},
@@ -183,6 +187,8 @@ run_options_parse(int argc, char **argv, struct run_options *opts, int *first_na
         {"no-gap", no_argument, NULL, OPT_NO_GAP},
         {"matrix", no_argument, NULL, OPT_MATRIX},
         {"count", required_argument, NULL, OPT_COUNT},
+        {"html", required_argument, NULL, OPT_HTML},
+        {"plot", required_argument, NULL, OPT_PLOT},
         {"python-path", required_argument, NULL, OPT_PYTHON_PATH},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -215,6 +221,8 @@ run_options_parse(int argc, char **argv, struct run_options *opts, int *first_na
         case OPT_IN_PROCESS: opts->in_process = true; break;
         case OPT_JSON: opts->json_path = optarg; break;
         case OPT_MARKDOWN: opts->markdown_path = optarg; break;
+        case OPT_HTML: opts->html_path = optarg; break;
+        case OPT_PLOT: opts->plot_prefix = optarg; break;
         case OPT_VARIANTS:
             free(opts->only);
             opts->only = split_list(optarg);
@@ -323,6 +331,10 @@ run_options_parse(int argc, char **argv, struct run_options *opts, int *first_na
                             "only; another one runs in a worker\n");
             return -1;
         }
+    }
+    if (opts->plot_prefix != NULL && !opts->sweep) {
+        fprintf(stderr, "optdemo run: --plot draws growth: it needs --sweep\n");
+        return -1;
     }
     if (opts->matrix && opts->n_interpreters < 2) {
         fprintf(stderr, "optdemo run: --matrix compares interpreters: name two or more with "

@@ -21,6 +21,8 @@ struct run_options {
     const char *template;      /* --template, NULL: c when only the embedded one runs */
     const char *json_path;
     const char *markdown_path;
+    const char *html_path;     /* --html: one self-contained page */
+    const char *plot_prefix;   /* --plot: PREFIX-<workload>.svg/.png of each sweep */
     bool no_color;
     bool quick, rigorous;
     bool sweep;                /* every size in SIZES["sweep"], then growth */

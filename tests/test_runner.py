@@ -120,6 +120,9 @@ def test_load_setup_check_time_memory(session):
     assert workload["unavailable"] == {} and workload["tolerance"] is None
     with open(fixture("tiny"), "rb") as file:
         assert workload["source_sha256"] == hashlib.sha256(file.read()).hexdigest()
+    sources = workload.pop("sources")
+    assert sorted(sources) == ["after", "before"]
+    assert all(sources[name].startswith(f"def {name}(") for name in sources)
     assert workload == dict(workloads.describe(workloads.load(fixture("tiny"))),
                             source_sha256=workload["source_sha256"])
 

@@ -1,0 +1,352 @@
+"""The HTML report and the growth figures (pyscripts/optdemo/html.py and
+plot.py) on the JSON of real runs: tiny, crash and mismatch at one size, a
+sweep of crossover.py and of a workload whose every text is hostile HTML,
+and tiny on two interpreters. The page must be well-formed, hold every
+table, escape everything and reach for no network; the figures must be
+valid SVG and PNG with one line per variant. Then headless Chromium loads
+the page: no console message, and a screenshot that is not blank and shows
+the tables' header colour."""
+
+import json
+import os
+import re
+import struct
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ElementTree
+from collections import Counter
+from html.parser import HTMLParser
+
+import pytest
+
+SOURCE_ROOT = os.environ.get("OPTDEMO_SOURCE_ROOT") or os.path.dirname(
+    os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(SOURCE_ROOT, "pyscripts"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from optdemo import html as report  # noqa: E402
+from optdemo import plot  # noqa: E402
+from cli_helpers import fixture, optdemo  # noqa: E402
+
+PYTHON = os.environ.get("OPTDEMO_PYTHON", "/usr/bin/python3.11")
+CHROMIUM = "/usr/bin/chromium"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+HEADER_COLOUR = (0xdb, 0xe8, 0xf6)      # thead th's background in html.STYLE
+VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                 "source", "track", "wbr"}
+
+HOSTILE = '''"""Every text of this workload is HTML that must not run."""
+
+ID = "hostile"
+TITLE = "<script>alert('title')</script> costs $5 & <b>more</b>"
+SECTION = "</section><h1>section</h1>"
+EXPLANATION = """A paragraph with <img src=x onerror=alert(1)> & `code <b>`.
+
+A second one: see https://example.com/page (plain text, never a link)."""
+SIZES = {"quick": 100, "default": 100, "sweep": [100, 1000]}
+VARIANTS = ["before", "after"]
+NOTES = {"after": "<i>a note</i> -->"}
+
+
+def setup(n):
+    return list(range(n))
+
+
+def before(data):
+    return sum(data)
+
+
+def after(data):
+    print("<script>alert('printed')</script>")
+    return sum(data)  # </code></pre><script>alert('source')</script>
+'''
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """The JSON text of each run, by name."""
+    folder = tmp_path_factory.mktemp("runs")
+    hostile = folder / "hostile.py"
+    hostile.write_text(HOSTILE)
+    texts = {}
+    commands = {
+        "fixtures": [fixture("tiny"), fixture("crash"), fixture("mismatch")],
+        "sweep": ["--sweep", "--no-memory", fixture("crossover"), str(hostile)],
+        "builds": ["--no-memory", "--interpreter", "embedded", "--interpreter", PYTHON,
+                   fixture("tiny")],
+    }
+    for name, arguments in commands.items():
+        path = folder / f"{name}.json"
+        completed = optdemo("run", "--quick", "--no-gap", *arguments, "--json", str(path))
+        assert path.exists(), completed.stderr
+        texts[name] = path.read_text()
+    return texts
+
+
+class PageChecker(HTMLParser):
+    """Checks that every tag closes in order, and collects what the tests
+    look at: attributes, text, and each table's caption, row headers and
+    cells."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack, self.errors, self.tags = [], [], Counter()
+        self.attributes, self.texts, self.tables = [], [], []
+        self.doctype = None
+
+    def handle_decl(self, declaration):
+        self.doctype = declaration
+
+    def handle_starttag(self, name, attributes):
+        self._record(name, attributes)
+        if name not in VOID_ELEMENTS:
+            self.stack.append(name)
+        if name == "table":
+            self.tables.append({"class": dict(attributes).get("class"), "caption": "",
+                                "rows": []})
+        elif name == "tr" and self.tables:
+            self.tables[-1]["rows"].append([])
+        elif name in ("th", "td") and self.tables and self.tables[-1]["rows"]:
+            self.tables[-1]["rows"][-1].append("")
+
+    def handle_startendtag(self, name, attributes):
+        self._record(name, attributes)
+
+    def handle_endtag(self, name):
+        if name in VOID_ELEMENTS:
+            return
+        if not self.stack or self.stack[-1] != name:
+            self.errors.append(f"</{name}> closes <{self.stack[-1] if self.stack else None}>")
+            return
+        self.stack.pop()
+
+    def handle_data(self, data):
+        self.texts.append((tuple(self.stack), data))
+        if not self.tables or "table" not in self.stack:
+            return
+        table = self.tables[-1]
+        if "caption" in self.stack:
+            table["caption"] += data
+        elif ("th" in self.stack or "td" in self.stack) and table["rows"] and table["rows"][-1]:
+            table["rows"][-1][-1] += data
+
+    def _record(self, name, attributes):
+        self.tags[name] += 1
+        self.attributes.extend((name, key, value or "") for key, value in attributes)
+
+
+def check_page(page):
+    checker = PageChecker()
+    checker.feed(page)
+    checker.close()
+    assert checker.doctype == "DOCTYPE html"
+    assert checker.errors == []
+    assert checker.stack == [], f"never closed: {checker.stack}"
+    assert re.search(r'<html lang="en">', page)
+    return checker
+
+
+def results_tables(checker):
+    return [t for t in checker.tables if t["class"] == "results"]
+
+
+def no_network(checker):
+    """Nothing the browser would fetch or run: no script, no external
+    resource, no URL in an attribute or in the CSS. A URL in text is fine."""
+    for name in ("script", "link", "iframe", "img", "object", "embed", "base", "image"):
+        assert checker.tags[name] == 0, f"<{name}> in the page"
+    for name, key, value in checker.attributes:
+        assert not key.startswith("on"), f"<{name} {key}=...>"
+        # url(#id) and href="#id" point inside the page.
+        assert not re.search(r"https?:|url\((?!#)|^//|^file:", value, re.IGNORECASE), (
+            f"<{name} {key}={value!r}>")
+    for stack, data in checker.texts:
+        if stack and stack[-1] in ("style", "script"):
+            assert not re.search(r"https?:|url\((?!#)|@import", data), data[:200]
+
+
+def test_the_page_of_fixtures_has_every_table(runs):
+    results = json.loads(runs["fixtures"])
+    page = report.render(runs["fixtures"])
+    checker = check_page(page)
+    no_network(checker)
+    tables = results_tables(checker)
+    for summary in results["optdemo"]["workloads"]:
+        caption = f"{summary['workload']} at n = {summary['n']:,} on {summary['interpreter']}"
+        table = next(t for t in tables if t["caption"].startswith(caption))
+        body = [row for row in table["rows"] if row and row[0] != "variant"]
+        assert [row[0] for row in body] == [v["variant"] for v in summary["variants"]]
+        for row, variant in zip(body, summary["variants"]):
+            check = {"ok": "✓", "mismatch": "FAILED", "crashed": "CRASHED"}[variant["status"]]
+            assert row[-1] == check
+            if "speedup" in variant:
+                word = "faster" if variant["speedup"] >= 1 else "slower"
+                assert f"× {word}" in " ".join(row)
+    header = next(row for row in tables[0]["rows"] if row and row[0] == "variant")
+    assert header == ["variant", "median", "IQR/2", "min", "vs before", "95% CI", "mem peak",
+                      "per item", "check"]
+    text = "".join(data for _, data in checker.texts)
+    assert "after FAILED, result differs from before's:expected 4950, got 4851" in text
+    assert "killed by signal 11" in text
+    for summary in results["optdemo"]["workloads"]:
+        for name, source in summary["sources"].items():
+            assert report.escape(source.rstrip("\n")) in page
+
+
+def test_every_scope_and_the_contents(runs):
+    checker = check_page(report.render(runs["fixtures"]))
+    scoped = [value for name, key, value in checker.attributes if name == "th" and key == "scope"]
+    assert scoped.count("col") >= 9 * 3 and "row" in scoped
+    hrefs = [value for name, key, value in checker.attributes if name == "a" and key == "href"]
+    ids = {value for name, key, value in checker.attributes if key == "id"}
+    assert hrefs and all(href[1:] in ids for href in hrefs if href.startswith("#"))
+
+
+def test_hostile_text_is_escaped(runs):
+    page = report.render(runs["sweep"])
+    checker = check_page(page)
+    no_network(checker)
+    for fragment in ("<script", "<img", "<b>more", "<i>a note", "<h1>section"):
+        assert fragment not in page
+    assert "&lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt; costs $5 &amp;" in page
+    text = "".join(data for _, data in checker.texts)
+    for fragment in ("<script>alert('title')</script> costs $5 & <b>more</b>",
+                     "<img src=x onerror=alert(1)> &", "</section><h1>section</h1>",
+                     "<script>alert('printed')</script>", "<i>a note</i> -->",
+                     "</code></pre><script>alert('source')</script>",
+                     "https://example.com/page"):
+        assert fragment in text
+    assert checker.tags["h1"] == 1
+
+
+def test_a_sweep_gets_a_growth_table_and_an_inline_figure(runs):
+    results = json.loads(runs["sweep"])
+    figures = plot.growth_figures(runs["sweep"], formats=("svg",))
+    page = report.render(runs["sweep"], figures)
+    checker = check_page(page)
+    growth = [t for t in checker.tables if t["class"] == "growth"]
+    assert len(growth) == 2
+    assert checker.tags["svg"] == 2 and checker.tags["figure"] >= 2
+    for entry in results["optdemo"]["growth"]:
+        if "exponent" in entry:
+            assert f"{entry['exponent']:.2f}</sup> [{entry['exponent_ci_low']:.2f}, " in page
+    for crossing in results["optdemo"]["crossovers"]:
+        assert f"{crossing['faster_after']}</code> overtakes <code>" in page
+    ids = [value for _, key, value in checker.attributes if key == "id"]
+    assert len(ids) == len(set(ids)), "two figures share an id"
+    assert report.render(runs["sweep"]) == page          # figures=None makes the same
+
+
+def test_the_matrix_of_builds(runs):
+    labels = [item["label"] for item in json.loads(runs["builds"])["optdemo"]["interpreters"]]
+    page = report.render(runs["builds"])
+    checker = check_page(page)
+    assert 'id="matrix"' in page and len(labels) == 2
+    matrix = next(t for t in checker.tables if t["caption"].startswith("Speedup over before"))
+    assert matrix["rows"][0] == ["workload/variant", *labels]
+    assert [row[0] for row in matrix["rows"][1:]] == ["tiny/before", "tiny/after"]
+    assert len(results_tables(checker)) == 2
+
+
+def test_without_matplotlib_the_page_says_why(runs, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    for call in (plot.check_available, lambda: plot.growth_figures(runs["sweep"])):
+        with pytest.raises(plot.PlotError, match="apt-get install python3-matplotlib"):
+            call()
+    assert plot.growth_figures(runs["fixtures"]) == {}      # no sweep: no matplotlib needed
+    page = report.render(runs["sweep"])
+    check_page(page)
+    assert "No figure: " in page and "python3-matplotlib" in page
+
+
+def png_size(data):
+    assert data[:8] == PNG_SIGNATURE
+    return struct.unpack(">II", data[16:24])
+
+
+def test_figures_are_valid_svg_and_png_with_a_line_per_variant(runs):
+    results = json.loads(runs["sweep"])
+    figures = plot.growth_figures(runs["sweep"])
+    assert set(figures) == {"crossover@embedded", "hostile@embedded"}
+    for key, formats in figures.items():
+        workload = key.split("@")[0]
+        variants = [e["variant"] for e in results["optdemo"]["growth"] if e["workload"] == workload]
+        crossings = [c for c in results["optdemo"]["crossovers"] if c["workload"] == workload]
+        root = ElementTree.fromstring(formats["svg"])
+        assert root.tag == "{http://www.w3.org/2000/svg}svg"
+        groups = [g.get("id") for g in root.iter("{http://www.w3.org/2000/svg}g")]
+        assert [g for g in groups if g and g.startswith("variant-")] == [
+            f"variant-{name}" for name in variants]
+        assert len([g for g in groups if g and g.startswith("crossover-")]) == len(crossings)
+        assert b"<dc:date>" not in formats["svg"]
+        assert png_size(formats["png"]) == (1600, 1000)
+    assert plot.growth_figures(runs["sweep"]) == figures, "not deterministic"
+    assert plot.growth_figures(runs["fixtures"]) == {}
+
+
+def test_write_figures_names_the_files(runs, tmp_path):
+    written = plot.write_figures(runs["sweep"], str(tmp_path / "fig"))
+    assert written == [str(tmp_path / name) for name in (
+        "fig-crossover.svg", "fig-crossover.png", "fig-hostile.svg", "fig-hostile.png")]
+    assert all(os.path.getsize(path) > 1000 for path in written)
+    # Several interpreters: the label joins the name, made safe for a file.
+    results = json.loads(runs["sweep"])
+    section = results["optdemo"]
+    section["interpreters"].append({"label": "/opt/py 3.12", "metadata": {}})
+    section["growth"] += [dict(e, interpreter="/opt/py 3.12") for e in section["growth"]]
+    names = [os.path.basename(base) for _, base in plot.figure_paths(results, "fig")]
+    assert names == ["fig-crossover-embedded", "fig-hostile-embedded", "fig-crossover-opt_py_3.12",
+                     "fig-hostile-opt_py_3.12"]
+
+
+def longest_band(image, colour, min_pixels):
+    """The most consecutive rows with at least min_pixels of colour."""
+    width, height = image.size
+    pixels = image.load()
+    best = current = 0
+    for y in range(height):
+        count = sum(1 for x in range(0, width, 2) if pixels[x, y] == colour) * 2
+        current = current + 1 if count >= min_pixels else 0
+        best = max(best, current)
+    return best
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Chromium and PIL, or a skip that names the missing Debian package
+    (before the runs are made: module fixtures start in argument order)."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is absent (Debian: apt-get install chromium)")
+    return pytest.importorskip("PIL.Image", reason="python3-pil is absent (Debian: "
+                                                   "apt-get install python3-pil)")
+
+
+@pytest.mark.parametrize("name", ["fixtures", "sweep"])
+def test_chromium_renders_the_page(chromium, runs, tmp_path, name):
+    image_module = chromium
+    page = tmp_path / "report.html"
+    page.write_text(report.render(runs[name]), encoding="utf-8")
+    screenshot = tmp_path / "page.png"
+    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
+               "--enable-logging=stderr", "--v=0", "--virtual-time-budget=2000",
+               f"--screenshot={screenshot}", "--window-size=1280,2000", page.as_uri()]
+    environment = dict(os.environ, HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "config"),
+                       XDG_CACHE_HOME=str(tmp_path / "cache"))
+    started = time.monotonic()
+    completed = subprocess.run(command, capture_output=True, text=True, timeout=120,
+                               env=environment, cwd=tmp_path)
+    print(f"chromium took {time.monotonic() - started:.1f} s")
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    # Every console message: the page has no script, so any message is a
+    # blocked resource (the CSP), a parse problem or an error.
+    console = [line for line in completed.stderr.splitlines()
+               if re.search(r"CONSOLE[(:]|Uncaught", line)]
+    assert console == []
+    image = image_module.open(screenshot).convert("RGB")
+    assert image.size == (1280, 2000)
+    assert len(set(image.getdata())) > 100, "a blank page"
+    assert longest_band(image, HEADER_COLOUR, 300) >= 20, "no table header in the screenshot"
+
