@@ -1,13 +1,17 @@
 /* host_module.c: `_optdemo_host`, a built-in module that exists only inside
  * the optdemo host.  It gives pyscripts' runner the "c" timing template --
  * the variant called `loops` times from a C loop with vectorcall, the clock
- * read once on either side -- and the host's own metadata (how libpython is
- * linked into this executable, PGO evidence), which plain Python cannot
- * see.  Other interpreters use the runner's pure-Python template instead. */
+ * read once on either side --, a line tracer in C for `optdemo profile`
+ * (line_profile), and the host's own metadata (how libpython is linked
+ * into this executable, PGO evidence), which plain Python cannot see.
+ * Other interpreters use the runner's pure-Python template instead. */
 #include "host_module.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -19,6 +23,7 @@
 #endif
 
 #include "clock.h"
+#include "line_tracer.h"
 #include "metadata.h"
 #ifdef OPTDEMO_HAVE_CALLGRIND
 #include <valgrind/callgrind.h>
@@ -184,6 +189,49 @@ host_count_calls(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 #endif
 }
 
+
+/* The module's state: the line tracer's type. */
+struct host_state {
+    PyTypeObject *tracer_type;
+};
+
+static PyObject *
+host_line_profile(PyObject *module, PyObject *args, PyObject *kwargs)
+{
+    struct host_state *state = PyModule_GetState(module);
+    return line_tracer_profile(state->tracer_type, args, kwargs);
+}
+
+static int
+host_exec(PyObject *module)
+{
+    struct host_state *state = PyModule_GetState(module);
+    state->tracer_type = line_tracer_type_new(module);
+    return state->tracer_type != NULL ? 0 : -1;
+}
+
+static int
+host_traverse(PyObject *module, visitproc visit, void *arg)
+{
+    struct host_state *state = PyModule_GetState(module);
+    Py_VISIT(state->tracer_type);
+    return 0;
+}
+
+static int
+host_clear(PyObject *module)
+{
+    struct host_state *state = PyModule_GetState(module);
+    Py_CLEAR(state->tracer_type);
+    return 0;
+}
+
+static void
+host_free(void *module)
+{
+    host_clear((PyObject *)module);
+}
+
 static PyMethodDef host_methods[] = {
     {"time_calls", (PyCFunction)(void (*)(void))host_time_calls, METH_FASTCALL,
      "time_calls(function, argument, loops) -> seconds: call function(argument) loops times "
@@ -193,18 +241,32 @@ static PyMethodDef host_methods[] = {
     {"count_calls", (PyCFunction)(void (*)(void))host_count_calls, METH_FASTCALL,
      "count_calls(function, argument, loops, warmups): under callgrind, count the "
      "instructions of `loops` calls after `warmups` uncounted ones (dumped to a file)"},
+    {"line_profile", (PyCFunction)(void (*)(void))host_line_profile,
+     METH_VARARGS | METH_KEYWORDS,
+     "line_profile(function, argument, loops, *, code=None) -> {lineno: (hits, seconds)}: "
+     "call function(argument) loops times under a C line tracer of code (function.__code__ "
+     "by default); a line's time includes the functions it calls, not a nested frame of code"},
     {"lockdown", host_lockdown, METH_NOARGS,
      "lockdown() -> bool: forbid this process new processes, programs and network sockets "
      "(seccomp), for good; False where it cannot"},
     {NULL, NULL, 0, NULL},
 };
 
+static PyModuleDef_Slot host_slots[] = {
+    {Py_mod_exec, HOST_SLOT(host_exec)},
+    {0, NULL},
+};
+
 static struct PyModuleDef host_module = {
     PyModuleDef_HEAD_INIT,
     .m_name = "_optdemo_host",
     .m_doc = "What only the optdemo host can give pyscripts: the C timing loop, its metadata.",
-    .m_size = 0,
+    .m_size = sizeof(struct host_state),
     .m_methods = host_methods,
+    .m_slots = host_slots,
+    .m_traverse = host_traverse,
+    .m_clear = host_clear,
+    .m_free = host_free,
 };
 
 PyObject *

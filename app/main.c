@@ -22,6 +22,7 @@ static const struct command commands[] = {
     {"lint", cmd_lint, "find the article's pitfalls in Python files, each with its lesson"},
     {"list", cmd_list, "every workload: id, title, article section"},
     {"matrix", cmd_matrix, "which fixes matter on which interpreter, from a run of several"},
+    {"profile", cmd_profile, "where a variant spends its time: cProfile, its lines, memory"},
     {"python", cmd_python, "the embedded interpreter's own command line (optnative importable)"},
     {"run", cmd_run, "measure workloads: before / after / native, checked, side by side"},
     {"show", cmd_show, "a workload's lesson: the explanation and each variant's source"},

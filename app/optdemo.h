@@ -25,6 +25,7 @@ int cmd_lab(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_matrix(int argc, char **argv);
+int cmd_profile(int argc, char **argv);
 int cmd_python(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_show(int argc, char **argv);

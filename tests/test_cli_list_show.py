@@ -54,7 +54,7 @@ def test_show_unknown_suite_or_missing_name_exits_2():
     unknown = optdemo("show", "no_such_pitfall")
     assert unknown.returncode == 2 and "string_concat" in unknown.stderr
     suite = optdemo("show", "pitfalls")
-    assert suite.returncode == 2 and "show takes one" in suite.stderr
+    assert suite.returncode == 2 and "name one of them" in suite.stderr
     assert optdemo("show").returncode == 2
 
 

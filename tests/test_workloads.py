@@ -367,7 +367,7 @@ def test_resolve_one_takes_an_id_or_a_file(tmp_path):
 
 
 def test_resolve_one_refuses_a_suite():
-    with pytest.raises(LookupError, match=rf"'pitfalls' is a suite of {len(EXPECTED_IDS)} workloads; show takes one"):
+    with pytest.raises(LookupError, match=rf"'pitfalls' is a suite of {len(EXPECTED_IDS)} workloads; name one of them"):
         workloads.resolve_one("pitfalls")
 
 

@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 
-from optdemo import errors, lab, machine, sandbox, workloads
+from optdemo import errors, lab, machine, profiling, sandbox, workloads
 
 PROTOCOL = 1
 TRACEBACK_LINES = 6        # the tail of a traceback an error response shows
@@ -176,7 +176,7 @@ class Session:
             "hello": self.op_hello, "metadata": self.op_metadata, "overhead": self.op_overhead,
             "load": self.op_load, "setup": self.op_setup, "check": self.op_check,
             "time": self.op_time, "count": self.op_count, "memory": self.op_memory,
-            "gc": self.op_gc, "quit": self.op_quit,
+            "profile": self.op_profile, "gc": self.op_gc, "quit": self.op_quit,
             "lab": self.op_lab, "lab_input": self.op_lab_input,
             "lab_compare": self.op_lab_compare, "sandbox": self.op_sandbox,
             "solution": self.op_solution, "call": self.op_call, "prepare": self.op_prepare,
@@ -357,6 +357,30 @@ class Session:
         with self.output:
             peak = call_workload(workloads.memory_peak, function, self.data)
         return {"peak": peak}
+
+    def op_profile(self, request):
+        """Where a variant spends its time: cProfile, its lines, or its
+        memory (profiling.py does the work)."""
+        name, function = self._variant(request, "profile")
+        self._need_template("profile")
+        kind, loops = request.get("kind"), request.get("loops")
+        top, pstats_path = request.get("top", profiling.TOP), request.get("pstats_path")
+        if kind not in profiling.KINDS:
+            raise Failure("protocol", f"profile: kind must be one of {', '.join(profiling.KINDS)}, "
+                          f"not {kind!r}")
+        if loops is not None and (not isinstance(loops, int) or isinstance(loops, bool)
+                                  or loops <= 0):
+            raise Failure("protocol", f"profile: loops must be a positive int, not {loops!r}")
+        if not isinstance(top, int) or isinstance(top, bool) or top <= 0:
+            raise Failure("protocol", f"profile: top must be a positive int, not {top!r}")
+        if pstats_path is not None and (kind != "cprofile" or not isinstance(pstats_path, str)):
+            raise Failure("protocol", "profile: pstats_path is a file name, for kind cprofile")
+        why = profiling.unavailable(kind)
+        if why is not None:
+            raise Failure("protocol", f"profile: {why}")
+        with self.output:
+            return call_workload(profiling.profile, kind, self._time_calls, function, self.data,
+                                 loops, top, pstats_path)
 
     def op_gc(self, request):
         enabled = request.get("enabled")

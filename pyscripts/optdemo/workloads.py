@@ -79,11 +79,11 @@ def resolve(names):
 
 
 def resolve_one(name):
-    """The file of one workload, for `optdemo show`: a built-in id or a path
-    to a .py file.  A suite name is refused: show explains one workload."""
+    """The file of one workload, for `optdemo show` and `profile`: a built-in
+    id or a path to a .py file.  A suite name is refused: both take one."""
     if name in SUITES:
         raise LookupError(f"'{name}' is a suite of {len(builtin_paths(name))} workloads; "
-                          "show takes one (see `optdemo list`)")
+                          "name one of them (see `optdemo list`)")
     return _workload_path(name, builtin_ids(), "workload")
 
 
