@@ -168,24 +168,124 @@ speedup_cell(const json_t *variant, bool unicode, char *cell, size_t size, const
     }
 }
 
-/* The fastest variant of one workload on one build that ran cleanly. */
-static const char *
-best_variant(const json_t *summary)
+/* Whether variant `name` of workload `id` at n ran cleanly on every build. */
+static bool
+ran_everywhere(const struct matrix *m, const char *id, json_int_t n, const char *name)
 {
-    const char *best = NULL;
-    double best_median = 0;
-    size_t index;
-    const json_t *variant;
-    json_array_foreach(json_object_get(summary, "variants"), index, variant) {
-        const json_t *median = json_object_get(variant, "median");
+    for (size_t i = 0; i < m->n_labels; i++) {
+        const json_t *variant = find_variant(find_summary(m->root, id, n, m->labels[i]), name);
         const char *status = string_field(variant, "status");
-        if (status != NULL && strcmp(status, "ok") == 0 && json_is_number(median)
-            && (best == NULL || json_number_value(median) < best_median)) {
-            best = string_field(variant, "variant");
-            best_median = json_number_value(median);
+        if (status == NULL || strcmp(status, "ok") != 0) {
+            return false;
         }
     }
-    return best;
+    return true;
+}
+
+/* A variant's speedup over before as an interval: its bootstrap CI, or
+ * [1, 1] for before itself (the first variant).  False when it has none. */
+static bool
+speedup_interval(const json_t *variant, bool is_before, double *low, double *high)
+{
+    if (is_before) {
+        *low = *high = 1.0;
+        return true;
+    }
+    const json_t *ci_low = json_object_get(variant, "speedup_ci_low");
+    const json_t *ci_high = json_object_get(variant, "speedup_ci_high");
+    if (!json_is_number(ci_low) || !json_is_number(ci_high)) {
+        return false;
+    }
+    *low = json_number_value(ci_low);
+    *high = json_number_value(ci_high);
+    return true;
+}
+
+/* The fastest variant of workload `id` at n on one build (its summary),
+ * among the variants every build ran (a variant unavailable on PyPy does
+ * not make before "the fastest" there), and only when the measurement
+ * decides it: its speedup's CI lies above every other one's, so two
+ * variants that tie never read as "the fastest changed".  NULL otherwise. */
+static const char *
+best_variant(const struct matrix *m, const json_t *summary, const char *id, json_int_t n)
+{
+    const json_t *variants = json_object_get(summary, "variants");
+    const char *best = NULL;
+    double best_low = 0;
+    size_t index, compared = 0;
+    const json_t *variant;
+    json_array_foreach(variants, index, variant) {
+        double low, high;
+        const char *name = string_field(variant, "variant");
+        if (name == NULL || !ran_everywhere(m, id, n, name)) {
+            continue;
+        }
+        if (!speedup_interval(variant, index == 0, &low, &high)) {
+            return NULL;
+        }
+        compared++;
+        if (best == NULL || low > best_low) {
+            best = name;
+            best_low = low;
+        }
+    }
+    json_array_foreach(variants, index, variant) {
+        double low, high;
+        const char *name = string_field(variant, "variant");
+        if (name != NULL && best != NULL && strcmp(name, best) != 0
+            && ran_everywhere(m, id, n, name) && speedup_interval(variant, index == 0, &low, &high)
+            && high >= best_low) {
+            return NULL;        /* overlaps the best: not decided */
+        }
+    }
+    return compared >= 2 ? best : NULL;
+}
+
+/* The workloads whose fastest variant differs between builds: two builds,
+ * each with a decided fastest variant (best_variant), that differ.  A JSON
+ * array of {workload, n, among_variants_on_every_build, fastest: {label:
+ * variant or null}}; NULL on no memory. */
+static json_t *
+fastest_changes(const struct matrix *m)
+{
+    const json_t *summaries = json_object_get(json_object_get(m->root, "optdemo"), "workloads");
+    json_t *changes = json_array();
+    size_t index;
+    const json_t *summary;
+    json_array_foreach(summaries, index, summary) {
+        const char *interpreter = string_field(summary, "interpreter");
+        const char *id = string_field(summary, "workload");
+        json_int_t n = json_integer_value(json_object_get(summary, "n"));
+        if (changes == NULL || interpreter == NULL || id == NULL
+            || strcmp(interpreter, m->labels[0]) != 0) {
+            continue;   /* one entry per workload and size: the first build's summary */
+        }
+        json_t *fastest = json_object();
+        const char *seen = NULL;
+        bool differs = false;
+        for (size_t i = 0; fastest != NULL && i < m->n_labels; i++) {
+            const char *best = best_variant(m, find_summary(m->root, id, n, m->labels[i]), id, n);
+            differs = differs || (best != NULL && seen != NULL && strcmp(best, seen) != 0);
+            seen = best != NULL ? best : seen;
+            json_object_set_new(fastest, m->labels[i], best != NULL ? json_string(best)
+                                                                    : json_null());
+        }
+        /* The variants left out change the lesson: say so. */
+        size_t k;
+        bool left_out = false;
+        const json_t *variant;
+        json_array_foreach(json_object_get(summary, "variants"), k, variant) {
+            const char *name = string_field(variant, "variant");
+            left_out = left_out || (name != NULL && !ran_everywhere(m, id, n, name));
+        }
+        if (fastest != NULL && differs) {
+            json_array_append_new(changes, json_pack("{s:s, s:I, s:b, s:O}", "workload", id,
+                                                     "n", n, "among_variants_on_every_build",
+                                                     left_out, "fastest", fastest));
+        }
+        json_decref(fastest);
+    }
+    return changes;
 }
 
 struct table {
@@ -275,31 +375,21 @@ print_speedups(const struct table *t, const struct matrix *m)
         }
     }
     /* Where the fastest variant is not the same on every build. */
-    json_array_foreach(summaries, index, summary) {
-        const char *interpreter = string_field(summary, "interpreter");
-        const char *id = string_field(summary, "workload");
-        json_int_t n = json_integer_value(json_object_get(summary, "n"));
-        if (interpreter == NULL || id == NULL || strcmp(interpreter, first_label) != 0) {
-            continue;
-        }
-        const char *first_best = best_variant(summary);
-        bool differs = false;
-        for (size_t i = 1; i < m->n_labels; i++) {
-            const char *best = best_variant(find_summary(m->root, id, n, m->labels[i]));
-            differs = differs || (best != NULL && first_best != NULL && strcmp(best, first_best) != 0);
-        }
-        if (!differs) {
-            continue;
-        }
-        fprintf(t->out, "%sthe fastest variant of %s changes between builds:", t->markdown ? "\n- " : "  ",
-                id);
+    json_t *changes = fastest_changes(m);
+    const json_t *change;
+    json_array_foreach(changes, index, change) {
+        fprintf(t->out, "%sthe fastest variant of %s changes between builds%s:",
+                t->markdown ? "\n- " : "  ", string_field(change, "workload"),
+                json_is_true(json_object_get(change, "among_variants_on_every_build"))
+                    ? " (among the variants that ran on every build)" : "");
         for (size_t i = 0; i < m->n_labels; i++) {
-            const char *best = best_variant(find_summary(m->root, id, n, m->labels[i]));
-            fprintf(t->out, "%s %s on %s", i == 0 ? "" : ",", best != NULL ? best : "none",
+            const char *best = string_field(json_object_get(change, "fastest"), m->labels[i]);
+            fprintf(t->out, "%s %s on %s", i == 0 ? "" : ",", best != NULL ? best : "no clear one",
                     m->labels[i]);
         }
         fprintf(t->out, "\n");
     }
+    json_decref(changes);
 }
 
 /* Table 2: each build against the reference, benchmark by benchmark. */
@@ -391,6 +481,7 @@ matrix_to_json(const struct matrix *m)
             json_object_set_new(versus, m->labels[i], comparison_to_json(&m->versus[i]));
         }
     }
-    return json_pack("{s:o, s:s, s:o}", "interpreters", labels, "reference",
-                     m->labels[m->reference], "against_reference", versus);
+    return json_pack("{s:o, s:s, s:o, s:o}", "interpreters", labels, "reference",
+                     m->labels[m->reference], "against_reference", versus,
+                     "fastest_changes", fastest_changes(m));
 }

@@ -65,3 +65,41 @@ def test_run_matrix_on_two_cheap_interpreters(tmp_path):
     assert again.stdout.split("speedup over before, per build")[1].split("each build")[0] == \
         out.split("speedup over before, per build")[1].split("each build")[0]
     assert "## Speedup over before, per build" in report.read_text()
+
+
+def changed_fixture(tmp_path, edit):
+    """matrix.json after edit(summaries by interpreter), written to tmp_path."""
+    with open(MATRIX, encoding="utf-8") as stream:
+        data = json.load(stream)
+    edit({summary["interpreter"]: summary for summary in data["optdemo"]["workloads"]})
+    path = tmp_path / "edited.json"
+    path.write_text(json.dumps(data))
+    return str(path)
+
+
+def test_a_tie_is_not_a_change_of_the_fastest_variant(tmp_path):
+    # jitbuild's after now within noise of before: its CI holds 1, so no
+    # variant is decidedly the fastest there, and nothing "changes"
+    def tie(summaries):
+        after = summaries["jitbuild"]["variants"][1]
+        after.update(speedup=0.98, speedup_ci_low=0.9, speedup_ci_high=1.07, verdict="same",
+                     significant=False)
+    done = optdemo("matrix", changed_fixture(tmp_path, tie))
+    assert done.returncode == 0, done.stderr
+    assert "fastest variant" not in done.stdout
+
+
+def test_a_variant_missing_on_one_build_is_left_out_of_the_fastest(tmp_path):
+    # a native variant 50x faster on fastbuild, unavailable on jitbuild: the
+    # fastest is judged among before and after, and the line says so
+    def add_native(summaries):
+        summaries["fastbuild"]["variants"].append(
+            {"variant": "native", "status": "ok", "values": 15, "median": 8e-08, "speedup": 50.0,
+             "speedup_ci_low": 48.0, "speedup_ci_high": 52.0, "verdict": "faster",
+             "significant": True})
+        summaries["jitbuild"]["variants"].append(
+            {"variant": "native", "status": "unavailable", "values": 0})
+    done = optdemo("matrix", changed_fixture(tmp_path, add_native))
+    assert done.returncode == 0, done.stderr
+    assert ("the fastest variant of demo changes between builds (among the variants that ran "
+            "on every build): after on fastbuild, before on jitbuild") in done.stdout

@@ -524,11 +524,17 @@ def matrix_section(run):
             name = variant.get("variant")
             rows.append([code(f"{workload}/{name}" + (f"@{n}" if several_sizes else ""))]
                         + [matrix_cell(build, name) for build in builds])
-        best = [fastest(build) for build in builds]
-        if len({name for name in best if name}) > 1:
-            changes.append(escape(f"the fastest variant of {workload} changes between builds: "
-                                  + ", ".join(f"{name or 'none'} on {label}"
-                                              for name, label in zip(best, labels))))
+    # Decided by app/matrix.c (a CI above every other variant's, among the
+    # variants every build ran), carried in the run's JSON as optdemo.matrix.
+    matrix = run.matrix if isinstance(run.matrix, dict) else {}
+    for change in matrix.get("fastest_changes") or []:
+        among = (" (among the variants that ran on every build)"
+                 if change.get("among_variants_on_every_build") else "")
+        fastest = change.get("fastest") or {}
+        changes.append(escape(f"the fastest variant of {change.get('workload')} changes between "
+                              f"builds{among}: "
+                              + ", ".join(f"{fastest.get(label) or 'no clear one'} on {label}"
+                                          for label in labels)))
     caption = ("Speedup over before, per build (* significant; the baseline's median where the "
                "row is before)")
     parts = [tag("h2", "The matrix of builds", id="matrix-h"),
@@ -556,12 +562,6 @@ def matrix_cell(summary, name):
     text, _, css = speedup_cells(variant["speedup"], variant["speedup_ci_low"],
                                  variant["speedup_ci_high"], variant.get("verdict"))
     return (escape(text), css)
-
-
-def fastest(summary):
-    timed = [v for v in (summary or {}).get("variants") or []
-             if v.get("status") == "ok" and isinstance(v.get("median"), (int, float))]
-    return min(timed, key=lambda v: v["median"]).get("variant") if timed else None
 
 
 def versus_tables(matrix):
