@@ -135,16 +135,6 @@ list_labs(void)
     return EXIT_OK;
 }
 
-static bool
-interrupted_by_user(void)
-{
-    if (interp_running() && PyErr_CheckSignals() < 0) {
-        PyErr_Clear();
-        return true;
-    }
-    return false;
-}
-
 static void
 show_stage(const char *stage)
 {
@@ -317,23 +307,22 @@ check_one(struct lab_cli *cli, const char *folder, const char *solution, json_t 
 static int
 check_batch(struct lab_cli *cli, int argc, char **argv, const char *lab, json_t *results)
 {
-    char self[PATH_MAX], folder[] = "/tmp/optdemo-batch.XXXXXX";
-    ssize_t length = readlink("/proc/self/exe", self, sizeof self - 1);
+    char folder[] = "/tmp/optdemo-batch.XXXXXX";
+    const char *self = interp_executable();
     int n = argc, next = 0, running = 0, rc = EXIT_OK;
     pid_t *pids = calloc((size_t)n, sizeof *pids);
-    if (length < 0 || pids == NULL || mkdtemp(folder) == NULL) {
+    if (self == NULL || pids == NULL || mkdtemp(folder) == NULL) {
         free(pids);
         fprintf(stderr, "optdemo lab: cannot start the batch\n");
         return EXIT_FAILED;
     }
-    self[length] = '\0';
     while (next < n || running > 0) {
         while (next < n && running < cli->jobs) {
             char json[PATH_MAX], timeout[32], memory[32];
             snprintf(json, sizeof json, "%s/%d.json", folder, next);
             snprintf(timeout, sizeof timeout, "%g", cli->check.sandboxed.timeout);
             snprintf(memory, sizeof memory, "%lld", cli->check.sandboxed.memory_bytes);
-            char *child[] = {self, "lab", "check", "--quiet", "--json", json, "--timeout",
+            char *child[] = {(char *)self, "lab", "check", "--quiet", "--json", json, "--timeout",
                              timeout, "--memory-limit", memory, cli->quick ? "--quick" : "--",
                              (char *)lab, argv[next], NULL};
             if (posix_spawn(&pids[next], self, NULL, NULL, child, environ) != 0) {
@@ -346,7 +335,7 @@ check_batch(struct lab_cli *cli, int argc, char **argv, const char *lab, json_t 
         int status = 0;
         pid_t done = waitpid(-1, &status, 0);
         if (done < 0 && errno == EINTR) {
-            if (interrupted_by_user()) {
+            if (interp_interrupted()) {
                 for (int i = 0; i < n; i++) {
                     if (pids[i] > 0) {
                         kill(pids[i], SIGINT);
@@ -487,9 +476,7 @@ parse_check(int argc, char **argv, struct lab_cli *cli, int *first)
 static int
 check(int argc, char **argv)
 {
-    char self[PATH_MAX];
-    ssize_t length = readlink("/proc/self/exe", self, sizeof self - 1);
-    self[length > 0 ? length : 0] = '\0';
+    char *self = (char *)(interp_executable() != NULL ? interp_executable() : "optdemo");
     char *worker_argv[] = {self, "worker", "--fds", "3,4", NULL};
     struct lab_cli cli = {
         .check = {
@@ -498,7 +485,7 @@ check(int argc, char **argv)
             .sandboxed = {.timeout = 10, .memory_bytes = 1LL << 30, .cpu_seconds = 600,
                           .file_bytes = 16LL << 20},
             .min_time = 0.05, .rounds = 7, .resamples = 2000,
-            .interrupted = interrupted_by_user, .progress = show_stage,
+            .interrupted = interp_interrupted, .progress = show_stage,
         },
         .jobs = 1,
     };

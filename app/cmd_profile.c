@@ -202,30 +202,18 @@ resolve(const char *name, bool *usage_error)
     return copy;
 }
 
-static bool
-interrupted_by_user(void)
-{
-    if (interp_running() && PyErr_CheckSignals() < 0) {
-        PyErr_Clear();
-        return true;
-    }
-    return false;
-}
-
 /* The embedded interpreter in a worker, as interpreters.c makes it. */
 static int
 open_worker(struct executor *ex)
 {
-    char exe[PATH_MAX];
-    ssize_t length = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (length < 0) {
+    char *exe = (char *)interp_executable();
+    if (exe == NULL) {
         return -1;
     }
-    exe[length] = '\0';
     char *argv[] = {exe, "worker", "--fds", "3,4", NULL};
     struct worker_limits limits = {.timeout = PROFILE_TIMEOUT, .memory_bytes = 4LL << 30,
                                    .cpu_seconds = 3600, .file_bytes = 1LL << 30};
-    if (executor_worker_init(ex, argv, &limits, interrupted_by_user) < 0) {
+    if (executor_worker_init(ex, argv, &limits, interp_interrupted) < 0) {
         return -1;
     }
     ex->template = "c";
@@ -528,7 +516,7 @@ profile_variant(struct profile_state *s, size_t v, bool several, bool *failed)
         json_decref(result);
         fflush(stdout);
         /* A Ctrl-C that came between two waits for the worker shows only here. */
-        status = status == EXEC_OK && interrupted_by_user() ? EXEC_INTERRUPTED : status;
+        status = status == EXEC_OK && interp_interrupted() ? EXEC_INTERRUPTED : status;
     }
     if (status != EXEC_OK && status != EXEC_INTERRUPTED) {
         printf("  ERROR: %s\n", error != NULL ? error : "the worker failed");

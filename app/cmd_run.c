@@ -50,17 +50,6 @@ clear_progress(void)
     }
 }
 
-/* A worker's wait was cut short by a signal: was it Ctrl-C? */
-static bool
-interrupted_by_user(void)
-{
-    if (PyErr_CheckSignals() < 0) {
-        PyErr_Clear();
-        return true;
-    }
-    return false;
-}
-
 /* Resolve names to paths with optdemo.workloads.resolve.  Returns a list
  * (new reference), or NULL with *usage_error true when a name is unknown
  * (the message is printed). */
@@ -602,7 +591,7 @@ cmd_run(int argc, char **argv)
     }
     struct interpreter_config config = {
         .in_process = opts->in_process, .template = opts->template, .limits = opts->limits,
-        .interrupted = interrupted_by_user, .python_paths = opts->python_paths,
+        .interrupted = interp_interrupted, .python_paths = opts->python_paths,
         .n_python_paths = opts->n_python_paths,
     };
     if (interpreters_open(&state.interpreters, opts->interpreters, opts->n_interpreters,
@@ -629,10 +618,8 @@ cmd_run(int argc, char **argv)
         embedded_measured = embedded_measured || state.interpreters.items[i].embedded;
     }
     if (opts->count_instructions) {
-        char self[PATH_MAX];
-        ssize_t length = readlink("/proc/self/exe", self, sizeof self - 1);
-        self[length > 0 ? length : 0] = '\0';
-        if (counter_init(&state.counter, self, &opts->limits, interrupted_by_user, &error) < 0) {
+        const char *self = interp_executable();
+        if (counter_init(&state.counter, self != NULL ? self : "optdemo", &opts->limits, interp_interrupted, &error) < 0) {
             fprintf(stderr, "optdemo run: %s\n", error != NULL ? error : "out of memory");
             rc = EXIT_USAGE;
             goto done;

@@ -46,12 +46,11 @@ find_pyscripts(void)
         return 0;
     }
     char exe[PATH_MAX];
-    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (len < 0) {
+    if (interp_executable() == NULL) {
         perror("optdemo: readlink /proc/self/exe");
         return -1;
     }
-    exe[len] = '\0';
+    snprintf(exe, sizeof exe, "%s", interp_executable());
     char *slash = strrchr(exe, '/');
     if (slash != NULL) {
         *slash = '\0';
@@ -177,6 +176,27 @@ bool
 interp_running(void)
 {
     return running;
+}
+
+bool
+interp_interrupted(void)
+{
+    if (running && PyErr_CheckSignals() < 0) {
+        PyErr_Clear();
+        return true;
+    }
+    return false;
+}
+
+const char *
+interp_executable(void)
+{
+    static char path[PATH_MAX];
+    if (path[0] == '\0') {
+        ssize_t length = readlink("/proc/self/exe", path, sizeof path - 1);
+        path[length > 0 ? length : 0] = '\0';
+    }
+    return path[0] != '\0' ? path : NULL;
 }
 
 int

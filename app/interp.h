@@ -17,6 +17,15 @@ int interp_start(void);
 /* Whether interp_start() succeeded and interp_stop() was not called yet. */
 bool interp_running(void);
 
+/* A worker's wait was cut short by a signal: was it Ctrl-C?  Runs the
+ * interpreter's signal handlers and clears the KeyboardInterrupt; false
+ * when the interpreter is not running.  The executors' `interrupted`. */
+bool interp_interrupted(void);
+
+/* This executable's path (/proc/self/exe, read once), or NULL when it
+ * cannot be read.  Workers re-execute it. */
+const char *interp_executable(void);
+
 /* Finalize.  0 on success, -1 (reported on stderr) if Py_FinalizeEx failed. */
 int interp_stop(void);
 

@@ -26,11 +26,10 @@
 static const char *
 executable_dir(char *buffer, size_t size)
 {
-    ssize_t length = readlink("/proc/self/exe", buffer, size - 1);
-    if (length < 0) {
+    if (interp_executable() == NULL) {
         return NULL;
     }
-    buffer[length] = '\0';
+    snprintf(buffer, size, "%s", interp_executable());
     char *slash = strrchr(buffer, '/');
     if (slash != NULL) {
         *slash = '\0';
@@ -161,20 +160,21 @@ prepend_python_paths(const struct interpreter_config *config)
 static int
 open_embedded(struct interpreter *it, const struct interpreter_config *config)
 {
-    char exe[PATH_MAX];
-    ssize_t length = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (length < 0) {
+    const char *exe = interp_executable();
+    if (exe == NULL) {
         return -1;
     }
-    exe[length] = '\0';
     it->embedded = true;
     it->path = strdup(exe);
+    if (it->path == NULL) {
+        return -1;
+    }
     if (config->in_process) {
         if (executor_inprocess_init(&it->executor) < 0 || prepend_python_paths(config) < 0) {
             return -1;
         }
     } else {
-        char *base[] = {exe, "worker", "--fds", "3,4"};
+        char *base[] = {it->path, "worker", "--fds", "3,4"};
         char **argv = worker_argv(base, 4, config, NULL);
         int rc = argv != NULL ? executor_worker_init(&it->executor, argv, &config->limits,
                                                      config->interrupted) : -1;
@@ -183,7 +183,7 @@ open_embedded(struct interpreter *it, const struct interpreter_config *config)
             return -1;
         }
     }
-    return it->path != NULL ? 0 : -1;
+    return 0;
 }
 
 int
