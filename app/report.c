@@ -412,9 +412,11 @@ report_growth(FILE *out, const struct workload_result *sizes, size_t count,
         int width = display_width(first->variants[k].name);
         name_width = width > name_width ? width : name_width;
     }
-    fprintf(out, "\n%s%s%s %s %s  %s[%s]%s  growth over n\n", bold, first->id, reset,
+    bool elsewhere = first->interpreter != NULL && strcmp(first->interpreter, "embedded") != 0;
+    fprintf(out, "\n%s%s%s %s %s  %s[%s]%s  growth over n%s%s\n", bold, first->id, reset,
             style->unicode ? "—" : "-", first->title != NULL ? first->title : "", dim,
-            first->section != NULL ? first->section : "", reset);
+            first->section != NULL ? first->section : "", reset, elsewhere ? ", on " : "",
+            elsewhere ? first->interpreter : "");
     fprintf(out, "  %s", dim);
     report_pad(out, "variant", name_width, false);
     for (size_t s = 0; s < count; s++) {

@@ -60,7 +60,7 @@ def results():
         summary("cpy", "caching", [ok("before", 1.0), ok("after", 0.25, 4.0, "faster")]),
         summary("cpy", "slots_memory", [ok("before", 1.0), ok("after", 0.8, 1.25, "faster")]),
         summary("cpy", "slots_access", [ok("before", 1.0), ok("after", 0.85, 1.18, "faster")]),
-        summary("cpy", "global_lookup", [ok("before", 1.0), ok("after", 0.9, 1.11, "unclear")]),
+        summary("cpy", "global_lookup", [ok("before", 1.0), ok("after", 0.9, 1.11, "faster")]),
         summary("pypy", "numpy_vectorize", [ok("before", 0.125), {
             "variant": "after", "status": "unavailable", "detail": "needs numpy"}]),
         summary("pypy", "caching", [ok("before", 0.125)]),
@@ -90,6 +90,22 @@ def test_claims_on_cpython(results):
     assert cpy["slots_access"]["verdict"] == claims.HOLDS
     assert cpy["global_lookup"]["verdict"] == claims.HOLDS
     assert cpy["pypy"]["verdict"] == claims.NOT_MEASURED
+
+
+@pytest.mark.parametrize("speedup, verdict, expected", [
+    (1.11, "faster", claims.HOLDS),          # a gain, and small
+    (1.6, "faster", claims.FAILS),           # a gain, not small
+    (1.03, "unclear", claims.PARTLY),        # no gain this run can show
+    (1.0, "same", claims.PARTLY),
+    (0.8, "slower", claims.FAILS),
+])
+def test_local_binding_needs_a_measured_gain(speedup, verdict, expected):
+    labels = [interpreter("cpy", "cpython")]
+    point = {"optdemo": {"interpreters": labels, "workloads": [summary(
+        "cpy", "global_lookup", [ok("before", 1.0), ok("after", 1 / speedup, speedup, verdict)])]}}
+    measured, judged = claims.local_binding_small(
+        claims.Results({"optdemo": {"interpreters": labels}}, point), "cpy")
+    assert judged == expected, measured
 
 
 def test_claims_on_pypy(results):
