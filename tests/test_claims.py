@@ -147,3 +147,17 @@ def test_optdemo_claims_end_to_end(tmp_path):
     assert verdicts["queue_popleft"] == claims.HOLDS
     assert verdicts["pypy"] == claims.NOT_MEASURED
     assert sorted(os.listdir(kept)) == ["point.json", "sweep.json"]
+
+
+@pytest.mark.parametrize("exponent, low, high, is_quadratic, is_linear", [
+    (2.0, 1.9, 2.1, True, False),
+    (1.66, 1.52, 1.93, True, False),     # superlinear for sure, n^2 within the CI
+    (1.5, 1.35, 1.65, False, False),     # superlinear, neither
+    (1.36, 1.15, 1.53, False, True),     # n^1.3 within the CI, n^1.7 above it
+    (1.36, None, None, False, False),    # no CI: the point estimate decides
+    (1.0, 0.9, 1.1, False, True),
+])
+def test_orders_of_growth_use_the_exponent_ci(exponent, low, high, is_quadratic, is_linear):
+    growth = claims.Growth(exponent, low, high)
+    assert claims.quadratic(growth) is is_quadratic
+    assert claims.linear(growth) is is_linear

@@ -13,12 +13,32 @@ measured" with the reason (numpy missing on PyPy, say).
 
 import json
 import math
+from collections import namedtuple
 
 HOLDS, FAILS, PARTLY, NOT_MEASURED = "holds", "does not hold", "partly", "not measured"
 
 # Orders of growth, from the fitted exponent of time over n.
 QUADRATIC_FROM = 1.7    # n^1.7 and above: quadratic for our purposes
 LINEAR_UP_TO = 1.3      # up to n^1.3: linear
+
+# A fitted exponent with its 95% CI (low and high are None when the sweep
+# had too few sizes to resample).
+Growth = namedtuple("Growth", "exponent low high")
+
+
+def quadratic(growth):
+    """At least n^1.7, or decidedly superlinear (its CI above n^1.3) with
+    n^1.7 inside its CI: a noisy sweep does not turn n^2 into "linear"."""
+    if growth.exponent >= QUADRATIC_FROM:
+        return True
+    return growth.low is not None and growth.low > LINEAR_UP_TO and growth.high >= QUADRATIC_FROM
+
+
+def linear(growth):
+    """At most n^1.3, or n^1.3 inside its CI and n^1.7 above it."""
+    if growth.exponent <= LINEAR_UP_TO:
+        return True
+    return growth.low is not None and growth.low <= LINEAR_UP_TO and growth.high < QUADRATIC_FROM
 
 
 class Results:
@@ -32,11 +52,13 @@ class Results:
                       for item in point["optdemo"]["interpreters"]}
 
     def growth(self, interpreter, workload, variant):
-        """The fitted exponent of variant's time over n, or None."""
+        """The fitted exponent of variant's time over n with its CI (a
+        Growth), or None."""
         for entry in self.sweep["optdemo"]["growth"]:
             if (entry["workload"], entry["variant"], entry.get("interpreter")) == (
-                    workload, variant, interpreter):
-                return entry.get("exponent")
+                    workload, variant, interpreter) and entry.get("exponent") is not None:
+                return Growth(entry["exponent"], entry.get("exponent_ci_low"),
+                              entry.get("exponent_ci_high"))
         return None
 
     def variant(self, interpreter, workload, variant):
@@ -76,10 +98,12 @@ def speedup_of(results, interpreter, workload, variant):
     return item["speedup"], item["verdict"]
 
 
-def growth_words(exponent):
-    if exponent is None:
+def growth_words(growth):
+    if growth is None:
         return "not measured"
-    return f"n^{exponent:.2f}"
+    if growth.low is None or growth.high is None:
+        return f"n^{growth.exponent:.2f}"
+    return f"n^{growth.exponent:.2f} [{growth.low:.2f}, {growth.high:.2f}]"
 
 
 # --- the claims, one function each: (measured, verdict) ------------------------
@@ -91,9 +115,9 @@ def string_concat_quadratic(results, interpreter):
         return "the sweep did not measure before", NOT_MEASURED
     measured = (f"s += piece grows as {growth_words(before)}; with a second reference "
                 f"to s, {growth_words(aliased)}")
-    if before >= QUADRATIC_FROM:
+    if quadratic(before):
         return measured, HOLDS
-    if aliased is not None and aliased >= QUADRATIC_FROM:
+    if aliased is not None and quadratic(aliased):
         return measured + ": in place while s has one reference, quadratic once aliased", PARTLY
     return measured, FAILS
 
@@ -106,8 +130,8 @@ def membership_linear_vs_constant(results, interpreter):
         return "the sweep did not measure both", NOT_MEASURED
     measured = (f"n lookups grow as {growth_words(before)} in a list, "
                 f"{growth_words(after)} with a set (n^2 and n^1 if the claim holds)")
-    list_linear = before >= QUADRATIC_FROM
-    set_constant = after <= LINEAR_UP_TO
+    list_linear = quadratic(before)
+    set_constant = linear(after)
     if list_linear and set_constant:
         return measured, HOLDS
     return measured, PARTLY if list_linear or set_constant else FAILS
@@ -120,7 +144,7 @@ def pop_front_linear(results, interpreter):
         return "the sweep did not measure before", NOT_MEASURED
     measured = (f"n pops grow as {growth_words(before)} with list.pop(0), "
                 f"{growth_words(after)} with deque.popleft() (n^2 and n^1 if it holds)")
-    return measured, HOLDS if before >= QUADRATIC_FROM else FAILS
+    return measured, HOLDS if quadratic(before) else FAILS
 
 
 def numpy_100_to_1000(results, interpreter):
