@@ -20,6 +20,7 @@
 #include "optdemo.h"
 #include "parse.h"
 #include "pydata.h"
+#include "report.h"
 #include "results.h"
 #include "text.h"
 
@@ -160,16 +161,20 @@ write_junit_case(FILE *out, const json_t *result)
     }
     fprintf(out, "\" time=\"%.3f\">", json_number_value(json_object_get(result, "duration")));
     if (verdict != NULL && strcmp(verdict, "pass") != 0) {
-        bool failure = strcmp(verdict, "wrong") == 0 || strcmp(verdict, "too slow") == 0;
+        bool failure = strcmp(verdict, "wrong") == 0 || strcmp(verdict, "too slow") == 0
+                       || strcmp(verdict, "too much memory") == 0;
         fprintf(out, "\n      <%s message=\"%s\"><![CDATA[", failure ? "failure" : "error",
                 verdict);
-        /* "]]>" would end the CDATA section: split it across two. */
+        /* "]]>" would end the CDATA section: split it across two.  Control
+         * characters (a solution's output may hold ANSI escapes) are not
+         * XML 1.0 at all: '?' instead. */
         for (const char *p = detail != NULL ? detail : ""; *p != '\0'; p++) {
+            unsigned char c = (unsigned char)*p;
             if (strncmp(p, "]]>", 3) == 0) {
                 fputs("]]]]><![CDATA[>", out);
                 p += 2;
             } else {
-                fputc(*p, out);
+                fputc(c < 0x20 && c != '\n' && c != '\t' && c != '\r' ? '?' : c, out);
             }
         }
         fprintf(out, "]]></%s>\n    ", failure ? "failure" : "error");
@@ -204,6 +209,40 @@ write_junit(FILE *out, const void *context)
     fprintf(out, "  </testsuite>\n</testsuites>\n");
 }
 
+/* The line of a result's detail that says why, at most `size` - 1 bytes
+ * of it into `line`: for a crash or a timeout the first (what happened;
+ * the stack follows), else the last (a traceback's last line is its error). */
+static void
+detail_line(const json_t *result, char *line, size_t size)
+{
+    const char *detail = json_string_value(json_object_get(result, "detail"));
+    const char *verdict = json_string_value(json_object_get(result, "verdict"));
+    bool first = verdict != NULL && (strcmp(verdict, "crashed") == 0
+                                     || strcmp(verdict, "timed out") == 0);
+    const char *last = detail != NULL ? detail : "";
+    for (const char *p = last; !first && *p != '\0'; p++) {
+        if (*p == '\n' && p[1] != '\0' && p[1] != '\n') {
+            last = p + 1;
+        }
+    }
+    size_t length = strcspn(last, "\n");
+    snprintf(line, size, "%.*s", (int)(length < size ? length : size - 1), last);
+}
+
+/* A CSV field (RFC 4180): quoted, its quotes doubled. */
+static void
+csv_field(FILE *out, const char *text)
+{
+    fputc('"', out);
+    for (const char *p = text != NULL ? text : ""; *p != '\0'; p++) {
+        if (*p == '"') {
+            fputc('"', out);
+        }
+        fputc(*p, out);
+    }
+    fputc('"', out);
+}
+
 static void
 write_csv(FILE *out, const void *context)
 {
@@ -211,12 +250,11 @@ write_csv(FILE *out, const void *context)
     size_t index;
     const json_t *result;
     fprintf(out, "solution,verdict,cases_passed,cases_total,vs_starter,vs_reference,growth,"
-                 "detail\n");
+                 "memory_vs_starter,detail\n");
     json_array_foreach(results, index, result) {
         const json_t *timing = json_object_get(result, "timing");
-        const char *detail = json_string_value(json_object_get(result, "detail"));
-        fprintf(out, "\"%s\",%s,%lld,%lld,", json_string_value(json_object_get(result, "solution")),
-                json_string_value(json_object_get(result, "verdict")),
+        csv_field(out, json_string_value(json_object_get(result, "solution")));
+        fprintf(out, ",%s,%lld,%lld,", json_string_value(json_object_get(result, "verdict")),
                 json_integer_value(json_object_get(result, "cases_passed")),
                 json_integer_value(json_object_get(result, "cases_total")));
         if (timing != NULL) {
@@ -229,18 +267,16 @@ write_csv(FILE *out, const void *context)
         if (growth != NULL) {
             fprintf(out, "%.3g", json_number_value(growth));
         }
-        /* The detail's last line: a traceback's last line is its error. */
-        const char *line = detail != NULL ? detail : "";
-        for (const char *p = line; *p != '\0'; p++) {
-            if (*p == '\n' && p[1] != '\0' && p[1] != '\n') {
-                line = p + 1;
-            }
+        const json_t *memory = json_object_get(json_object_get(result, "memory"), "vs_starter");
+        fputc(',', out);
+        if (memory != NULL) {
+            fprintf(out, "%.3g", json_number_value(memory));
         }
-        fprintf(out, ",\"");
-        for (const char *p = line; *p && *p != '\n'; p++) {
-            fputc(*p == '"' ? '\'' : *p, out);
-        }
-        fprintf(out, "\"\n");
+        char line[512];
+        detail_line(result, line, sizeof line);
+        fputc(',', out);
+        csv_field(out, line);
+        fputc('\n', out);
     }
 }
 
@@ -361,8 +397,14 @@ check_batch(struct lab_cli *cli, int argc, char **argv, const char *lab, json_t 
     if (isatty(fileno(stderr))) {
         fprintf(stderr, "\r\033[K");
     }
-    printf("%-32s  %-10s  %7s  %12s  %14s  %s\n", "solution", "verdict", "cases", "vs starter",
-           "vs reference", "growth");
+    int width = (int)strlen("solution");
+    for (int i = 0; i < n; i++) {
+        int w = report_display_width(argv[i], strlen(argv[i]));
+        width = w > width ? w : width;
+    }
+    report_pad(stdout, "solution", width, false);
+    printf("  %-15s  %7s  %12s  %14s  %-7s  %s\n", "verdict", "cases", "vs starter",
+           "vs reference", "growth", "why not a pass");
     for (int i = 0; i < n; i++) {
         char json[PATH_MAX];
         snprintf(json, sizeof json, "%s/%d.json", folder, i);
@@ -391,8 +433,13 @@ check_batch(struct lab_cli *cli, int argc, char **argv, const char *lab, json_t 
         if (exponent != NULL) {
             snprintf(growth, sizeof growth, "n^%.2f", json_number_value(exponent));
         }
-        printf("%-32s  %-10s  %7s  %12s  %14s  %s\n", argv[i], verdict != NULL ? verdict : "?",
-               cases, starter, reference, growth);
+        char why[100] = "";
+        if (verdict != NULL && strcmp(verdict, "pass") != 0) {
+            detail_line(result, why, sizeof why);
+        }
+        report_pad(stdout, argv[i], width, false);
+        printf("  %-15s  %7s  %12s  %14s  %-7s  %s\n", verdict != NULL ? verdict : "?", cases,
+               starter, reference, growth, why);
         if (rc == EXIT_OK && (verdict == NULL || strcmp(verdict, "pass") != 0)) {
             rc = EXIT_FAILED;
         }

@@ -29,6 +29,9 @@
 
 static const uint64_t LAB_SEED = 0x1ab5eedULL;
 enum { MAX_LOOPS = 1000000, GROWTH_VALUES = 3 };
+/* A wrong answer's input is shrunk when its JSON is at most this long, with
+ * at most this many calls of the solution. */
+enum { SHRINK_MAX_BYTES = 10000, SHRINK_MAX_CALLS = 300, SHOWN_INPUT_BYTES = 300 };
 
 /* The two workers of one check. */
 struct check {
@@ -192,6 +195,8 @@ load_lab(struct check *c, const char *folder, char **error)
     out->target_faster_than_starter = json_number_value(
         json_object_get(target, "faster_than_starter"));
     out->target_within_reference = json_number_value(json_object_get(target, "within_reference"));
+    out->target_memory_vs_starter = json_number_value(json_object_get(target,
+                                                                      "memory_vs_starter"));
     out->max_growth = json_number_value(json_object_get(lab, "max_growth"));
     c->cases = json_incref(json_object_get(result, "cases"));
     out->cases_total = json_array_size(c->cases);
@@ -255,6 +260,75 @@ load_solution(struct check *c, const char *solution, const char *labs, char **er
     return 0;
 }
 
+/* One candidate of a shrink: -1 when the solution's worker is gone (a
+ * timeout or a crash: shrinking stops), 1 when the solution is still wrong
+ * on it (*mismatch set), 0 otherwise (right, raised, or not a valid input). */
+static int
+still_wrong(struct check *c, const json_t *args, char **mismatch)
+{
+    json_t *answer = NULL, *judged = NULL;
+    char *problem = NULL;
+    int wrong = 0;
+    enum exec_status status = ask(&c->sandboxed, json_pack("{s:s, s:s, s:O}", "op", "call",
+                                                           "name", "solution", "args", args),
+                                  &answer, &problem);
+    if (status == EXEC_OK) {
+        status = ask(&c->trusted, json_pack("{s:s, s:O, s:O}", "op", "lab_judge", "args", args,
+                                            "result", json_object_get(answer, "result")),
+                     &judged, &problem);
+        if (status == EXEC_OK && json_is_true(json_object_get(judged, "valid"))
+            && !json_is_true(json_object_get(judged, "matches"))) {
+            *mismatch = text_copy(json_string_value(json_object_get(judged, "mismatch")));
+            wrong = 1;
+        }
+    } else if (status != EXEC_ERROR) {
+        wrong = -1;
+    }
+    json_decref(answer);
+    json_decref(judged);
+    free(problem);
+    return wrong;
+}
+
+/* A wrong answer's input made as small as it goes: the trusted worker
+ * proposes smaller arguments (lab.shrink_candidates), the first on which
+ * the solution is still wrong is kept, again until none is.  *args (a new
+ * reference) and *mismatch (malloc'd) are replaced by the smallest found. */
+static void
+shrink_case(struct check *c, json_t **args, char **mismatch)
+{
+    int calls = 0;
+    bool shrunk = true;
+    while (shrunk && calls < SHRINK_MAX_CALLS) {
+        json_t *proposed = NULL;
+        char *problem = NULL;
+        shrunk = false;
+        if (ask(&c->trusted, json_pack("{s:s, s:O}", "op", "lab_shrink", "args", *args),
+                &proposed, &problem) != EXEC_OK) {
+            free(problem);
+            json_decref(proposed);
+            return;
+        }
+        size_t index;
+        json_t *candidate;
+        json_array_foreach(json_object_get(proposed, "candidates"), index, candidate) {
+            char *found = NULL;
+            int wrong = calls++ < SHRINK_MAX_CALLS ? still_wrong(c, candidate, &found) : -1;
+            if (wrong != 0) {
+                if (wrong > 0) {
+                    json_decref(*args);
+                    *args = json_incref(candidate);
+                    free(*mismatch);
+                    *mismatch = found;
+                    shrunk = true;
+                }
+                break;
+            }
+        }
+        json_decref(proposed);
+    }
+}
+
 /* Every case: the solution's result, compared by the trusted worker.  0
  * when all match; 1 when the verdict is made; 2 on Ctrl-C. */
 static int
@@ -298,13 +372,30 @@ check_cases(struct check *c)
             return status == EXEC_INTERRUPTED ? 2 : 1;
         }
         if (!json_is_true(json_object_get(compared, "matches"))) {
-            char *args = json_dumps(json_object_get(item, "args"), JSON_COMPACT);
-            bool short_input = args != NULL && strlen(args) <= 300;
+            json_t *args = json_incref(json_object_get(item, "args"));
+            char *mismatch = text_copy(json_string_value(json_object_get(compared, "mismatch")));
+            char *text = json_dumps(args, JSON_COMPACT);
+            size_t original = text != NULL ? strlen(text) : 0;
+            if (text != NULL && original <= SHRINK_MAX_BYTES) {
+                progress(c, "shrinking the failing input");
+                shrink_case(c, &args, &mismatch);
+                free(text);
+                text = json_dumps(args, JSON_COMPACT);
+            }
+            size_t length = text != NULL ? strlen(text) : 0;
+            char shrunk[96] = "";
+            if (length < original) {
+                snprintf(shrunk, sizeof shrunk, " (shrunk from %zu to %zu bytes of JSON)",
+                         original, length);
+            }
             c->out->verdict = LAB_WRONG;
-            c->out->detail = text_format("case '%s'%s%s: %s", label, short_input ? ", input " : "",
-                                         short_input ? args : "",
-                                         json_string_value(json_object_get(compared, "mismatch")));
-            free(args);
+            c->out->detail = text_format("case '%s'%s%s%s: %s", label, shrunk,
+                                         length <= SHOWN_INPUT_BYTES ? ", input " : "",
+                                         length <= SHOWN_INPUT_BYTES ? text : "",
+                                         mismatch != NULL ? mismatch : "?");
+            free(text);
+            free(mismatch);
+            json_decref(args);
             json_decref(compared);
             return 1;
         }
@@ -507,7 +598,39 @@ done:
     return rc;
 }
 
-/* Pass, or too slow with what was missed. */
+/* With a memory target: the peak of one call of each function (prepared
+ * by time_functions), traced apart from any timing.  0; 1 when a verdict is
+ * made; 2 on Ctrl-C. */
+static int
+measure_memory(struct check *c)
+{
+    struct lab_result *out = c->out;
+    struct timed measured[3] = {
+        {"solution", &c->sandboxed, NULL}, {"starter", &c->trusted, NULL},
+        {"reference", &c->trusted, NULL},
+    };
+    double *peaks[3] = {&out->memory_solution, &out->memory_starter, &out->memory_reference};
+    if (out->target_memory_vs_starter <= 0) {
+        return 0;
+    }
+    progress(c, "measuring memory");
+    for (size_t i = 0; i < 3; i++) {
+        json_t *result = NULL;
+        char *problem = NULL;
+        enum exec_status status = ask(measured[i].ex, json_pack("{s:s, s:s}", "op", "peak",
+                                                                "name", measured[i].name),
+                                      &result, &problem);
+        if (status != EXEC_OK) {
+            return timing_failed(c, &measured[i], status, problem);
+        }
+        *peaks[i] = json_number_value(json_object_get(result, "peak"));
+        json_decref(result);
+    }
+    out->has_memory = out->memory_starter > 0;   /* a ratio needs a starter that allocates */
+    return 0;
+}
+
+/* Pass, or too slow / too much memory with what was missed. */
 static void
 judge_speed(struct lab_result *out)
 {
@@ -531,12 +654,20 @@ judge_speed(struct lab_result *out)
                                  "than n^%.2f; ", out->growth_solution, out->growth_reference,
                                  out->max_growth);
     }
+    size_t speed = used;
+    if (out->has_memory && used < sizeof why
+        && out->memory_solution > out->target_memory_vs_starter * out->memory_starter) {
+        used += (size_t)snprintf(why + used, sizeof why - used,
+                                 "its peak memory is %.2fx the starter's, target at most %.2fx; ",
+                                 out->memory_solution / out->memory_starter,
+                                 out->target_memory_vs_starter);
+    }
     if (used == 0) {
         out->verdict = LAB_PASS;
         return;
     }
     why[used >= 2 && used < sizeof why ? used - 2 : sizeof why - 1] = '\0';
-    out->verdict = LAB_TOO_SLOW;
+    out->verdict = speed > 0 ? LAB_TOO_SLOW : LAB_TOO_MUCH_MEMORY;
     out->detail = text_copy(why);
 }
 
@@ -578,6 +709,9 @@ lab_check(const struct lab_options *options, const char *folder, const char *sol
         step = time_functions(&c);
     }
     if (step == 0) {
+        step = measure_memory(&c);
+    }
+    if (step == 0) {
         step = measure_growth(&c, c.growth_sizes);
     }
     if (step == 0) {
@@ -617,6 +751,7 @@ lab_verdict_word(enum lab_verdict verdict)
     switch (verdict) {
     case LAB_PASS: return "pass";
     case LAB_TOO_SLOW: return "too slow";
+    case LAB_TOO_MUCH_MEMORY: return "too much memory";
     case LAB_WRONG: return "wrong";
     case LAB_CRASHED: return "crashed";
     case LAB_TIMED_OUT: return "timed out";
@@ -654,9 +789,23 @@ lab_print(FILE *out, const struct lab_result *r, const struct report_style *styl
         }
         fprintf(out, "\n");
     }
+    if (r->has_memory) {
+        char peaks[3][32];
+        report_format_bytes(r->memory_solution, peaks[0], sizeof peaks[0]);
+        report_format_bytes(r->memory_starter, peaks[1], sizeof peaks[1]);
+        report_format_bytes(r->memory_reference, peaks[2], sizeof peaks[2]);
+        fprintf(out, "  memory (tracemalloc peak of one call): solution %s, starter %s, "
+                     "reference %s: %.2fx the starter's (target at most %.2fx)\n",
+                peaks[0], peaks[1], peaks[2], r->memory_solution / r->memory_starter,
+                r->target_memory_vs_starter);
+    }
     if (r->has_growth) {
-        fprintf(out, "  growth: the solution's cost grows as n^%.2f, the reference's as n^%.2f%s\n",
-                r->growth_solution, r->growth_reference, r->max_growth > 0 ? "" : "");
+        fprintf(out, "  growth: the solution's cost grows as n^%.2f, the reference's as n^%.2f",
+                r->growth_solution, r->growth_reference);
+        if (r->max_growth > 0) {
+            fprintf(out, " (at most n^%.2f)", r->max_growth);
+        }
+        fprintf(out, "\n");
     }
     if (r->detail != NULL) {
         fprintf(out, "  %s\n", r->detail);
@@ -712,10 +861,19 @@ lab_result_json(const struct lab_result *r)
                                                         r->growth_solution, "reference",
                                                         r->growth_reference));
     }
-    json_object_set_new(result, "target", json_pack("{s:f, s:f, s:f}", "faster_than_starter",
+    if (r->has_memory) {
+        json_object_set_new(result, "memory", json_pack(
+            "{s:f, s:f, s:f, s:f}", "solution", r->memory_solution, "starter", r->memory_starter,
+            "reference", r->memory_reference, "vs_starter",
+            r->memory_solution / r->memory_starter));
+    }
+    json_object_set_new(result, "target", json_pack("{s:f, s:f, s:f, s:f}",
+                                                    "faster_than_starter",
                                                     r->target_faster_than_starter,
                                                     "within_reference",
-                                                    r->target_within_reference, "max_growth",
+                                                    r->target_within_reference,
+                                                    "memory_vs_starter",
+                                                    r->target_memory_vs_starter, "max_growth",
                                                     r->max_growth));
     return result;
 }

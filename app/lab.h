@@ -15,7 +15,8 @@
 
 enum lab_verdict {
     LAB_PASS,        /* correct on every case, every target met */
-    LAB_TOO_SLOW,    /* correct, but a target or the growth limit missed */
+    LAB_TOO_SLOW,    /* correct, but a speed target or the growth limit missed */
+    LAB_TOO_MUCH_MEMORY, /* correct and fast enough, but over the memory target */
     LAB_WRONG,       /* a case's result differs from the reference's */
     LAB_CRASHED,     /* the solution's worker died */
     LAB_TIMED_OUT,   /* a call outlived the timeout */
@@ -43,6 +44,9 @@ struct lab_result {
     double vs_reference, vs_reference_low, vs_reference_high; /* solution time / reference's */
     double target_faster_than_starter;  /* 0: none */
     double target_within_reference;     /* 0: none */
+    double target_memory_vs_starter;    /* 0: none; else the largest peak / starter's peak */
+    bool has_memory;
+    double memory_solution, memory_starter, memory_reference;  /* tracemalloc peaks, bytes */
     bool has_growth;
     double growth_solution, growth_reference;
     double max_growth;                  /* 0: none */

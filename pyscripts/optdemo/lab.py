@@ -95,3 +95,47 @@ def short(value, limit=200):
     """repr(value), cut to `limit` characters."""
     text = repr(value)
     return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+# --- shrinking a failing case -------------------------------------------------
+# When a solution's answer is wrong on a small case, the host tries smaller
+# versions of its arguments (fewer items in a list or characters in a
+# string; numbers are left alone: 0 may be an input the function never
+# gets) and keeps any on which the solution is still wrong, until no
+# candidate fails: the student sees the smallest input that shows the bug.
+
+MAX_CANDIDATES = 60
+
+
+def shrink_candidates(args):
+    """Smaller versions of a case's arguments (a list of JSON values), the
+    most aggressive first: for each list or string among them, or one level
+    inside a list, the empty one, each half, then each one item shorter."""
+    candidates = []
+    for position, value in enumerate(args):
+        for smaller in smaller_values(value):
+            candidates.append(args[:position] + [smaller] + args[position + 1:])
+            if len(candidates) >= MAX_CANDIDATES:
+                return candidates
+    return candidates
+
+
+def smaller_values(value, depth=0):
+    """Smaller versions of one JSON value, most aggressive first."""
+    if not isinstance(value, (list, str)) or not value:
+        return []
+    half = len(value) // 2
+    smaller = [value[:0]]
+    if half > 0:
+        smaller += [value[:half], value[half:]]
+    smaller += [value[:i] + value[i + 1:] for i in range(len(value))]
+    if isinstance(value, list) and depth == 0:
+        # one level down: a shorter item (a list of lists, a list of strings)
+        for i, item in enumerate(value):
+            smaller += [value[:i] + [shorter] + value[i + 1:]
+                        for shorter in smaller_values(item, depth + 1)[:3]]
+    unique = []
+    for candidate in smaller:
+        if candidate != value and candidate not in unique:
+            unique.append(candidate)
+    return unique

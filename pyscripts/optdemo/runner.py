@@ -178,8 +178,10 @@ class Session:
             "time": self.op_time, "count": self.op_count, "memory": self.op_memory,
             "profile": self.op_profile, "gc": self.op_gc, "quit": self.op_quit,
             "lab": self.op_lab, "lab_input": self.op_lab_input,
-            "lab_compare": self.op_lab_compare, "sandbox": self.op_sandbox,
+            "lab_compare": self.op_lab_compare, "lab_shrink": self.op_lab_shrink,
+            "lab_judge": self.op_lab_judge, "sandbox": self.op_sandbox,
             "solution": self.op_solution, "call": self.op_call, "prepare": self.op_prepare,
+            "peak": self.op_peak,
             "time_call": self.op_time_call,
         }
 
@@ -444,6 +446,32 @@ class Session:
         return {"matches": False, "mismatch": f"expected {lab.short(expected)}, "
                                               f"got {lab.short(result)}"}
 
+    def op_lab_shrink(self, request):
+        """Smaller versions of a failing case's arguments (lab.py)."""
+        args = request.get("args")
+        if self.lab is None or not isinstance(args, list):
+            raise Failure("protocol", "lab_shrink: load a lab, then give args (a list)")
+        return {"candidates": lab.shrink_candidates(args)}
+
+    def op_lab_judge(self, request):
+        """The reference on arbitrary arguments, compared with a solution's
+        result; valid is False where the reference itself refuses them (a
+        shrunk input the function was never meant to get)."""
+        args, result = request.get("args"), request.get("result")
+        if self.lab is None or not isinstance(args, list):
+            raise Failure("protocol", "lab_judge: load a lab, then give args (a list)")
+        try:
+            with self.output:
+                expected = self.callables["reference"](*self._fresh(args))
+            expected = json.loads(lab.to_json(expected, "the reference's result"))
+        except Exception:          # the reference refuses it: not an input to shrink to
+            return {"valid": False, "matches": False, "mismatch": None}
+        tolerance = getattr(self.lab, "TOLERANCE", None)
+        matches = call_workload(workloads.same_result, expected, result, tolerance)
+        return {"valid": True, "matches": bool(matches),
+                "mismatch": None if matches else f"expected {lab.short(expected)}, "
+                                                 f"got {lab.short(result)}"}
+
     def op_sandbox(self, request):
         """The untrusted side, before the solution is imported: the audit
         hook and, where the host provides it, the seccomp filter."""
@@ -493,6 +521,13 @@ class Session:
             raise Failure("contract", f"{name} changed its arguments: a solution must not "
                                       "mutate its input (copy it first)")
         self.prepared[name] = tuple(args)
+        # The solution is timed in its own worker, the starter and reference
+        # in the trusted one, which holds every case and its answer: more
+        # objects for each of the cyclic GC's full passes to walk. Frozen
+        # (gc.freeze: out of every later collection), what each worker holds
+        # costs the timed calls nothing, and the two processes time alike.
+        gc.collect()
+        gc.freeze()
         return {}
 
     def op_time_call(self, request):
@@ -510,6 +545,22 @@ class Session:
         with self.output:
             seconds = call_workload(self._time_calls, call, args, loops)
         return {"seconds": seconds}
+
+    def op_peak(self, request):
+        """tracemalloc's peak over one call of a prepared function, beyond
+        what was allocated before it (a lab's memory target)."""
+        name = request.get("name")
+        function = self._callable(request, "peak")
+        if name not in self.prepared:
+            raise Failure("protocol", "peak: prepare the function first")
+        args = self.prepared[name]
+
+        def call(data):
+            return function(*data)
+
+        with self.output:
+            peak = call_workload(workloads.memory_peak, call, args)
+        return {"peak": peak}
 
     def _callable(self, request, op):
         name = request.get("name")
