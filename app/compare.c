@@ -231,13 +231,6 @@ largest_run(const struct bench_sample *sample)
     return largest;
 }
 
-static int
-compare_double(const void *left, const void *right)
-{
-    double a = *(const double *)left, b = *(const double *)right;
-    return (a > b) - (a < b);
-}
-
 /* The median of one two-stage resample of `sample` (scratch holds n_runs
  * times its largest run). */
 static double
@@ -245,7 +238,7 @@ resampled_median(const struct bench_sample *sample, struct stats_rng *rng, doubl
 {
     struct stats_groups groups = groups_of(sample);
     size_t count = stats_resample_groups(&groups, rng, scratch);
-    qsort(scratch, count, sizeof *scratch, compare_double);
+    stats_sort(scratch, count);
     return stats_median_sorted(scratch, count);
 }
 
@@ -299,7 +292,7 @@ geometric_mean(struct comparison *out, const struct compare_options *options)
         }
         logs[r] = total / (double)count;
     }
-    qsort(logs, options->resamples, sizeof *logs, compare_double);
+    stats_sort(logs, options->resamples);
     out->geometric_low = exp(stats_quantile_sorted(logs, options->resamples, 0.025));
     out->geometric_high = exp(stats_quantile_sorted(logs, options->resamples, 0.975));
     rc = 0;

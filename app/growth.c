@@ -22,13 +22,6 @@ measured(const struct workload_result *size, size_t k)
     return k < size->n_variants && size->variants[k].n_values > 0 ? &size->variants[k] : NULL;
 }
 
-static int
-compare_double(const void *left, const void *right)
-{
-    double a = *(const double *)left, b = *(const double *)right;
-    return (a > b) - (a < b);
-}
-
 /* One size's values grouped by process, for stats_resample_groups. */
 struct grouped {
     double *values;
@@ -96,7 +89,7 @@ growth_exponent_ci(const struct workload_result *sizes, size_t count, size_t k,
         for (size_t p = 0; p < points; p++) {
             struct stats_groups g = {groups[p].values, groups[p].sizes, groups[p].n_groups};
             size_t drawn = stats_resample_groups(&g, &rng, scratch);
-            qsort(scratch, drawn, sizeof *scratch, compare_double);
+            stats_sort(scratch, drawn);
             y[p] = stats_median_sorted(scratch, drawn);
         }
         if (stats_loglog_slope(x, y, points, &slopes[fitted]) == STATS_OK) {
@@ -104,7 +97,7 @@ growth_exponent_ci(const struct workload_result *sizes, size_t count, size_t k,
         }
     }
     if (fitted > 0) {
-        qsort(slopes, fitted, sizeof *slopes, compare_double);
+        stats_sort(slopes, fitted);
         *low = stats_quantile_sorted(slopes, fitted, 0.025);
         *high = stats_quantile_sorted(slopes, fitted, 0.975);
         done = true;

@@ -15,6 +15,7 @@
 #include "lab.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -548,6 +549,36 @@ time_functions(struct check *c)
     return 0;
 }
 
+/* The 95% CI of the solution's growth exponent: at every size its values
+ * resampled (with replacement), their median taken, and the log-log line
+ * refitted.  The point estimate when no resample fits. */
+static void
+growth_ci(const double *x, double (*values)[GROWTH_VALUES], size_t count,
+          unsigned resamples, double *low, double *high)
+{
+    double *slopes = calloc(resamples + 1, sizeof *slopes), *y = calloc(count, sizeof *y);
+    size_t fitted = 0;
+    struct stats_rng rng;
+    stats_rng_seed(&rng, LAB_SEED + 2);
+    for (unsigned r = 0; slopes != NULL && y != NULL && r < resamples; r++) {
+        for (size_t s = 0; s < count; s++) {
+            double picked[GROWTH_VALUES];
+            for (int v = 0; v < GROWTH_VALUES; v++) {
+                picked[v] = values[s][stats_rng_below(&rng, GROWTH_VALUES)];
+            }
+            y[s] = stats_median(picked, GROWTH_VALUES);
+        }
+        fitted += stats_loglog_slope(x, y, count, &slopes[fitted]) == STATS_OK;
+    }
+    if (fitted > 0) {
+        stats_sort(slopes, fitted);
+        *low = stats_quantile_sorted(slopes, fitted, 0.025);
+        *high = stats_quantile_sorted(slopes, fitted, 0.975);
+    }
+    free(slopes);
+    free(y);
+}
+
 /* The solution's and the reference's cost at the growth sizes, and the
  * fitted exponents.  0; 1 when the verdict is made; 2 on Ctrl-C. */
 static int
@@ -556,8 +587,10 @@ measure_growth(struct check *c, const json_t *sizes)
     size_t count = json_array_size(sizes);
     double *x = calloc(count + 1, sizeof *x), *solution = calloc(count + 1, sizeof *solution),
            *reference = calloc(count + 1, sizeof *reference);
+    double (*solution_values)[GROWTH_VALUES] = calloc(count + 1, sizeof *solution_values);
     int rc = 0;
-    if (count < 2 || x == NULL || solution == NULL || reference == NULL) {
+    if (count < 2 || x == NULL || solution == NULL || reference == NULL
+        || solution_values == NULL) {
         goto done;
     }
     for (size_t s = 0; s < count && rc == 0; s++) {
@@ -585,13 +618,19 @@ measure_growth(struct check *c, const json_t *sizes)
                 break;
             }
             medians[i][s] = stats_median(values, GROWTH_VALUES);
+            if (i == 0) {
+                memcpy(solution_values[s], values, sizeof values);
+            }
         }
     }
     if (rc == 0 && stats_loglog_slope(x, solution, count, &c->out->growth_solution) == STATS_OK
         && stats_loglog_slope(x, reference, count, &c->out->growth_reference) == STATS_OK) {
         c->out->has_growth = true;
+        growth_ci(x, solution_values, count, c->options->resamples, &c->out->growth_solution_low,
+                  &c->out->growth_solution_high);
     }
 done:
+    free(solution_values);
     free(x);
     free(solution);
     free(reference);
@@ -630,45 +669,74 @@ measure_memory(struct check *c)
     return 0;
 }
 
-/* Pass, or too slow / too much memory with what was missed. */
+/* Appends "; "-separated clauses to a fixed buffer. */
+struct clauses {
+    char text[640];
+    size_t used;
+};
+
+static void
+clause(struct clauses *c, const char *format, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+clause(struct clauses *c, const char *format, ...)
+{
+    if (c->used >= sizeof c->text - 1) {
+        return;
+    }
+    if (c->used > 0) {
+        c->used += (size_t)snprintf(c->text + c->used, sizeof c->text - c->used, "; ");
+    }
+    va_list args;
+    va_start(args, format);
+    int n = c->used < sizeof c->text ? vsnprintf(c->text + c->used, sizeof c->text - c->used,
+                                                 format, args) : 0;
+    va_end(args);
+    c->used += n > 0 ? (size_t)n : 0;
+}
+
+/* The verdict once every case is right.  A time or growth target counts as
+ * missed only when its whole 95% CI misses it: a solution whose point
+ * estimate misses but whose CI reaches the target passes, "borderline"
+ * (the benefit of the doubt: two runs must not grade one file both ways).
+ * Memory repeats to the byte and is judged as measured. */
 static void
 judge_speed(struct lab_result *out)
 {
-    char why[512] = "";
-    size_t used = 0;
+    struct clauses missed = {0}, borderline = {0};
     if (out->target_faster_than_starter > 0 && out->vs_starter < out->target_faster_than_starter) {
-        used += (size_t)snprintf(why + used, sizeof why - used,
-                                 "%.3gx as fast as the starter, target %.3gx; ", out->vs_starter,
-                                 out->target_faster_than_starter);
+        clause(out->vs_starter_high < out->target_faster_than_starter ? &missed : &borderline,
+               "%.3gx as fast as the starter [%.3g, %.3g], target %.3gx", out->vs_starter,
+               out->vs_starter_low, out->vs_starter_high, out->target_faster_than_starter);
     }
-    if (out->target_within_reference > 0 && used < sizeof why
-        && out->vs_reference > out->target_within_reference) {
-        used += (size_t)snprintf(why + used, sizeof why - used,
-                                 "%.3gx the reference's time, target at most %.3gx; ",
-                                 out->vs_reference, out->target_within_reference);
+    if (out->target_within_reference > 0 && out->vs_reference > out->target_within_reference) {
+        clause(out->vs_reference_low > out->target_within_reference ? &missed : &borderline,
+               "%.3gx the reference's time [%.3g, %.3g], target at most %.3gx",
+               out->vs_reference, out->vs_reference_low, out->vs_reference_high,
+               out->target_within_reference);
     }
-    if (out->max_growth > 0 && out->has_growth && used < sizeof why
-        && out->growth_solution > out->max_growth) {
-        used += (size_t)snprintf(why + used, sizeof why - used,
-                                 "its cost grows as n^%.2f (the reference's as n^%.2f), more "
-                                 "than n^%.2f; ", out->growth_solution, out->growth_reference,
-                                 out->max_growth);
+    if (out->max_growth > 0 && out->has_growth && out->growth_solution > out->max_growth) {
+        clause(out->growth_solution_low > out->max_growth ? &missed : &borderline,
+               "its cost grows as n^%.2f [%.2f, %.2f] (the reference's as n^%.2f), more than "
+               "n^%.2f", out->growth_solution, out->growth_solution_low,
+               out->growth_solution_high, out->growth_reference, out->max_growth);
     }
-    size_t speed = used;
-    if (out->has_memory && used < sizeof why
+    size_t speed = missed.used;
+    if (out->has_memory
         && out->memory_solution > out->target_memory_vs_starter * out->memory_starter) {
-        used += (size_t)snprintf(why + used, sizeof why - used,
-                                 "its peak memory is %.2fx the starter's, target at most %.2fx; ",
-                                 out->memory_solution / out->memory_starter,
-                                 out->target_memory_vs_starter);
+        clause(&missed, "its peak memory is %.2fx the starter's, target at most %.2fx",
+               out->memory_solution / out->memory_starter, out->target_memory_vs_starter);
     }
-    if (used == 0) {
+    if (missed.used > 0) {
+        out->verdict = speed > 0 ? LAB_TOO_SLOW : LAB_TOO_MUCH_MEMORY;
+        out->detail = text_copy(missed.text);
+    } else {
         out->verdict = LAB_PASS;
-        return;
+        out->detail = borderline.used > 0
+                          ? text_format("borderline: %s, but the 95%% CI reaches the target",
+                                        borderline.text)
+                          : NULL;
     }
-    why[used >= 2 && used < sizeof why ? used - 2 : sizeof why - 1] = '\0';
-    out->verdict = speed > 0 ? LAB_TOO_SLOW : LAB_TOO_MUCH_MEMORY;
-    out->detail = text_copy(why);
 }
 
 int
@@ -800,8 +868,9 @@ lab_print(FILE *out, const struct lab_result *r, const struct report_style *styl
                 r->target_memory_vs_starter);
     }
     if (r->has_growth) {
-        fprintf(out, "  growth: the solution's cost grows as n^%.2f, the reference's as n^%.2f",
-                r->growth_solution, r->growth_reference);
+        fprintf(out, "  growth: the solution's cost grows as n^%.2f [%.2f, %.2f], the reference's "
+                     "as n^%.2f", r->growth_solution, r->growth_solution_low,
+                r->growth_solution_high, r->growth_reference);
         if (r->max_growth > 0) {
             fprintf(out, " (at most n^%.2f)", r->max_growth);
         }
@@ -857,9 +926,10 @@ lab_result_json(const struct lab_result *r)
             "vs_reference_ci_high", r->vs_reference_high));
     }
     if (r->has_growth) {
-        json_object_set_new(result, "growth", json_pack("{s:f, s:f}", "solution",
-                                                        r->growth_solution, "reference",
-                                                        r->growth_reference));
+        json_object_set_new(result, "growth", json_pack(
+            "{s:f, s:f, s:f, s:f}", "solution", r->growth_solution, "solution_ci_low",
+            r->growth_solution_low, "solution_ci_high", r->growth_solution_high, "reference",
+            r->growth_reference));
     }
     if (r->has_memory) {
         json_object_set_new(result, "memory", json_pack(

@@ -34,7 +34,8 @@ struct lab_timing {
 struct lab_result {
     char *lab_id, *title, *lesson, *function, *solution_path;
     enum lab_verdict verdict;
-    char *detail;                /* why, in a sentence or a traceback; NULL for a pass */
+    char *detail;                /* why, in a sentence or a traceback; for a pass NULL, or
+                                  * why it is borderline */
     size_t cases_passed, cases_total;
     json_t *sandbox_layers;      /* what the sandbox enforced (a list of str) */
     bool timed;
@@ -49,6 +50,7 @@ struct lab_result {
     double memory_solution, memory_starter, memory_reference;  /* tracemalloc peaks, bytes */
     bool has_growth;
     double growth_solution, growth_reference;
+    double growth_solution_low, growth_solution_high;  /* 95% CI: each size's values resampled */
     double max_growth;                  /* 0: none */
     double duration;
 };

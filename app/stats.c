@@ -39,6 +39,12 @@ done:
 
 /* ---- order statistics ---------------------------------------------------- */
 
+void
+stats_sort(double *x, size_t n)
+{
+    qsort(x, n, sizeof *x, compare_double);
+}
+
 double
 stats_quantile_sorted(const double *sorted, size_t n, double q)
 {

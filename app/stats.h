@@ -43,6 +43,9 @@ double stats_quantile(const double *x, size_t n, double q);
  * finiteness check. */
 double stats_quantile_sorted(const double *sorted, size_t n, double q);
 
+/* Sort x ascending in place (qsort; x holds no NaN). */
+void stats_sort(double *x, size_t n);
+
 /* The median, as numpy.median computes it: the middle order statistic, or
  * the mean (a + b) / 2 of the two middle ones.  NaN as stats_quantile. */
 double stats_median(const double *x, size_t n);
