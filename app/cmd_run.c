@@ -16,6 +16,7 @@
 #include "count.h"
 #include "interpreters.h"
 #include "matrix.h"
+#include "run_profile.h"
 #include "optdemo.h"
 #include "pydata.h"
 #include "report.h"
@@ -437,6 +438,7 @@ struct run_state {
     PyObject *paths;
     struct counter counter;    /* --count instructions */
     bool counting;
+    json_t *profiles;          /* --profile: run_profile_workload's entries */
     json_t *metadata;
     char *header, *context, *gap;
 };
@@ -455,6 +457,7 @@ run_state_clear(struct run_state *state)
         counter_free(&state->counter);
     }
     json_decref(state->metadata);
+    json_decref(state->profiles);
     Py_XDECREF(state->paths);
     run_options_free(&state->opts);
     free(state->header);
@@ -617,6 +620,10 @@ cmd_run(int argc, char **argv)
         state.executors[i] = &state.interpreters.items[i].executor;
         embedded_measured = embedded_measured || state.interpreters.items[i].embedded;
     }
+    if (opts->profile && (state.profiles = json_array()) == NULL) {
+        rc = EXIT_FAILED;
+        goto done;
+    }
     if (opts->count_instructions) {
         const char *self = interp_executable();
         if (counter_init(&state.counter, self != NULL ? self : "optdemo", &opts->limits, interp_interrupted, &error) < 0) {
@@ -656,6 +663,10 @@ cmd_run(int argc, char **argv)
         }
         progress_index = (int)i + 1;
         interrupted = run_workload(&state, path, &style, &failed) == HARNESS_INTERRUPTED;
+        if (state.profiles != NULL && !interrupted) {
+            interrupted = run_profile_workload(path, opts->size, opts->quick, &style, stdout,
+                                               state.profiles) != 0;
+        }
     }
     bool timed = false;
     for (size_t i = 0; i < state.count; i++) {
@@ -677,6 +688,9 @@ cmd_run(int argc, char **argv)
         .several_interpreters = state.interpreters.count > 1, .partial = interrupted,
     };
     json_t *root = results_to_json(&record);
+    if (root != NULL && state.profiles != NULL) {
+        json_object_set(json_object_get(root, "optdemo"), "profiles", state.profiles);
+    }
     char *matrix = opts->matrix && !interrupted ? print_matrix(root, &style) : NULL;
     if (write_outputs(opts, root, &record, state.context, matrix) < 0 && rc == EXIT_OK) {
         rc = EXIT_FAILED;

@@ -63,6 +63,8 @@ usage(FILE *out)
         "                      growth figures, metadata (no network needed)\n"
         "  --plot PREFIX       with --sweep: PREFIX-<workload>.svg and .png, time vs n on\n"
         "                      log-log axes (needs matplotlib)\n"
+        "  --profile           then each variant's hot line (`optdemo profile --only\n"
+        "                      lines`, the embedded interpreter), in the JSON and HTML too\n"
         "  --no-color          no colour (also: NO_COLOR set, or stdout not a terminal)\n"
         "  -h, --help          this help\n"
         "\n"
@@ -160,7 +162,7 @@ run_options_parse(int argc, char **argv, struct run_options *opts, int *first_na
            OPT_MARKDOWN, OPT_NO_COLOR, OPT_ROUNDS, OPT_MIN_TIME, OPT_BUDGET, OPT_NO_MEMORY,
            OPT_SWEEP, OPT_INTERPRETER, OPT_TEMPLATE, OPT_PROCESSES, OPT_TIMEOUT,
            OPT_MEMORY_LIMIT, OPT_CPU_LIMIT, OPT_FILE_LIMIT, OPT_MAX_PROCESSES, OPT_IN_PROCESS,
-           OPT_NO_GAP, OPT_MATRIX, OPT_PYTHON_PATH, OPT_COUNT, OPT_HTML, OPT_PLOT };
+           OPT_NO_GAP, OPT_MATRIX, OPT_PYTHON_PATH, OPT_COUNT, OPT_HTML, OPT_PLOT, OPT_PROFILE };
     static const struct option long_options[] = {
         {"quick", no_argument, NULL, OPT_QUICK},
         {"rigorous", no_argument, NULL, OPT_RIGOROUS},
@@ -189,6 +191,7 @@ run_options_parse(int argc, char **argv, struct run_options *opts, int *first_na
         {"count", required_argument, NULL, OPT_COUNT},
         {"html", required_argument, NULL, OPT_HTML},
         {"plot", required_argument, NULL, OPT_PLOT},
+        {"profile", no_argument, NULL, OPT_PROFILE},
         {"python-path", required_argument, NULL, OPT_PYTHON_PATH},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -223,6 +226,7 @@ run_options_parse(int argc, char **argv, struct run_options *opts, int *first_na
         case OPT_MARKDOWN: opts->markdown_path = optarg; break;
         case OPT_HTML: opts->html_path = optarg; break;
         case OPT_PLOT: opts->plot_prefix = optarg; break;
+        case OPT_PROFILE: opts->profile = true; break;
         case OPT_VARIANTS:
             free(opts->only);
             opts->only = split_list(optarg);

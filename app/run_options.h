@@ -23,6 +23,7 @@ struct run_options {
     const char *markdown_path;
     const char *html_path;     /* --html: one self-contained page */
     const char *plot_prefix;   /* --plot: PREFIX-<workload>.svg/.png of each sweep */
+    bool profile;              /* --profile: each variant's hot line after its table */
     bool no_color;
     bool quick, rigorous;
     bool sweep;                /* every size in SIZES["sweep"], then growth */

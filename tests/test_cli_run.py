@@ -1,6 +1,7 @@
 """`optdemo run`: the table, the checks, the JSON and the ways it fails."""
 
 import json
+import re
 import os
 import pty
 import signal
@@ -316,3 +317,23 @@ def test_sweep_finds_a_known_crossover_and_exponent_cis(tmp_path):
     for entry in growth.values():
         assert entry["exponent_ci_low"] <= entry["exponent"] <= entry["exponent_ci_high"]
     assert growth["before"]["exponent"] > 0.7 and growth["after"]["exponent"] < 0.4
+
+
+def test_profile_adds_each_variants_hot_line_to_the_table_json_and_page(tmp_path):
+    page = tmp_path / "page.html"
+    result, data = run_json(tmp_path, "--quick", "--no-memory", "--no-gap", "--profile",
+                            "--html", str(page), fixture("hotline"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "hot lines (the C line tracer" in result.stdout
+    assert re.search(r"before\s+line \d+\s+\d+\.\d%\s+scores\[i\] = weigh\(x\)", result.stdout)
+    (profile,) = data["optdemo"]["profiles"]
+    assert profile["workload"] == "hotline" and profile["n"] == 30
+    before = profile["variants"][0]
+    assert before["variant"] == "before"
+    hottest = max(before["lines"]["lines"], key=lambda line: line["seconds"])
+    source = before["lines"]["source"][hottest["line"] - before["lines"]["first_line"]]
+    assert "# hot line" in source
+    assert hottest["hits"] == 30 * 7 * before["lines"]["calls"]      # rows x COLUMNS per call
+    html = page.read_text(encoding="utf-8")
+    assert "Where the time goes, line by line" in html
+    assert 'class="hot"' in html and "weigh(x)" in html

@@ -493,8 +493,8 @@ EXPECTED_ON_BEFORE = {
     ("priority_queue", "before"): ["OPT008", "OPT008"],      # the loop, then the final drain
     ("priority_queue", "before_sort"): ["OPT008"],
     ("dict_defaults", "before"): ["OPT009"],
-    # Missed: the list arrives as data["haystack"]; nothing in the function says
-    # it is a list (`haystack: list = ...` would, see POSITIVES).
+    # Found because the variant says the name is a list (`haystack: list =
+    # ...`); from data["haystack"] alone nothing would (see POSITIVES).
     ("list_membership", "before"): ["OPT002"],
     # Missed on purpose: zip() of two parameters' items is not known to be NumPy,
     # and numpy_small's identical `before` is the faster choice at n = 10.

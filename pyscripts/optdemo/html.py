@@ -59,6 +59,7 @@ tbody tr:nth-child(even) { background: #f7f9fc; }
 td.num, th.num { text-align: right; }
 table.wrap td { white-space: normal; min-width: 20rem; }
 .faster { color: #0a6b2d; font-weight: 600; }
+td.hot { background: #fdeceb; font-weight: 600; }
 .slower { color: #b3261e; font-weight: 600; }
 .bad { color: #b3261e; font-weight: 700; }
 .warn, .mark { color: #7a4a00; }
@@ -204,6 +205,7 @@ class Run:
         self.growth = section.get("growth") or []
         self.crossovers = section.get("crossovers") or []
         self.matrix = section.get("matrix")      # matrix_to_json's, if the run adds it
+        self.profiles = section.get("profiles") or []   # run --profile's
         self.benchmarks = {}
         for bench in results.get("benchmarks") or []:
             meta = bench.get("metadata") or {}
@@ -378,7 +380,79 @@ def row_notes(run, summary):
             items.append(code(name) + escape(words) + pre(output, class_="output"))
     if summary.get("no_native"):
         items.append(escape("native: none — " + summary["no_native"]))
+    counted = instructions_note(run, summary)
+    if counted:
+        items.append(counted)
     return notes(items)
+
+
+def format_count(count):
+    """1.52 M: an instruction count, three significant digits (report.c)."""
+    for unit in ("", " k", " M", " G"):
+        if count < 1000:
+            return f"{count:.3g}{unit}"
+        count /= 1000
+    return f"{count:.3g} T"
+
+
+def instructions_note(run, summary):
+    """run --count instructions: each variant's instructions per call and
+    its ratio to before's, beside the time's (as the terminal's line)."""
+    parts = []
+    base = None
+    for index, variant in enumerate(summary.get("variants") or []):
+        name = variant.get("variant", "?")
+        count = run.benchmark(summary, name).get("instructions_per_call")
+        if not count:
+            continue
+        base = count if index == 0 else base
+        text = f"{name} {format_count(count)}"
+        if index > 0 and base:
+            ratio = base / count
+            text += f" ({max(ratio, 1 / ratio):.3g}x {'fewer' if ratio >= 1 else 'more'}"
+            if "speedup" in variant:
+                speedup = variant["speedup"]
+                text += (f"; time {max(speedup, 1 / speedup):.3g}x "
+                         f"{'faster' if speedup >= 1 else 'slower'}")
+            text += ")"
+        parts.append(text)
+    if not parts:
+        return ""
+    return escape("instructions per call (callgrind): " + "; ".join(parts))
+
+
+def hot_lines_section(run, workload):
+    """run --profile: each variant's lines under the C line tracer, the
+    lines that ran, with their share of the variant's time."""
+    profile = next((entry for entry in run.profiles if entry.get("workload") == workload), None)
+    if profile is None:
+        return ""
+    parts = [tag("h3", escape(f"Where the time goes, line by line (n = "
+                              f"{plot.format_n(profile.get('n', 0))}, the embedded "
+                              "interpreter, `optdemo profile`)"))]
+    for variant in profile.get("variants") or []:
+        name, lines = variant.get("variant", "?"), variant.get("lines") or {}
+        if not lines.get("lines"):
+            why = lines.get("note") or variant.get("unavailable") or variant.get("error") or \
+                "not profiled"
+            parts.append(tag("p", code(name) + ": " + escape(why), class_="muted"))
+            continue
+        total = lines.get("total_seconds") or 0
+        hottest = max(item["seconds"] for item in lines["lines"])
+        first, source = lines.get("first_line", 1), lines.get("source") or []
+        rows = []
+        for item in lines["lines"]:
+            share = 100 * item["seconds"] / total if total > 0 else 0
+            text = source[item["line"] - first] if 0 <= item["line"] - first < len(source) else ""
+            row_class = "hot" if item["seconds"] == hottest else None
+            rows.append([escape(str(item["line"])), (escape(f"{item['hits']:,}"), "num"),
+                         (f"{share:.1f}%", "num"), (code(text), row_class)])
+        overhead = lines.get("overhead") or 0
+        cost = (f"tracing made the calls {overhead:.1f}x slower: compare lines with each other"
+                if overhead >= 1.1 else "tracing cost no measurable time")
+        caption = f"{name}: {lines.get('calls', '?')} calls traced; {cost}"
+        parts.append(table(caption, ["line", "hits", "% time", "source"], rows))
+    return "".join(parts)
 
 
 def growth_cell(size, name):
@@ -501,6 +575,7 @@ def workload_section(run, workload, summaries, section_id, figures, next_figure)
                              + "".join(tables), open="" if failed else None))
         else:
             parts.extend(tables)
+    parts.append(hot_lines_section(run, workload))
     bad = {v.get("variant"): v.get("status") for s in summaries for v in s.get("variants") or []
            if v.get("status") in BAD_STATUSES}
     if first.get("sources"):
