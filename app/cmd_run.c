@@ -310,16 +310,24 @@ reserve_results(struct workload_result **results, size_t *capacity, size_t count
     return 0;
 }
 
-static int
-add_sweep(struct result_group **sweeps, size_t *n_sweeps, size_t first, size_t count)
+/* A sweep's group, its growth analysed once for every output.  The new
+ * group, or NULL on no memory. */
+static const struct result_group *
+add_sweep(struct result_group **sweeps, size_t *n_sweeps, const struct workload_result *results,
+          size_t first, size_t count)
 {
     struct result_group *grown = realloc(*sweeps, (*n_sweeps + 1) * sizeof *grown);
     if (grown == NULL) {
-        return -1;
+        return NULL;
     }
-    grown[(*n_sweeps)++] = (struct result_group){first, count};
     *sweeps = grown;
-    return 0;
+    struct result_group *group = &grown[*n_sweeps];
+    *group = (struct result_group){.first = first, .count = count};
+    if (growth_analyse(&results[first], count, &group->growth) < 0) {
+        return NULL;
+    }
+    (*n_sweeps)++;
+    return group;
 }
 
 /* --matrix: the builds' matrix from the run's own JSON (so it says what
@@ -450,6 +458,9 @@ run_state_clear(struct run_state *state)
         workload_result_clear(&state->results[i]);
     }
     free(state->results);
+    for (size_t i = 0; i < state->n_sweeps; i++) {
+        growth_clear(&state->sweeps[i].growth);
+    }
     free(state->sweeps);
     free(state->executors);
     interpreters_close(&state->interpreters);
@@ -531,11 +542,12 @@ run_workload(struct run_state *state, const char *path, const struct report_styl
     if (opts->sweep) {
         for (size_t i = 0; i < m; i++) {
             size_t first = base + i * n_sizes;
-            if (n_sizes > 1 && state->results[first].n_variants > 0) {
-                report_growth(stdout, &state->results[first], n_sizes, style);
-            }
-            if (add_sweep(&state->sweeps, &state->n_sweeps, first, n_sizes) < 0) {
+            const struct result_group *sweep = add_sweep(&state->sweeps, &state->n_sweeps,
+                                                         state->results, first, n_sizes);
+            if (sweep == NULL) {
                 *failed = true;
+            } else if (n_sizes > 1 && state->results[first].n_variants > 0) {
+                report_growth(stdout, &state->results[first], n_sizes, &sweep->growth, style);
             }
         }
     }

@@ -178,3 +178,31 @@ growth_crossovers(const struct workload_result *sizes, size_t count, struct cros
     }
     return 0;
 }
+
+int
+growth_analyse(const struct workload_result *sizes, size_t count, struct growth *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t n_variants = count > 0 ? sizes[0].n_variants : 0;
+    out->variants = calloc(n_variants + 1, sizeof *out->variants);
+    if (out->variants == NULL
+        || growth_crossovers(sizes, count, &out->crossings, &out->n_crossings) < 0) {
+        growth_clear(out);
+        return -1;
+    }
+    out->n_variants = n_variants;
+    for (size_t k = 0; k < n_variants; k++) {
+        struct variant_growth *g = &out->variants[k];
+        g->fitted = growth_exponent_ci(sizes, count, k, GROWTH_RESAMPLES, &g->exponent, &g->low,
+                                       &g->high);
+    }
+    return 0;
+}
+
+void
+growth_clear(struct growth *growth)
+{
+    free(growth->variants);
+    free(growth->crossings);
+    memset(growth, 0, sizeof *growth);
+}

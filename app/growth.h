@@ -33,4 +33,26 @@ struct crossover {
 int growth_crossovers(const struct workload_result *sizes, size_t count,
                       struct crossover **out, size_t *n_out);
 
+/* A sweep's growth, computed once (growth_analyse) and only rendered by
+ * report.c and results.c. */
+struct variant_growth {
+    bool fitted;                  /* false: fewer than two sizes measured it */
+    double exponent, low, high;   /* time ~ n^exponent, its 95% CI */
+};
+
+struct growth {
+    struct variant_growth *variants;   /* one per variant of sizes[0] */
+    size_t n_variants;
+    struct crossover *crossings;
+    size_t n_crossings;
+};
+
+/* The resamples behind every exponent's CI. */
+enum { GROWTH_RESAMPLES = 1000 };
+
+/* Exponents with CIs and crossovers of the sweep `sizes`.  0, or -1 on no
+ * memory (out cleared). */
+int growth_analyse(const struct workload_result *sizes, size_t count, struct growth *out);
+void growth_clear(struct growth *growth);
+
 #endif

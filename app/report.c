@@ -19,7 +19,6 @@
 #define DIM "\033[2m"
 #define RESET "\033[0m"
 
-enum { GROWTH_RESAMPLES = 1000 };
 
 struct report_style
 report_style_for(FILE *stream, bool no_color)
@@ -402,7 +401,7 @@ growth_word(double exponent)
 
 void
 report_growth(FILE *out, const struct workload_result *sizes, size_t count,
-              const struct report_style *style)
+              const struct growth *fit, const struct report_style *style)
 {
     const struct workload_result *first = &sizes[0];
     const char *bold = style->color ? BOLD : "", *reset = style->color ? RESET : "";
@@ -443,25 +442,20 @@ report_growth(FILE *out, const struct workload_result *sizes, size_t count,
             fprintf(out, "  ");
             report_pad(out, cell, 10, true);
         }
-        double exponent = 0, low = 0, high = 0;
-        if (growth_exponent_ci(sizes, count, k, GROWTH_RESAMPLES, &exponent, &low, &high)) {
-            fprintf(out, "  n^%.2f [%.2f, %.2f] (%s)\n", exponent, low, high,
-                    growth_word(exponent));
+        const struct variant_growth *g = k < fit->n_variants ? &fit->variants[k] : NULL;
+        if (g != NULL && g->fitted) {
+            fprintf(out, "  n^%.2f [%.2f, %.2f] (%s)\n", g->exponent, g->low, g->high,
+                    growth_word(g->exponent));
         } else {
             fprintf(out, "  too few sizes measured\n");
         }
     }
-    struct crossover *crossings = NULL;
-    size_t n_crossings = 0;
-    if (growth_crossovers(sizes, count, &crossings, &n_crossings) == 0) {
-        for (size_t i = 0; i < n_crossings; i++) {
-            const struct crossover *c = &crossings[i];
-            fprintf(out, "  %s overtakes %s between n=%ld and n=%ld (at n %s %.*f on log-log "
-                         "axes)\n", first->variants[c->a].name, first->variants[c->b].name,
-                    c->below, c->above, style->unicode ? "≈" : "~", c->n < 100 ? 1 : 0, c->n);
-        }
+    for (size_t i = 0; i < fit->n_crossings; i++) {
+        const struct crossover *c = &fit->crossings[i];
+        fprintf(out, "  %s overtakes %s between n=%ld and n=%ld (at n %s %.*f on log-log "
+                     "axes)\n", first->variants[c->a].name, first->variants[c->b].name,
+                c->below, c->above, style->unicode ? "≈" : "~", c->n < 100 ? 1 : 0, c->n);
     }
-    free(crossings);
     fprintf(out, "  %smedian seconds per call at each n; the exponent is a least-squares fit of "
                  "log(time) on log(n), its 95%% CI from resampling each size's values%s\n",
             dim, reset);

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "growth.h"
 #include "harness.h"
 
 struct report_style {
@@ -20,9 +21,10 @@ struct report_style report_style_for(FILE *stream, bool no_color);
 void report_workload(FILE *out, const struct workload_result *w, const struct report_style *style);
 
 /* A sweep: the same workload at increasing n (`count` results in order):
- * each variant's median per size and the fitted exponent of its growth. */
+ * each variant's median per size, and `fit` (growth_analyse's): the fitted
+ * exponent of its growth with its CI, and the crossovers. */
 void report_growth(FILE *out, const struct workload_result *sizes, size_t count,
-                   const struct report_style *style);
+                   const struct growth *fit, const struct report_style *style);
 
 /* The closing lines: what the columns mean, how it was measured. */
 void report_legend(FILE *out, const struct harness_options *options,

