@@ -9,20 +9,28 @@ each timed here and in /usr/bin/python3.11 -m timeit alternately with the
 same loop count (machine.interpreter_gap), so every ratio was measured side
 by side, one build at a time.
 
+With --instructions, the same statements under valgrind's callgrind
+instead: instructions per execution (a loop of LOOPS executions minus an
+empty one), which repeat to the instruction where wall time on a shared
+machine moves 30% -- what decides a 5% goal here.
+
     /usr/bin/python3.11 bench/bench_builds_gap.py [--cache DIR] [--host LABEL=PATH]...
+                                                  [--repeat N | --instructions]
 """
 
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
+import sys
 
 SOURCE_ROOT = os.environ.get(
     "OPTDEMO_SOURCE_ROOT", os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEFAULT_CACHE = os.environ.get("OPTDEMO_CPYTHON_CACHE",
                                os.path.expanduser("~/.cache/optdemo/cpython"))
-CONFIGS = ["plain", "lto", "pgo-lto", "debug"]
+CONFIGS = ["plain", "lto", "pgo-lto", "pgo-lto-o3", "debug"]
 GOAL = 1.05       # issue 8: a host within 5% of /usr/bin/python3.11 on every statement
 
 # Run inside the build being measured: its own interpreter is "here".
@@ -45,6 +53,48 @@ def gap_of_host(host):
     return json.loads(done.stdout)["interpreter_gap"]
 
 
+REFERENCE = "/usr/bin/python3.11"
+# Executions per count: enough that each count is ~30-100M instructions, so
+# what varies between two processes (start-up, hash seeds) is noise below
+# one instruction per execution.
+LOOPS = {"d[500]": 100_000, "500 in s": 100_000}
+DEFAULT_LOOPS = 500
+
+
+def collected(command):
+    """The instructions callgrind counted for one command."""
+    done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+                           *command], capture_output=True, text=True, check=True)
+    return int(re.search(r"Collected : (\d+)", done.stderr).group(1))
+
+
+def instructions(prefix, stmt, setup):
+    """Instructions per execution of stmt under the interpreter `prefix`."""
+    def loop(times):
+        return f"{setup}\nfor _ in range({times}):\n    {stmt}\n"
+    loops = LOOPS.get(stmt, DEFAULT_LOOPS)
+    return (collected([*prefix, "-c", loop(loops)]) - collected([*prefix, "-c", loop(0)])) / loops
+
+
+def instructions_table(targets):
+    sys.path.insert(0, os.path.join(SOURCE_ROOT, "pyscripts"))
+    from optdemo.machine import TIMEIT_STATEMENTS
+    everyone = [("python3.11 (Debian)", [REFERENCE])] + targets
+    counts = {label: [instructions(prefix, stmt, setup) for stmt, setup in TIMEIT_STATEMENTS]
+              for label, prefix in everyone}
+    reference = counts[everyone[0][0]]
+    width = max(len(stmt) for stmt, _ in TIMEIT_STATEMENTS)
+    print("instructions per execution (callgrind), and against /usr/bin/python3.11")
+    print(f"  {'statement':<{width}}" + "".join(f"  {label:>22}" for label, _ in everyone))
+    for i, (stmt, _) in enumerate(TIMEIT_STATEMENTS):
+        print(f"  {stmt:<{width}}" + "".join(
+            f"  {counts[label][i]:>10.0f} ({counts[label][i] / reference[i]:.2f}x)"
+            for label, _ in everyone))
+    met = [label for label, _ in targets
+           if all(counts[label][i] <= GOAL * reference[i] for i in range(len(reference)))]
+    print(f"goal, every statement <= {GOAL:.2f}x the instructions: {', '.join(met) or 'no build'}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cache", default=DEFAULT_CACHE)
@@ -52,19 +102,28 @@ def main():
                         help="an optdemo executable to measure (repeatable)")
     parser.add_argument("--repeat", type=int, default=5,
                         help="measurements of every build, round robin (default 5)")
+    parser.add_argument("--instructions", action="store_true",
+                        help="count instructions under callgrind instead of timing")
     args = parser.parse_args()
 
-    builds = []
+    builds, targets = [], []
     for config in CONFIGS:
         python = os.path.join(args.cache, config, "bin", "python3.11")
         if os.access(python, os.X_OK):
             builds.append((config, lambda python=python: gap_of_python(python)))
+            targets.append((config, [python]))
     default_host = os.environ.get("OPTDEMO", os.path.join(SOURCE_ROOT, "build", "app", "optdemo"))
     hosts = [("host (Debian's static)", default_host)] + [
         tuple(item.split("=", 1)) for item in args.host]
     for label, path in hosts:
         if os.access(path, os.X_OK):
             builds.append((label, lambda path=path: gap_of_host(path)))
+            targets.append((label, [path, "python"]))
+    if args.instructions:
+        instructions_table([target for target in targets if target[0] != "debug"])
+        print("reproduce: /usr/bin/python3.11 bench/bench_builds_gap.py --instructions"
+              + "".join(f" --host '{item}'" for item in args.host))
+        return
 
     # Every build measured --repeat times, round robin, so a burst of load
     # hits one repetition of every build rather than all of one build's.

@@ -21,7 +21,7 @@ SCRIPT = os.path.join(SOURCE_ROOT, "bench", "cpython_builds.py")
 sys.path.insert(0, os.path.dirname(SCRIPT))
 import cpython_builds  # noqa: E402  (found through the line above)
 import cpython_source  # noqa: E402
-ALL_CONFIGS = ["plain", "lto", "pgo-lto", "debug"]
+ALL_CONFIGS = ["plain", "lto", "pgo-lto", "pgo-lto-o3", "debug"]
 SOURCE_VERSION = "3.11.2-6+deb12u8"
 
 # What `apt-cache madison python3.11` printed here, deb-src entries included.
@@ -83,7 +83,7 @@ def test_unknown_config_is_a_usage_error_listing_the_valid_ones(tmp_path):
     result = run_script("--cache", str(tmp_path), "plain", "fast")
     assert result.returncode == 2
     assert "unknown configuration 'fast'" in result.stderr
-    assert "valid: plain, lto, pgo-lto, debug" in result.stderr
+    assert "valid: " + ", ".join(ALL_CONFIGS) in result.stderr
     assert not any(tmp_path.iterdir())
 
 
@@ -149,6 +149,8 @@ def test_dry_run_prints_configure_make_and_install_per_config(tmp_path):
         "lto": "--without-ensurepip --with-system-expat --with-lto CFLAGS=-O2",
         "pgo-lto": ("--without-ensurepip --with-system-expat --enable-optimizations --with-lto "
                     "CFLAGS=-O2"),
+        "pgo-lto-o3": ("--without-ensurepip --with-system-expat --enable-optimizations "
+                       "--with-lto"),
         "debug": "--without-ensurepip --with-system-expat --with-pydebug",
     }
     for name, flags in expected_flags.items():
