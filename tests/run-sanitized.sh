@@ -36,9 +36,13 @@ meson test -C "$build" --suite unit --print-errorlogs --logbase testlog-unit || 
 # their worker on purpose, and the tests expect what a user sees -- death by
 # SIGSEGV with faulthandler's stack -- not ASan's own report and exit 1 (a
 # segfault of optdemo's code still fails the tests, by the signal).
+# allocator_may_return_null=1: an allocation too large for the address-space
+# limit fails as malloc does (NULL, a MemoryError), as a hostile lab
+# solution's 50 GiB request must; by default ASan would abort the process.
+# OPTDEMO_SANITIZED tells the tests that timings describe the instrumentation.
 libasan=$(${CC:-cc} -print-file-name=libasan.so)
 meson test -C "$build" --suite module --suite workloads --suite cli --print-errorlogs \
     --logbase testlog-python \
-    --wrapper "env LD_PRELOAD=$libasan ASAN_OPTIONS=detect_leaks=0:handle_segv=0 PYTHONMALLOC=malloc" \
+    --wrapper "env LD_PRELOAD=$libasan ASAN_OPTIONS=detect_leaks=0:handle_segv=0:allocator_may_return_null=1 PYTHONMALLOC=malloc OPTDEMO_SANITIZED=1" \
     || status=1
 exit $status

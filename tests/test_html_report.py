@@ -335,6 +335,9 @@ def test_chromium_renders_the_page(chromium, runs, tmp_path, name):
                f"--screenshot={screenshot}", "--window-size=1280,2000", page.as_uri()]
     environment = dict(os.environ, HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "config"),
                        XDG_CACHE_HOME=str(tmp_path / "cache"))
+    # tests/run-sanitized.sh preloads libasan into every child: not into Chromium
+    for name in ("LD_PRELOAD", "ASAN_OPTIONS", "PYTHONMALLOC"):
+        environment.pop(name, None)
     started = time.monotonic()
     completed = subprocess.run(command, capture_output=True, text=True, timeout=120,
                                env=environment, cwd=tmp_path)

@@ -134,8 +134,10 @@ def smaller_values(value, depth=0):
         for i, item in enumerate(value):
             smaller += [value[:i] + [shorter] + value[i + 1:]
                         for shorter in smaller_values(item, depth + 1)[:3]]
-    unique = []
-    for candidate in smaller:
-        if candidate != value and candidate not in unique:
+    unique, seen = [], {json.dumps(value)}
+    for candidate in smaller:           # lists are unhashable: their JSON text is not
+        text = json.dumps(candidate)
+        if text not in seen:
+            seen.add(text)
             unique.append(candidate)
     return unique
