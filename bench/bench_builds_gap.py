@@ -54,24 +54,28 @@ def gap_of_host(host):
 
 
 REFERENCE = "/usr/bin/python3.11"
-# Executions per count: enough that each count is ~30-100M instructions, so
-# what varies between two processes (start-up, hash seeds) is noise below
-# one instruction per execution.
+# Executions per count: enough that each count is ~30-100M instructions.
 LOOPS = {"d[500]": 100_000, "500 in s": 100_000}
 DEFAULT_LOOPS = 500
 
 
 def collected(command):
-    """The instructions callgrind counted for one command."""
+    """The instructions callgrind counted for one command.  A fixed hash seed
+    makes start-up's dicts, and so its count, the same in every process."""
     done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
-                           *command], capture_output=True, text=True, check=True)
+                           *command], capture_output=True, text=True, check=True,
+                          env=dict(os.environ, PYTHONHASHSEED="0"))
     return int(re.search(r"Collected : (\d+)", done.stderr).group(1))
 
 
 def instructions(prefix, stmt, setup):
-    """Instructions per execution of stmt under the interpreter `prefix`."""
+    """Instructions per execution of stmt under the interpreter `prefix`.
+
+    The loop runs in a function, as timeit's does, so setup's names are fast
+    locals: at module level every `_` and `s` would be a lookup in the
+    globals dict, whose probes depend on the string hash seed."""
     def loop(times):
-        return f"{setup}\nfor _ in range({times}):\n    {stmt}\n"
+        return f"def f():\n    {setup}\n    for _ in range({times}):\n        {stmt}\nf()\n"
     loops = LOOPS.get(stmt, DEFAULT_LOOPS)
     return (collected([*prefix, "-c", loop(loops)]) - collected([*prefix, "-c", loop(0)])) / loops
 
@@ -116,9 +120,11 @@ def main():
     hosts = [("host (Debian's static)", default_host)] + [
         tuple(item.split("=", 1)) for item in args.host]
     for label, path in hosts:
-        if os.access(path, os.X_OK):
-            builds.append((label, lambda path=path: gap_of_host(path)))
-            targets.append((label, [path, "python"]))
+        if not os.access(path, os.X_OK):
+            print(f"skipped {label}: {path} is not an executable", file=sys.stderr)
+            continue
+        builds.append((label, lambda path=path: gap_of_host(path)))
+        targets.append((label, [path, "python"]))
     if args.instructions:
         instructions_table([target for target in targets if target[0] != "debug"])
         print("reproduce: /usr/bin/python3.11 bench/bench_builds_gap.py --instructions"

@@ -357,7 +357,8 @@ def build_steps(name, cache, jobs):
     make = ["make", f"-j{jobs}"]
     steps = [("configure", [str(source_folder(cache) / "configure"),
                             *configure_arguments(name, cache)], build)]
-    for step, targets in (PGO_BUILD_STEPS if name == "pgo-lto" else BUILD_STEPS):
+    pgo = "--enable-optimizations" in CONFIGS[name]["arguments"]
+    for step, targets in (PGO_BUILD_STEPS if pgo else BUILD_STEPS):
         steps.append((step, make + targets, build))
     # altinstall without -j: the install rules are not written for parallel make.
     steps.append(("install", ["make", "altinstall"], build))
