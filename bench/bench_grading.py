@@ -66,17 +66,9 @@ def print_order(jobs, pages_per_turn):
     return finished
 """,
 ]
-SLOW = """def print_order(jobs, pages_per_turn):
-    queue = [[name, pages] for name, pages in jobs]
-    finished = []
-    while queue:
-        name, pages = queue.pop(0)
-        if pages > pages_per_turn:
-            queue.append([name, pages - pages_per_turn])
-        else:
-            finished.append(name)
-    return finished
-"""
+# The lab's own starter: correct, and slow.
+with open(os.path.join(SOURCE_ROOT, "pyscripts", "labs", LAB, "starter.py"), encoding="utf-8") as f:
+    SLOW = f.read()
 WRONG = """from collections import deque
 def print_order(jobs, pages_per_turn):
     queue = deque((name, pages) for name, pages in jobs)

@@ -304,7 +304,11 @@ for group in (intset_numpy_cases, numpy_cases):
 def measure(run, arguments, calls=CALLS_PER_RUN):
     """(refcount growth, block growth, argument refcount growth), the
     minimum of each over REPEATS runs of `calls` calls."""
-    for _ in range(calls // 4):  # warm-up
+    # Warm-up as long as a measured run: an error path that formats numpy's
+    # dtype (its __str__ is Python code) kept allocating for its first ~2000
+    # calls here (blocks per thousand calls: +45, +14, +1, then 0), which a
+    # quarter run of warm-up let into every repeat.
+    for _ in range(calls):
         run()
     growth = []
     for _ in range(REPEATS):
