@@ -286,7 +286,9 @@ def test_a_sweep_skips_a_variant_predicted_past_the_budget_without_calling_it(tm
     assert "not checked against before" in variants["after"]["detail"]
     growth = {g["variant"]: g for g in data["optdemo"]["growth"]}
     assert growth["before"]["n"] == [100, 200, 400, 800]
-    assert 1.7 <= growth["before"]["exponent"] <= 2.5
+    # Quadratic, told from linear with a wide margin (a loaded CI machine
+    # measured 1.69 once over this 8x range).
+    assert 1.3 <= growth["before"]["exponent"] <= 2.7
     assert growth["after"]["n"][-1] == 20000
 
 
