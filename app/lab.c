@@ -15,7 +15,6 @@
 #include "lab.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -669,76 +668,6 @@ measure_memory(struct check *c)
     return 0;
 }
 
-/* Appends "; "-separated clauses to a fixed buffer. */
-struct clauses {
-    char text[640];
-    size_t used;
-};
-
-static void
-clause(struct clauses *c, const char *format, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-clause(struct clauses *c, const char *format, ...)
-{
-    if (c->used >= sizeof c->text - 1) {
-        return;
-    }
-    if (c->used > 0) {
-        c->used += (size_t)snprintf(c->text + c->used, sizeof c->text - c->used, "; ");
-    }
-    va_list args;
-    va_start(args, format);
-    int n = c->used < sizeof c->text ? vsnprintf(c->text + c->used, sizeof c->text - c->used,
-                                                 format, args) : 0;
-    va_end(args);
-    c->used += n > 0 ? (size_t)n : 0;
-}
-
-/* The verdict once every case is right.  A time or growth target counts as
- * missed only when its whole 95% CI misses it: a solution whose point
- * estimate misses but whose CI reaches the target passes, "borderline"
- * (the benefit of the doubt: two runs must not grade one file both ways).
- * Memory repeats to the byte and is judged as measured. */
-static void
-judge_speed(struct lab_result *out)
-{
-    struct clauses missed = {0}, borderline = {0};
-    if (out->target_faster_than_starter > 0 && out->vs_starter < out->target_faster_than_starter) {
-        clause(out->vs_starter_high < out->target_faster_than_starter ? &missed : &borderline,
-               "%.3gx as fast as the starter [%.3g, %.3g], target %.3gx", out->vs_starter,
-               out->vs_starter_low, out->vs_starter_high, out->target_faster_than_starter);
-    }
-    if (out->target_within_reference > 0 && out->vs_reference > out->target_within_reference) {
-        clause(out->vs_reference_low > out->target_within_reference ? &missed : &borderline,
-               "%.3gx the reference's time [%.3g, %.3g], target at most %.3gx",
-               out->vs_reference, out->vs_reference_low, out->vs_reference_high,
-               out->target_within_reference);
-    }
-    if (out->max_growth > 0 && out->has_growth && out->growth_solution > out->max_growth) {
-        clause(out->growth_solution_low > out->max_growth ? &missed : &borderline,
-               "its cost grows as n^%.2f [%.2f, %.2f] (the reference's as n^%.2f), more than "
-               "n^%.2f", out->growth_solution, out->growth_solution_low,
-               out->growth_solution_high, out->growth_reference, out->max_growth);
-    }
-    size_t speed = missed.used;
-    if (out->has_memory
-        && out->memory_solution > out->target_memory_vs_starter * out->memory_starter) {
-        clause(&missed, "its peak memory is %.2fx the starter's, target at most %.2fx",
-               out->memory_solution / out->memory_starter, out->target_memory_vs_starter);
-    }
-    if (missed.used > 0) {
-        out->verdict = speed > 0 ? LAB_TOO_SLOW : LAB_TOO_MUCH_MEMORY;
-        out->detail = text_copy(missed.text);
-    } else {
-        out->verdict = LAB_PASS;
-        out->detail = borderline.used > 0
-                          ? text_format("borderline: %s, but the 95%% CI reaches the target",
-                                        borderline.text)
-                          : NULL;
-    }
-}
-
 int
 lab_check(const struct lab_options *options, const char *folder, const char *solution,
           struct lab_result *out, char **error)
@@ -783,7 +712,20 @@ lab_check(const struct lab_options *options, const char *folder, const char *sol
         step = measure_growth(&c, c.growth_sizes);
     }
     if (step == 0) {
-        judge_speed(out);
+        lab_judge_speed(out);
+    }
+    /* A near miss is timed again, seconds later, and judged on both
+     * samples together: a burst of load during one timing must not fail a
+     * correct solution.  (bench_grading: one of 20 identical solutions once
+     * measured 3.5x [3.35, 3.82] against a 4x target; the other 19 4.4-6.3x.) */
+    if (step == 0 && out->verdict == LAB_TOO_SLOW && lab_near_miss(out)) {
+        free(out->detail);
+        out->detail = NULL;
+        out->retimed = true;
+        step = time_functions(&c);
+        if (step == 0) {
+            lab_judge_speed(out);
+        }
     }
     rc = step == 2 ? 1 : 0;
 done:
@@ -813,21 +755,6 @@ lab_result_clear(struct lab_result *result)
     memset(result, 0, sizeof *result);
 }
 
-const char *
-lab_verdict_word(enum lab_verdict verdict)
-{
-    switch (verdict) {
-    case LAB_PASS: return "pass";
-    case LAB_TOO_SLOW: return "too slow";
-    case LAB_TOO_MUCH_MEMORY: return "too much memory";
-    case LAB_WRONG: return "wrong";
-    case LAB_CRASHED: return "crashed";
-    case LAB_TIMED_OUT: return "timed out";
-    case LAB_ERROR: return "error";
-    }
-    return "?";
-}
-
 void
 lab_print(FILE *out, const struct lab_result *r, const struct report_style *style)
 {
@@ -843,8 +770,9 @@ lab_print(FILE *out, const struct lab_result *r, const struct report_style *styl
         report_format_time(r->starter.median, style->unicode, times[1], sizeof times[1]);
         report_format_time(r->reference.median, style->unicode, times[2], sizeof times[2]);
         fprintf(out, "  at n=%ld: solution %s, starter %s, reference %s per call (median of %zu "
-                     "values each, interleaved, timed by the host)\n",
-                r->timing_n, times[0], times[1], times[2], r->solution.n_values);
+                     "values each, interleaved, timed by the host%s)\n",
+                r->timing_n, times[0], times[1], times[2], r->solution.n_values,
+                r->retimed ? "; a near miss, so timed twice" : "");
         fprintf(out, "  %.3gx as fast as the starter [%.3g, %.3g]", r->vs_starter,
                 r->vs_starter_low, r->vs_starter_high);
         if (r->target_faster_than_starter > 0) {
@@ -918,12 +846,12 @@ lab_result_json(const struct lab_result *r)
     }
     if (r->timed) {
         json_object_set_new(result, "timing", json_pack(
-            "{s:I, s:o, s:o, s:o, s:f, s:f, s:f, s:f, s:f, s:f}", "n", (json_int_t)r->timing_n,
+            "{s:I, s:o, s:o, s:o, s:f, s:f, s:f, s:f, s:f, s:f, s:b}", "n", (json_int_t)r->timing_n,
             "solution", timing_json(&r->solution), "starter", timing_json(&r->starter),
             "reference", timing_json(&r->reference), "vs_starter", r->vs_starter,
             "vs_starter_ci_low", r->vs_starter_low, "vs_starter_ci_high", r->vs_starter_high,
             "vs_reference", r->vs_reference, "vs_reference_ci_low", r->vs_reference_low,
-            "vs_reference_ci_high", r->vs_reference_high));
+            "vs_reference_ci_high", r->vs_reference_high, "retimed", (int)r->retimed));
     }
     if (r->has_growth) {
         json_object_set_new(result, "growth", json_pack(

@@ -39,6 +39,7 @@ struct lab_result {
     size_t cases_passed, cases_total;
     json_t *sandbox_layers;      /* what the sandbox enforced (a list of str) */
     bool timed;
+    bool retimed;                /* a near miss, timed twice: the values hold both */
     long timing_n;
     struct lab_timing solution, starter, reference;
     double vs_starter, vs_starter_low, vs_starter_high;       /* starter time / solution's */
@@ -74,6 +75,12 @@ int lab_check(const struct lab_options *options, const char *folder, const char 
 void lab_result_clear(struct lab_result *result);
 
 const char *lab_verdict_word(enum lab_verdict verdict);
+/* Once every case is right: pass, too slow or too much memory, with the
+ * detail (lab_verdict.c); out's measurements and targets must be filled. */
+void lab_judge_speed(struct lab_result *out);
+/* Whether a speed target was missed by a little (the point estimate within
+ * 1.5x of it): such a solution is timed a second time before it is failed. */
+bool lab_near_miss(const struct lab_result *out);
 void lab_print(FILE *out, const struct lab_result *result, const struct report_style *style);
 json_t *lab_result_json(const struct lab_result *result);
 

@@ -91,22 +91,25 @@ LOOPS = """def print_order(jobs, pages_per_turn):
 
 
 def make_class(folder):
-    """100 submissions, student_000.py to student_099.py, shuffled by kind."""
+    """100 submissions, student_000.py to student_099.py, shuffled by kind:
+    {path: the verdict its kind should get}."""
+    # (source, the verdict its kind should get)
     sources = []
     for i in range(60):
-        sources.append(f"# student variant {i}\n" + CORRECT[i % len(CORRECT)])
-    sources += [f"# student {i}\n" + SLOW for i in range(25)]
-    sources += [WRONG.replace("{seed}", str(i)) for i in range(10)]
-    sources += [RAISES.replace("{seed}", str(i + 10**6)) for i in range(3)]
-    sources += [f"# student {i}\n" + LOOPS for i in range(2)]
+        sources.append((f"# student variant {i}\n" + CORRECT[i % len(CORRECT)], "pass"))
+    sources += [(f"# student {i}\n" + SLOW, "too slow") for i in range(25)]
+    sources += [(WRONG.replace("{seed}", str(i)), "wrong") for i in range(10)]
+    sources += [(RAISES.replace("{seed}", str(i + 10**6)), "error") for i in range(3)]
+    sources += [(f"# student {i}\n" + LOOPS, "timed out") for i in range(2)]
     order = sorted(range(len(sources)), key=lambda i: (i * 37) % len(sources))
-    paths = []
+    expected = {}
     for number, index in enumerate(order):
         path = os.path.join(folder, f"student_{number:03d}.py")
+        source, verdict = sources[index]
         with open(path, "w", encoding="utf-8") as stream:
-            stream.write(sources[index])
-        paths.append(path)
-    return paths
+            stream.write(source)
+        expected[path] = verdict
+    return expected
 
 
 def main():
@@ -118,7 +121,8 @@ def main():
     folder = args.keep or tempfile.mkdtemp(prefix="optdemo-class.")
     os.makedirs(folder, exist_ok=True)
     try:
-        paths = make_class(folder)
+        expected = make_class(folder)
+        paths = list(expected)
         results_path = os.path.join(folder, "grades.json")
         command = [OPTDEMO, "lab", "check", "--jobs", str(args.jobs), "--json", results_path,
                    "--csv", os.path.join(folder, "grades.csv")]
@@ -136,6 +140,12 @@ def main():
               f"exit {done.returncode}")
         print("  verdicts: " + ", ".join(f"{count} {verdict}"
                                          for verdict, count in verdicts.most_common()))
+        misjudged = [result for result in results
+                     if result["verdict"] != expected[result["solution"]]]
+        print(f"  the verdict of its kind: {len(results) - len(misjudged)} of {len(results)}")
+        for result in misjudged:
+            print(f"    {os.path.basename(result['solution'])}: {result['verdict']}, "
+                  f"not {expected[result['solution']]} ({result.get('detail') or 'no detail'})")
         print(f"  one check: median {durations[len(durations) // 2]:.1f} s, "
               f"slowest {durations[-1]:.1f} s (a loop forever costs the 10 s timeout)")
         print(f"  load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
