@@ -146,6 +146,8 @@ def main():
         for result in misjudged:
             print(f"    {os.path.basename(result['solution'])}: {result['verdict']}, "
                   f"not {expected[result['solution']]} ({result.get('detail') or 'no detail'})")
+        retimed = sum(1 for result in results if result.get("timing", {}).get("retimed"))
+        print(f"  timed twice (a near miss of a speed target): {retimed}")
         print(f"  one check: median {durations[len(durations) // 2]:.1f} s, "
               f"slowest {durations[-1]:.1f} s (a loop forever costs the 10 s timeout)")
         print(f"  load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
