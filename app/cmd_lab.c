@@ -53,6 +53,8 @@ usage(FILE *out)
         "                       and noisier on a small machine)\n"
         "  --timeout SECONDS    per call of the solution (default 10)\n"
         "  --memory-limit SIZE  the solution's address space (default 1G)\n"
+        "  --retime-within X    a speed target missed by less than X times is timed\n"
+        "                       twice, judged on both timings (default 1.5; 1: never)\n"
         "  --json FILE          results as JSON          --junit FILE   JUnit XML\n"
         "  --csv FILE           one line per solution (batch summary)\n"
         "  --no-color           no colour\n"
@@ -354,13 +356,14 @@ check_batch(struct lab_cli *cli, int argc, char **argv, const char *lab, json_t 
     }
     while (next < n || running > 0) {
         while (next < n && running < cli->jobs) {
-            char json[PATH_MAX], timeout[32], memory[32];
+            char json[PATH_MAX], timeout[32], memory[32], retime[32];
             snprintf(json, sizeof json, "%s/%d.json", folder, next);
             snprintf(timeout, sizeof timeout, "%g", cli->check.sandboxed.timeout);
             snprintf(memory, sizeof memory, "%lld", cli->check.sandboxed.memory_bytes);
+            snprintf(retime, sizeof retime, "%.17g", cli->check.near_miss);
             char *child[] = {(char *)self, "lab", "check", "--quiet", "--json", json, "--timeout",
-                             timeout, "--memory-limit", memory, cli->quick ? "--quick" : "--",
-                             (char *)lab, argv[next], NULL};
+                             timeout, "--memory-limit", memory, "--retime-within", retime,
+                             cli->quick ? "--quick" : "--", (char *)lab, argv[next], NULL};
             if (posix_spawn(&pids[next], self, NULL, NULL, child, environ) != 0) {
                 pids[next] = -1;
             } else {
@@ -454,12 +457,13 @@ check_batch(struct lab_cli *cli, int argc, char **argv, const char *lab, json_t 
 static int
 parse_check(int argc, char **argv, struct lab_cli *cli, int *first)
 {
-    enum { OPT_QUICK = 256, OPT_JOBS, OPT_TIMEOUT, OPT_MEMORY, OPT_JSON, OPT_JUNIT, OPT_CSV,
-           OPT_QUIET, OPT_NO_COLOR };
+    enum { OPT_QUICK = 256, OPT_JOBS, OPT_TIMEOUT, OPT_MEMORY, OPT_RETIME, OPT_JSON, OPT_JUNIT,
+           OPT_CSV, OPT_QUIET, OPT_NO_COLOR };
     static const struct option long_options[] = {
         {"quick", no_argument, NULL, OPT_QUICK}, {"jobs", required_argument, NULL, OPT_JOBS},
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"memory-limit", required_argument, NULL, OPT_MEMORY},
+        {"retime-within", required_argument, NULL, OPT_RETIME},
         {"json", required_argument, NULL, OPT_JSON}, {"junit", required_argument, NULL, OPT_JUNIT},
         {"csv", required_argument, NULL, OPT_CSV}, {"quiet", no_argument, NULL, OPT_QUIET},
         {"no-color", no_argument, NULL, OPT_NO_COLOR}, {"help", no_argument, NULL, 'h'},
@@ -497,6 +501,14 @@ parse_check(int argc, char **argv, struct lab_cli *cli, int *first)
             }
             cli->check.sandboxed.memory_bytes = bytes;
             break;
+        case OPT_RETIME:
+            if (parse_seconds(optarg, false, &cli->check.near_miss) < 0
+                || cli->check.near_miss < 1) {
+                fprintf(stderr, "optdemo lab: --retime-within needs a factor >= 1, not '%s'\n",
+                        optarg);
+                return -1;
+            }
+            break;
         default:
             fprintf(stderr, "optdemo lab: unknown or incomplete option '%s'\n", argv[optind - 1]);
             return -1;
@@ -531,7 +543,7 @@ check(int argc, char **argv)
             .trusted = {.timeout = 120, .memory_bytes = 4LL << 30, .file_bytes = 1LL << 30},
             .sandboxed = {.timeout = 10, .memory_bytes = 1LL << 30, .cpu_seconds = 600,
                           .file_bytes = 16LL << 20},
-            .min_time = 0.05, .rounds = 7, .resamples = 2000,
+            .min_time = 0.05, .rounds = 7, .resamples = 2000, .near_miss = 1.5,
             .interrupted = interp_interrupted, .progress = show_stage,
         },
         .jobs = 1,

@@ -718,7 +718,7 @@ lab_check(const struct lab_options *options, const char *folder, const char *sol
      * samples together: a burst of load during one timing must not fail a
      * correct solution.  (bench_grading: one of 20 identical solutions once
      * measured 3.5x [3.35, 3.82] against a 4x target; the other 19 4.4-6.3x.) */
-    if (step == 0 && out->verdict == LAB_TOO_SLOW && lab_near_miss(out)) {
+    if (step == 0 && out->verdict == LAB_TOO_SLOW && lab_near_miss(out, options->near_miss)) {
         free(out->detail);
         out->detail = NULL;
         out->retimed = true;

@@ -63,6 +63,8 @@ struct lab_options {
     double min_time;                   /* seconds one value lasts at least */
     int rounds;                        /* timed values per function */
     unsigned resamples;
+    double near_miss;                  /* a speed target missed by less than this factor is
+                                        * timed twice (lab_near_miss); 1: never */
     bool (*interrupted)(void);
     void (*progress)(const char *stage);  /* may be NULL */
 };
@@ -79,8 +81,9 @@ const char *lab_verdict_word(enum lab_verdict verdict);
  * detail (lab_verdict.c); out's measurements and targets must be filled. */
 void lab_judge_speed(struct lab_result *out);
 /* Whether a speed target was missed by a little (the point estimate within
- * 1.5x of it): such a solution is timed a second time before it is failed. */
-bool lab_near_miss(const struct lab_result *out);
+ * `factor` of it): such a solution is timed a second time before it is
+ * failed.  Never with factor 1. */
+bool lab_near_miss(const struct lab_result *out, double factor);
 void lab_print(FILE *out, const struct lab_result *result, const struct report_style *style);
 json_t *lab_result_json(const struct lab_result *result);
 

@@ -78,17 +78,13 @@ lab_judge_speed(struct lab_result *out)
     }
 }
 
-/* How close a missed speed target counts as a near miss: the point estimate
- * within this factor of the target. */
-#define NEAR_MISS 1.5
-
 bool
-lab_near_miss(const struct lab_result *out)
+lab_near_miss(const struct lab_result *out, double factor)
 {
     double starter = out->target_faster_than_starter, reference = out->target_within_reference;
-    return (starter > 0 && out->vs_starter < starter && out->vs_starter * NEAR_MISS >= starter)
+    return (starter > 0 && out->vs_starter < starter && out->vs_starter * factor >= starter)
         || (reference > 0 && out->vs_reference > reference
-            && out->vs_reference <= reference * NEAR_MISS);
+            && out->vs_reference <= reference * factor);
 }
 
 const char *

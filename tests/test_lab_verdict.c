@@ -124,30 +124,35 @@ test_memory_is_judged_as_measured_and_named_when_alone(void **state)
 }
 
 static void
-test_a_near_miss_is_within_one_and_a_half_times_a_speed_target(void **state)
+test_a_near_miss_is_a_speed_target_missed_by_less_than_the_factor(void **state)
 {
     (void)state;
     struct lab_result r = fast_solution();
-    assert_false(lab_near_miss(&r));          /* nothing missed */
+    assert_false(lab_near_miss(&r, 1.5));          /* nothing missed */
 
     r.vs_starter = 3.51;                      /* 4x target: 1.14x short */
-    assert_true(lab_near_miss(&r));
+    assert_true(lab_near_miss(&r, 1.5));
     r.vs_starter = 2.7;                       /* 1.48x short */
-    assert_true(lab_near_miss(&r));
+    assert_true(lab_near_miss(&r, 1.5));
     r.vs_starter = 1.0;                       /* the starter itself: 4x short */
-    assert_false(lab_near_miss(&r));
+    assert_false(lab_near_miss(&r, 1.5));
+
+    r.vs_starter = 3.99;                      /* a factor of 1: never */
+    assert_false(lab_near_miss(&r, 1.0));
+    r.vs_starter = 1.0;                       /* a large factor: every miss */
+    assert_true(lab_near_miss(&r, 1000.0));
 
     r = fast_solution();
     r.vs_reference = 2.9;                     /* 2x target: 1.45x over */
-    assert_true(lab_near_miss(&r));
+    assert_true(lab_near_miss(&r, 1.5));
     r.vs_reference = 3.5;                     /* 1.75x over */
-    assert_false(lab_near_miss(&r));
+    assert_false(lab_near_miss(&r, 1.5));
 
     /* No speed targets: nothing to retime for. */
     r.target_faster_than_starter = 0.0;
     r.target_within_reference = 0.0;
     r.vs_starter = 0.1, r.vs_reference = 50.0;
-    assert_false(lab_near_miss(&r));
+    assert_false(lab_near_miss(&r, 1.5));
 }
 
 static void
@@ -172,7 +177,7 @@ main(void)
         cmocka_unit_test(test_a_ci_wholly_below_the_target_is_too_slow),
         cmocka_unit_test(test_growth_past_the_limit_is_too_slow_even_when_fast_at_one_size),
         cmocka_unit_test(test_memory_is_judged_as_measured_and_named_when_alone),
-        cmocka_unit_test(test_a_near_miss_is_within_one_and_a_half_times_a_speed_target),
+        cmocka_unit_test(test_a_near_miss_is_a_speed_target_missed_by_less_than_the_factor),
         cmocka_unit_test(test_every_verdict_has_a_word),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
