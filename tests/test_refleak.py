@@ -308,10 +308,9 @@ for group in (intset_numpy_cases, numpy_cases):
 def measure(run, arguments, calls=CALLS_PER_RUN):
     """(refcount growth, block growth, argument refcount growth), the
     minimum of each over REPEATS runs of `calls` calls."""
-    # Warm-up as long as a measured run: an error path that formats numpy's
-    # dtype (its __str__ is Python code) kept allocating for its first ~2000
-    # calls here (blocks per thousand calls: +45, +14, +1, then 0), which a
-    # quarter run of warm-up let into every repeat.
+    # Warm-up as long as a measured run: alone in a process, the error path
+    # that formats numpy's dtype (its __str__ is Python code) allocated +45,
+    # +14, +1, then 0 blocks per thousand calls before it settled.
     for _ in range(calls):
         run()
     growth = []
