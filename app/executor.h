@@ -18,6 +18,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 enum exec_status {
     EXEC_OK = 0,
@@ -96,6 +97,11 @@ int executor_inprocess_init(struct executor *ex);
  * Ctrl-C.  0, or -1 on no memory. */
 int executor_worker_init(struct executor *ex, char *const *argv,
                          const struct worker_limits *limits, bool (*interrupted)(void));
+
+/* The worker's process as the host sees it (inside a sandbox launcher such
+ * as bwrap, the process that runs the protocol): for reading its
+ * /proc/PID/status.  0 when none runs or ex is not a worker. */
+pid_t executor_worker_pid(const struct executor *ex);
 
 /* Release everything (stops a running worker first). */
 void executor_free(struct executor *ex);

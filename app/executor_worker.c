@@ -31,6 +31,7 @@ enum {
     TAIL_BYTES = 8192,        /* the worker's last output kept for a crash report */
     TAIL_LINES = 12,          /* ... of which a report shows this many lines */
     READ_CHUNK = 65536,
+    MAX_RESPONSE = 256 << 20, /* a longer response line is a worker gone wrong */
     REQUEST_FD = 3,           /* the child reads requests here */
     RESPONSE_FD = 4,          /* ... and writes responses here */
 };
@@ -238,6 +239,30 @@ tail_lines(const struct worker *self)
     return text;
 }
 
+/* The process that runs the protocol: the child itself, or, when the child
+ * is a sandbox launcher (bwrap), the last of its line of only children.
+ * 0 when there is none. */
+static pid_t
+innermost(pid_t pid)
+{
+    for (int depth = 0; pid > 0 && depth < 8; depth++) {
+        char path[64], text[64];
+        snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
+        FILE *file = fopen(path, "r");
+        long child = 0;
+        bool found = file != NULL && fgets(text, sizeof text, file) != NULL
+                     && sscanf(text, "%ld", &child) == 1 && child > 0;
+        if (file != NULL) {
+            fclose(file);
+        }
+        if (!found) {
+            break;
+        }
+        pid = (pid_t)child;
+    }
+    return pid;
+}
+
 /* Wait up to `seconds` for the child to exit, without reaping it (so its
  * process group id stays reserved for the kill that follows).  True if it
  * has exited. */
@@ -267,6 +292,12 @@ reap(struct worker *self)
 {
     int status = 0;
     if (self->pid > 0) {
+        /* A sandboxed worker is PID 1 of its namespace: killing it ends
+         * everything in there, whatever session or group it made. */
+        pid_t inner = innermost(self->pid);
+        if (inner != self->pid) {
+            kill(inner, SIGKILL);
+        }
         kill(-self->pid, SIGKILL);
         while (waitpid(self->pid, &status, 0) < 0 && errno == EINTR) {
         }
@@ -344,7 +375,7 @@ worker_timed_out(struct worker *self, char **error)
     /* faulthandler (registered by the runner) writes every thread's stack
      * on SIGUSR1; the stack says where the variant was stuck. */
     self->tail_length = 0;
-    kill(self->pid, SIGUSR1);
+    kill(innermost(self->pid), SIGUSR1);
     collect_output(self, STACK_GRACE);
     reap(self);
     char *stack = tail_lines(self);
@@ -438,7 +469,8 @@ take_line(struct worker *self, char **response)
     return *response != NULL;
 }
 
-/* Read what the worker answered so far.  0; 1 at end of file; -1 no memory. */
+/* Read what the worker answered so far.  0; 1 at end of file; -1 no
+ * memory; -2 a response past MAX_RESPONSE bytes. */
 static int
 read_response(struct worker *self)
 {
@@ -456,6 +488,9 @@ read_response(struct worker *self)
                          self->pending_capacity - self->pending_length);
         if (n > 0) {
             self->pending_length += (size_t)n;
+            if (self->pending_length > MAX_RESPONSE) {
+                return -2;
+            }
             continue;
         }
         if (n < 0 && errno == EINTR) {
@@ -511,7 +546,9 @@ worker_request(struct executor *ex, const char *line, char **response, char **er
         if (watch[0].revents != 0) {
             int read_status = read_response(self);
             if (read_status < 0) {
-                *error = strdup("out of memory");
+                *error = read_status == -1 ? strdup("out of memory")
+                                           : text_format("the worker's answer passed %d MiB: "
+                                                         "it was stopped", MAX_RESPONSE >> 20);
                 reap(self);
                 return EXEC_CRASHED;
             }
@@ -607,4 +644,11 @@ executor_worker_init(struct executor *ex, char *const *argv, const struct worker
      * kill the host (the embedded interpreter ignores SIGPIPE too). */
     signal(SIGPIPE, SIG_IGN);
     return 0;
+}
+
+pid_t
+executor_worker_pid(const struct executor *ex)
+{
+    const struct worker *self = ex->state;
+    return ex->ops == &worker_ops && self->pid > 0 ? innermost(self->pid) : 0;
 }

@@ -1,37 +1,54 @@
 /* lab.c: checking a lab solution (see lab.h and docs/labs.md).  Key
  * choices:
- * - two workers: the trusted one holds the lab, its starter and reference,
- *   and the expected results; the solution's worker holds only the solution
- *   and the arguments it is sent, behind the sandbox (runner's `sandbox`
- *   request: an audit hook and a seccomp filter, plus the rlimits here);
+ * - two workers, each in an OS sandbox of its own (lab_sandbox.c: bwrap
+ *   namespaces; the solution's also under a seccomp allowlist and the
+ *   audit hook): the trusted one holds the lab, its starter and reference,
+ *   and the expected results; the solution's holds only the solution, read
+ *   by the host from the student's file (opened once, no symlink, no FIFO,
+ *   at most 1 MiB) and sent as text;
  * - correctness first, case by case, smallest first: the first wrong answer
- *   is the one shown, with its input, and no speed verdict follows;
- * - every timed value is the host's wall clock around a `time_call` request,
- *   so a solution that fools its own clocks fools nothing; the three
- *   functions are timed in rotating rounds across the two workers, so value
- *   i of each is a pair (stats_bootstrap_ratio_ci, paired);
+ *   is the one shown, with its input shrunk (bounded by count and time);
+ * - every timed call gets an input of its own, made by the trusted worker
+ *   (timing_input(n, seed)) and sent right before it is timed, and every
+ *   result of the solution's timed calls is checked: no cache by identity
+ *   or value helps, and a wrong answer while timed is wrong.  The workers
+ *   time in C requests (lab_worker.c) the solution's code cannot see
+ *   before they run; the time is the host's wall clock around `run`;
+ * - the three functions are timed on the same inputs in rotating rounds
+ *   across the two workers, so value i of each is a pair
+ *   (stats_bootstrap_ratio_ci, paired);
+ * - memory is the peak resident size (VmHWM) of a fresh sandboxed process
+ *   after one call, read by the host from /proc, above that of the same
+ *   process running a function that does nothing: nothing the solution
+ *   does in its process lowers it;
  * - a short growth sweep of the solution and the reference: a quadratic
- *   solution that passes at the timing size still fails. */
+ *   solution that passes at the timing size still fails;
+ * - a deadline for the whole check. */
 #include "lab.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "clock.h"
+#include "lab_sandbox.h"
 #include "stats.h"
 #include "text.h"
 
 static const uint64_t LAB_SEED = 0x1ab5eedULL;
-enum { MAX_LOOPS = 1000000, GROWTH_VALUES = 3 };
+enum { GROWTH_VALUES = 3, MAX_INPUTS_PER_VALUE = 8 };
 /* A wrong answer's input is shrunk when its JSON is at most this long, with
- * at most this many calls of the solution. */
+ * at most this many calls of the solution and for at most SHRINK_SECONDS. */
 enum { SHRINK_MAX_BYTES = 10000, SHRINK_MAX_CALLS = 300, SHOWN_INPUT_BYTES = 300 };
+static const double SHRINK_SECONDS = 30;
+enum { MAX_SOURCE_BYTES = 1 << 20 };
 
 /* The two workers of one check. */
 struct check {
@@ -40,7 +57,12 @@ struct check {
     struct lab_result *out;
     json_t *cases;               /* [{label, args}] from the trusted worker */
     json_t *growth_sizes;        /* SIZES["growth"] */
-    char workdir[PATH_MAX];      /* the solution's folder */
+    char *source;                /* the solution's text */
+    const char *lab_folder;      /* as the host sees it */
+    char workdir[PATH_MAX];      /* without the OS sandbox: the solution's private folder */
+    double deadline;             /* clock_wall() past which the check stops */
+    json_int_t seed;             /* the next timed input's seed */
+    json_int_t nonce;            /* the last timing request's */
 };
 
 static void
@@ -56,6 +78,38 @@ static enum exec_status
 ask(struct executor *ex, json_t *request, json_t **result, char **error)
 {
     return executor_request(ex, request, result, error, NULL);
+}
+
+/* A timing request (stage, run, results), whose answer must repeat its
+ * nonce: a line the solution wrote into the pipe itself is never taken
+ * for the worker's answer. */
+static enum exec_status
+ask_timing(struct check *c, struct executor *ex, json_t *request, json_t **result, char **error)
+{
+    json_int_t nonce = ++c->nonce;
+    json_object_set_new(request, "nonce", json_integer(nonce));
+    enum exec_status status = ask(ex, request, result, error);
+    if (status == EXEC_OK && json_integer_value(json_object_get(*result, "nonce")) != nonce) {
+        json_decref(*result);
+        *result = NULL;
+        *error = text_copy("the worker's answer was not the one asked for: something in the "
+                           "solution's process wrote into the protocol's pipe");
+        return EXEC_ERROR;
+    }
+    return status;
+}
+
+static bool
+past_deadline(struct check *c)
+{
+    if (clock_wall() < c->deadline) {
+        return false;
+    }
+    c->out->verdict = LAB_TIMED_OUT;
+    free(c->out->detail);
+    c->out->detail = text_format("the check passed its deadline of %.0f s (--deadline)",
+                                 c->options->deadline);
+    return true;
 }
 
 /* `text` with every occurrence of `from` replaced by `to` (malloc'd). */
@@ -83,15 +137,23 @@ replace_all(const char *text, const char *from, const char *to)
     return result;
 }
 
+/* Where the solution's worker works: the sandbox's private /tmp, or
+ * without the sandbox a folder of its own. */
+static const char *
+workdir(const struct check *c)
+{
+    return c->options->bwrap != NULL ? LAB_SANDBOX_WORKDIR : c->workdir;
+}
+
 /* The verdict a failed request of the solution's worker means.  Its
- * tracebacks name the private copy of the solution: they name the
+ * tracebacks name the worker's copy of the solution: they name the
  * student's file instead. */
 static void
 solution_failed(struct check *c, enum exec_status status, char *error, const char *during)
 {
     struct lab_result *out = c->out;
     char copy[PATH_MAX + 32];
-    snprintf(copy, sizeof copy, "%s/solution.py", c->workdir);
+    snprintf(copy, sizeof copy, "%s/solution.py", workdir(c));
     char *named = error != NULL ? replace_all(error, copy, out->solution_path) : NULL;
     out->verdict = status == EXEC_TIMEOUT ? LAB_TIMED_OUT
                    : status == EXEC_CRASHED ? LAB_CRASHED : LAB_ERROR;
@@ -101,47 +163,94 @@ solution_failed(struct check *c, enum exec_status status, char *error, const cha
     free(error);
 }
 
+/* A worker of this check: sandboxed with the lab folder (trusted) or
+ * without (a solution's); plain `optdemo worker --lab` without bwrap. */
 static int
-start_workers(struct check *c, char **error)
+init_worker(struct check *c, struct executor *ex, bool trusted, const char *label)
 {
     const struct lab_options *o = c->options;
-    if (executor_worker_init(&c->trusted, o->worker_argv, &o->trusted, o->interrupted) < 0
-        || executor_worker_init(&c->sandboxed, o->worker_argv, &o->sandboxed,
-                                o->interrupted) < 0) {
-        *error = text_copy("out of memory");
-        return -1;
+    struct lab_sandbox box = {o->bwrap, o->executable, o->pyscripts,
+                              trusted ? c->lab_folder : NULL};
+    char *plain[] = {(char *)o->executable, "worker", "--lab", "--fds", "3,4", NULL};
+    char **argv = o->bwrap != NULL ? lab_sandbox_argv(&box) : plain;
+    int rc = argv != NULL ? executor_worker_init(ex, argv, trusted ? &o->trusted : &o->sandboxed,
+                                                 o->interrupted) : -1;
+    if (argv != plain) {
+        lab_sandbox_free(argv);
     }
-    c->trusted.template = c->sandboxed.template = "c";
-    c->trusted.label = text_copy("lab");
-    c->sandboxed.label = text_copy("solution");
-    return 0;
+    if (rc == 0) {
+        ex->template = "c";
+        ex->label = text_copy(label);
+    }
+    return rc;
 }
 
-/* A private folder for the solution, with a copy of its file.  0, or -1
- * with *error. */
+/* The student's file, read once through one descriptor: no symlink (the
+ * reference or any file the teacher can read), no FIFO or device (a
+ * check that blocks or never ends), at most MAX_SOURCE_BYTES, UTF-8.
+ * NULL with *why (malloc'd) otherwise. */
+static char *
+read_submission(const char *path, char **why)
+{
+    char *text = NULL;
+    size_t length = 0;
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        *why = text_format(errno == ELOOP ? "it is a symbolic link: submit the file itself"
+                                          : "it cannot be read: %s", strerror(errno));
+        return NULL;
+    }
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        *why = text_copy("it is not a regular file");
+        goto error;
+    }
+    if (st.st_size > MAX_SOURCE_BYTES) {
+        *why = text_format("it is larger than %d KiB", MAX_SOURCE_BYTES >> 10);
+        goto error;
+    }
+    text = malloc(MAX_SOURCE_BYTES + 2);
+    if (text == NULL) {
+        *why = text_copy("out of memory");
+        goto error;
+    }
+    for (ssize_t n; length <= MAX_SOURCE_BYTES
+                    && (n = read(fd, text + length, MAX_SOURCE_BYTES + 1 - length)) != 0;) {
+        if (n < 0 && errno != EINTR) {
+            *why = text_format("it cannot be read: %s", strerror(errno));
+            goto error;
+        }
+        length += n > 0 ? (size_t)n : 0;
+    }
+    if (length > MAX_SOURCE_BYTES) {
+        *why = text_format("it is larger than %d KiB", MAX_SOURCE_BYTES >> 10);
+        goto error;
+    }
+    text[length] = '\0';
+    json_t *probe = json_stringn(text, length);   /* jansson checks UTF-8 */
+    if (probe == NULL || strlen(text) != length) {
+        json_decref(probe);
+        *why = text_copy("it is not UTF-8 text");
+        goto error;
+    }
+    json_decref(probe);
+    close(fd);
+    return text;
+error:
+    free(text);
+    close(fd);
+    return NULL;
+}
+
+/* Without the OS sandbox: a private folder for the solution. */
 static int
-make_workdir(struct check *c, const char *solution, char *copy, size_t size, char **error)
+make_workdir(struct check *c, char **error)
 {
     snprintf(c->workdir, sizeof c->workdir, "%s/optdemo-lab.XXXXXX",
              getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
     if (mkdtemp(c->workdir) == NULL) {
         *error = text_format("cannot make a folder for the solution: %s", strerror(errno));
         c->workdir[0] = '\0';
-        return -1;
-    }
-    snprintf(copy, size, "%s/solution.py", c->workdir);
-    FILE *in = fopen(solution, "rb"), *out = in != NULL ? fopen(copy, "wb") : NULL;
-    char buffer[65536];
-    size_t n = 0;
-    while (out != NULL && (n = fread(buffer, 1, sizeof buffer, in)) > 0) {
-        fwrite(buffer, 1, n, out);
-    }
-    bool failed = in == NULL || out == NULL || ferror(in) || (out != NULL && fclose(out) != 0);
-    if (in != NULL) {
-        fclose(in);
-    }
-    if (failed) {
-        *error = text_format("cannot read %s: %s", solution, strerror(errno));
         return -1;
     }
     return 0;
@@ -168,17 +277,18 @@ remove_workdir(struct check *c)
 /* The trusted side: the lab, its cases and expected results.  -1 with
  * *error when the lab is broken. */
 static int
-load_lab(struct check *c, const char *folder, char **error)
+load_lab(struct check *c, char **error)
 {
     json_t *result = NULL;
     char *problem = NULL;
+    const char *folder = c->options->bwrap != NULL ? LAB_SANDBOX_LAB : c->lab_folder;
     enum exec_status status = executor_start(&c->trusted, &problem);
     if (status == EXEC_OK) {
         status = ask(&c->trusted, json_pack("{s:s, s:s}", "op", "lab", "folder", folder), &result,
                      &problem);
     }
     if (status != EXEC_OK) {
-        *error = text_format("the lab in %s does not load: %s", folder,
+        *error = text_format("the lab in %s does not load: %s", c->lab_folder,
                              problem != NULL ? problem : "?");
         free(problem);
         return status == EXEC_INTERRUPTED ? 1 : -1;
@@ -203,58 +313,79 @@ load_lab(struct check *c, const char *folder, char **error)
     c->growth_sizes = json_incref(json_object_get(json_object_get(lab, "sizes"), "growth"));
     json_decref(result);
     if (out->function == NULL || out->timing_n <= 0) {
-        *error = text_format("the lab in %s lacks FUNCTION or SIZES['timing']", folder);
+        *error = text_format("the lab in %s lacks FUNCTION or SIZES['timing']", c->lab_folder);
         return -1;
     }
     return 0;
 }
 
-/* The solution's side: sandbox, then the solution.  0; 1 when the solution
- * already has its verdict (it did not load). */
-static int
-load_solution(struct check *c, const char *solution, const char *labs, char **error)
+/* A solution-side worker started, sandboxed, with `source` loaded as its
+ * solution: EXEC_OK, or the failure (*problem says why; *during what). */
+static enum exec_status
+start_solution(struct check *c, struct executor *ex, const char *source, char **problem,
+               const char **during)
 {
-    char copy[PATH_MAX + 32], folder[PATH_MAX];
     json_t *result = NULL;
-    char *problem = NULL;
-    if (make_workdir(c, solution, copy, sizeof copy, error) < 0) {
-        return -1;
+    json_t *hidden = json_array();
+    if (c->options->bwrap == NULL) {     /* the audit hook is all that hides them then */
+        char labs[PATH_MAX];
+        snprintf(labs, sizeof labs, "%s", c->lab_folder);
+        char *slash = strrchr(labs, '/');
+        if (slash != NULL) {
+            *slash = '\0';
+        }
+        json_array_append_new(hidden, json_string(labs));
     }
-    /* The solution's own folder is hidden too: in a batch it holds the
-     * other students' solutions. */
-    snprintf(folder, sizeof folder, "%s", solution);
-    char *slash = strrchr(folder, '/');
-    if (slash != NULL) {
-        *slash = '\0';
-    } else {
-        snprintf(folder, sizeof folder, ".");
-    }
-    char resolved[PATH_MAX];
-    if (realpath(folder, resolved) == NULL) {
-        snprintf(resolved, sizeof resolved, "%s", folder);
-    }
-    enum exec_status status = executor_start(&c->sandboxed, &problem);
+    *during = "starting the solution's sandbox";
+    enum exec_status status = executor_start(ex, problem);
     if (status == EXEC_OK) {
-        status = ask(&c->sandboxed, json_pack("{s:s, s:s, s:[s, s]}", "op", "sandbox", "workdir",
-                                              c->workdir, "hidden", labs, resolved),
-                     &result, &problem);
+        status = ask(ex, json_pack("{s:s, s:s, s:o}", "op", "sandbox", "workdir", workdir(c),
+                                   "hidden", hidden), &result, problem);
+        hidden = NULL;
     }
-    if (status == EXEC_OK) {
-        json_decref(c->out->sandbox_layers);
-        c->out->sandbox_layers = json_incref(json_object_get(result, "layers"));
-        json_decref(result);
-        result = NULL;
-        status = ask(&c->sandboxed, json_pack("{s:s, s:s, s:s}", "op", "solution", "path", copy,
-                                              "function", c->out->function),
-                     &result, &problem);
+    json_decref(hidden);
+    if (status == EXEC_OK && ex == &c->sandboxed) {
+        json_t *layers = json_object_get(result, "layers");
+        size_t index;
+        json_t *layer;
+        json_array_foreach(layers, index, layer) {
+            json_array_append(c->out->sandbox_layers, layer);
+        }
     }
     json_decref(result);
+    result = NULL;
+    if (status == EXEC_OK) {
+        *during = "loading the solution";
+        status = ask(ex, json_pack("{s:s, s:s, s:s}", "op", "solution", "source", source,
+                                   "function", c->out->function), &result, problem);
+    }
+    json_decref(result);
+    return status;
+}
+
+/* The solution's side: sandbox, then the solution.  0; 1 when the solution
+ * already has its verdict (it did not load); 2 on Ctrl-C; -1 when the
+ * sandbox itself fails (*error). */
+static int
+load_solution(struct check *c, char **error)
+{
+    char *problem = NULL;
+    const char *during = NULL;
+    if (c->options->bwrap == NULL && make_workdir(c, error) < 0) {
+        return -1;
+    }
+    enum exec_status status = start_solution(c, &c->sandboxed, c->source, &problem, &during);
     if (status == EXEC_INTERRUPTED) {
         free(problem);
         return 2;
     }
+    if (status != EXEC_OK && strcmp(during, "loading the solution") != 0) {
+        *error = text_format("%s: %s", during, problem != NULL ? problem : "?");
+        free(problem);
+        return -1;
+    }
     if (status != EXEC_OK) {
-        solution_failed(c, status, problem, "loading the solution");
+        solution_failed(c, status, problem, during);
         return 1;
     }
     return 0;
@@ -292,14 +423,20 @@ still_wrong(struct check *c, const json_t *args, char **mismatch)
 
 /* A wrong answer's input made as small as it goes: the trusted worker
  * proposes smaller arguments (lab.shrink_candidates), the first on which
- * the solution is still wrong is kept, again until none is.  *args (a new
- * reference) and *mismatch (malloc'd) are replaced by the smallest found. */
+ * the solution is still wrong is kept, again until none is -- or until
+ * SHRINK_MAX_CALLS calls or SHRINK_SECONDS have gone (a solution slow on
+ * every candidate must not hold the grader).  *args (a new reference) and
+ * *mismatch (malloc'd) are replaced by the smallest found. */
 static void
 shrink_case(struct check *c, json_t **args, char **mismatch)
 {
     int calls = 0;
+    double stop = clock_wall() + SHRINK_SECONDS;
+    if (stop > c->deadline) {
+        stop = c->deadline;
+    }
     bool shrunk = true;
-    while (shrunk && calls < SHRINK_MAX_CALLS) {
+    while (shrunk && calls < SHRINK_MAX_CALLS && clock_wall() < stop) {
         json_t *proposed = NULL;
         char *problem = NULL;
         shrunk = false;
@@ -313,7 +450,8 @@ shrink_case(struct check *c, json_t **args, char **mismatch)
         json_t *candidate;
         json_array_foreach(json_object_get(proposed, "candidates"), index, candidate) {
             char *found = NULL;
-            int wrong = calls++ < SHRINK_MAX_CALLS ? still_wrong(c, candidate, &found) : -1;
+            bool in_budget = calls++ < SHRINK_MAX_CALLS && clock_wall() < stop;
+            int wrong = in_budget ? still_wrong(c, candidate, &found) : -1;
             if (wrong != 0) {
                 if (wrong > 0) {
                     json_decref(*args);
@@ -327,6 +465,40 @@ shrink_case(struct check *c, json_t **args, char **mismatch)
         }
         json_decref(proposed);
     }
+}
+
+/* A wrong answer: the verdict, with the input (shrunk when small enough). */
+static void
+wrong_answer(struct check *c, const char *label, json_t *args, char *mismatch)
+{
+    char *text = json_dumps(args, JSON_COMPACT);
+    size_t original = text != NULL ? strlen(text) : 0;
+    if (text != NULL && original <= SHRINK_MAX_BYTES && label != NULL) {
+        progress(c, "shrinking the failing input");
+        shrink_case(c, &args, &mismatch);
+        free(text);
+        text = json_dumps(args, JSON_COMPACT);
+    }
+    size_t length = text != NULL ? strlen(text) : 0;
+    char shrunk[96] = "";
+    if (length < original) {
+        snprintf(shrunk, sizeof shrunk, " (shrunk from %zu to %zu bytes of JSON)", original,
+                 length);
+    }
+    c->out->verdict = LAB_WRONG;
+    free(c->out->detail);
+    if (label != NULL) {
+        c->out->detail = text_format("case '%s'%s%s%s: %s", label, shrunk,
+                                     length <= SHOWN_INPUT_BYTES ? ", input " : "",
+                                     length <= SHOWN_INPUT_BYTES ? text : "",
+                                     mismatch != NULL ? mismatch : "?");
+    } else {
+        c->out->detail = text_format("a timed input (n=%ld, made afresh for that call): %s",
+                                     c->out->timing_n, mismatch != NULL ? mismatch : "?");
+    }
+    free(text);
+    free(mismatch);
+    json_decref(args);
 }
 
 /* Every case: the solution's result, compared by the trusted worker.  0
@@ -343,6 +515,9 @@ check_cases(struct check *c)
         char stage[96];
         snprintf(stage, sizeof stage, "case %zu/%zu", index + 1, c->out->cases_total);
         progress(c, stage);
+        if (past_deadline(c)) {
+            return 1;
+        }
         enum exec_status status = ask(&c->sandboxed,
                                       json_pack("{s:s, s:s, s:O}", "op", "call", "name",
                                                 "solution", "args",
@@ -372,30 +547,9 @@ check_cases(struct check *c)
             return status == EXEC_INTERRUPTED ? 2 : 1;
         }
         if (!json_is_true(json_object_get(compared, "matches"))) {
-            json_t *args = json_incref(json_object_get(item, "args"));
-            char *mismatch = text_copy(json_string_value(json_object_get(compared, "mismatch")));
-            char *text = json_dumps(args, JSON_COMPACT);
-            size_t original = text != NULL ? strlen(text) : 0;
-            if (text != NULL && original <= SHRINK_MAX_BYTES) {
-                progress(c, "shrinking the failing input");
-                shrink_case(c, &args, &mismatch);
-                free(text);
-                text = json_dumps(args, JSON_COMPACT);
-            }
-            size_t length = text != NULL ? strlen(text) : 0;
-            char shrunk[96] = "";
-            if (length < original) {
-                snprintf(shrunk, sizeof shrunk, " (shrunk from %zu to %zu bytes of JSON)",
-                         original, length);
-            }
-            c->out->verdict = LAB_WRONG;
-            c->out->detail = text_format("case '%s'%s%s%s: %s", label, shrunk,
-                                         length <= SHOWN_INPUT_BYTES ? ", input " : "",
-                                         length <= SHOWN_INPUT_BYTES ? text : "",
-                                         mismatch != NULL ? mismatch : "?");
-            free(text);
-            free(mismatch);
-            json_decref(args);
+            wrong_answer(c, label != NULL ? label : "?",
+                         json_incref(json_object_get(item, "args")),
+                         text_copy(json_string_value(json_object_get(compared, "mismatch"))));
             json_decref(compared);
             return 1;
         }
@@ -405,61 +559,174 @@ check_cases(struct check *c)
     return 0;
 }
 
-/* One timed value: `loops` calls of `name` in `ex`, by the host's clock.
- * EXEC_OK with *seconds for all of them. */
-static enum exec_status
-time_value(struct executor *ex, const char *name, long loops, double *seconds, char **error)
-{
-    json_t *result = NULL;
-    double start = clock_wall();
-    enum exec_status status = ask(ex, json_pack("{s:s, s:s, s:I}", "op", "time_call", "name",
-                                                name, "loops", (json_int_t)loops),
-                                  &result, error);
-    *seconds = clock_wall() - start;
-    json_decref(result);
-    return status;
-}
-
-/* The arguments at size n (from the trusted worker) given to `name` in
- * `ex` for timing. */
-static enum exec_status
-prepare(struct check *c, struct executor *ex, const char *name, long n, char **error)
-{
-    json_t *input = NULL, *done = NULL;
-    enum exec_status status = ask(&c->trusted, json_pack("{s:s, s:I}", "op", "lab_input", "n",
-                                                         (json_int_t)n), &input, error);
-    if (status == EXEC_OK) {
-        status = ask(ex, json_pack("{s:s, s:s, s:O}", "op", "prepare", "name", name, "args",
-                                   json_object_get(input, "args")), &done, error);
-    }
-    json_decref(input);
-    json_decref(done);
-    return status;
-}
-
-/* Grow loops in 1-2-5 steps until one value lasts min_time. */
-static enum exec_status
-calibrate(struct executor *ex, const char *name, double min_time, long *loops, char **error)
-{
-    static const long steps[] = {1, 2, 5};
-    for (long scale = 1; scale <= MAX_LOOPS; scale *= 10) {
-        for (size_t i = 0; i < 3; i++) {
-            double seconds = 0;
-            *loops = steps[i] * scale;
-            enum exec_status status = time_value(ex, name, *loops, &seconds, error);
-            if (status != EXEC_OK || seconds >= min_time) {
-                return status;
-            }
-        }
-    }
-    return EXEC_OK;
-}
-
+/* A function timed on fresh inputs: `k` inputs a value. */
 struct timed {
     const char *name;
     struct executor *ex;
     struct lab_timing *timing;
+    long k;
 };
+
+/* A failed request while timing: the solution's, or the lab's. */
+static int
+timing_failed(struct check *c, const struct timed *t, enum exec_status status, char *problem)
+{
+    if (status == EXEC_INTERRUPTED) {
+        free(problem);
+        return 2;
+    }
+    if (t->ex != &c->trusted) {
+        solution_failed(c, status, problem, "while timing");
+    } else {
+        c->out->verdict = LAB_ERROR;
+        c->out->detail = text_format("the lab's %s failed while timing: %s", t->name,
+                                     problem != NULL ? problem : "?");
+        free(problem);
+    }
+    return 1;
+}
+
+/* `count` fresh inputs at size n from the trusted worker, each different
+ * by value (their seeds are never used twice in a check), and the
+ * reference's results on them kept there under *batch. */
+static enum exec_status
+fresh_inputs(struct check *c, long n, long count, json_t **inputs, json_int_t *batch,
+             char **error)
+{
+    json_t *result = NULL;
+    *batch = c->seed;
+    enum exec_status status = ask(&c->trusted, json_pack("{s:s, s:I, s:I, s:I}", "op",
+                                                         "lab_inputs", "n", (json_int_t)n,
+                                                         "count", (json_int_t)count, "seed",
+                                                         c->seed), &result, error);
+    c->seed += count;
+    if (status == EXEC_OK) {
+        *inputs = json_incref(json_object_get(result, "inputs"));
+        *batch = json_integer_value(json_object_get(result, "batch"));
+    }
+    json_decref(result);
+    return status;
+}
+
+/* The results of the last run in `ex`, checked by the trusted worker
+ * against the batch's: *wrong (malloc'd) says how the first wrong one
+ * differs. */
+static enum exec_status
+verify_results(struct check *c, struct executor *ex, json_int_t batch, char **wrong,
+               char **error)
+{
+    json_t *result = NULL, *verified = NULL;
+    enum exec_status status = ask_timing(c, ex, json_pack("{s:s}", "op", "results"), &result,
+                                         error);
+    if (status == EXEC_OK) {
+        status = ask(&c->trusted, json_pack("{s:s, s:I, s:O}", "op", "lab_verify", "batch",
+                                            batch, "results", json_object_get(result, "results")),
+                     &verified, error);
+    }
+    if (status == EXEC_OK && !json_is_true(json_object_get(verified, "matches"))) {
+        *wrong = text_copy(json_string_value(json_object_get(verified, "mismatch")));
+    }
+    json_decref(result);
+    json_decref(verified);
+    return status;
+}
+
+/* The first k of `inputs` staged in t's worker, then run there: *seconds
+ * by the host's clock around `run`. */
+static enum exec_status
+time_on(struct check *c, const struct timed *t, const json_t *inputs, double *seconds,
+        char **error)
+{
+    json_t *some = json_array(), *result = NULL;
+    for (long i = 0; i < t->k && i < (long)json_array_size(inputs); i++) {
+        json_array_append(some, json_array_get(inputs, (size_t)i));
+    }
+    enum exec_status status = ask_timing(c, t->ex, json_pack("{s:s, s:o}", "op", "stage",
+                                                             "inputs", some), &result, error);
+    json_decref(result);
+    result = NULL;
+    if (status == EXEC_OK) {
+        json_t *run = json_pack("{s:s, s:s}", "op", "run", "name", t->name);
+        double start = clock_wall();
+        status = ask_timing(c, t->ex, run, &result, error);
+        *seconds = clock_wall() - start;
+        json_decref(result);
+    }
+    return status;
+}
+
+/* A request whose answer holds nothing the host needs. */
+static enum exec_status
+tell(struct executor *ex, json_t *request)
+{
+    json_t *result = NULL;
+    char *problem = NULL;
+    enum exec_status status = ask(ex, request, &result, &problem);
+    json_decref(result);
+    free(problem);
+    return status;
+}
+
+/* One value of each of `count` functions at size n, on one pool of fresh
+ * inputs (each function takes the first k of them), in the order given:
+ * values[i] is seconds per call.  0; 1 when a verdict is made; 2 on
+ * Ctrl-C. */
+static int
+timed_round(struct check *c, long n, const struct timed *order, size_t count, double *values)
+{
+    json_t *inputs = NULL;
+    json_int_t batch = 0;
+    char *problem = NULL;
+    long most = 1;
+    int rc = 0;
+    for (size_t i = 0; i < count; i++) {
+        most = order[i].k > most ? order[i].k : most;
+    }
+    if (past_deadline(c)) {
+        return 1;
+    }
+    enum exec_status status = fresh_inputs(c, n, most, &inputs, &batch, &problem);
+    if (status != EXEC_OK) {
+        struct timed lab = {"timing_input", &c->trusted, NULL, 1};
+        return timing_failed(c, &lab, status, problem);
+    }
+    for (size_t i = 0; i < count && rc == 0; i++) {
+        char *wrong = NULL;
+        double seconds = 0;
+        status = time_on(c, &order[i], inputs, &seconds, &problem);
+        if (status == EXEC_OK && order[i].ex == &c->sandboxed) {
+            status = verify_results(c, order[i].ex, batch, &wrong, &problem);
+        }
+        if (status != EXEC_OK) {
+            rc = timing_failed(c, &order[i], status, problem);
+        } else if (wrong != NULL) {
+            wrong_answer(c, NULL, json_null(), wrong);
+            rc = 1;
+        } else {
+            values[i] = seconds / (double)order[i].k;
+        }
+    }
+    json_decref(inputs);
+    return rc;
+}
+
+/* How many inputs a value of each function takes at size n: one value on
+ * one input each, then as many as make a value last min_time (at most
+ * MAX_INPUTS_PER_VALUE: each is made and sent afresh). */
+static int
+calibrate(struct check *c, long n, struct timed *timed, size_t count, double min_time)
+{
+    double probe[3] = {0};
+    for (size_t i = 0; i < count; i++) {
+        timed[i].k = 1;
+    }
+    int rc = timed_round(c, n, timed, count, probe);
+    for (size_t i = 0; rc == 0 && i < count; i++) {
+        long k = probe[i] > 0 ? (long)ceil(min_time / probe[i]) : MAX_INPUTS_PER_VALUE;
+        timed[i].k = k < 1 ? 1 : k > MAX_INPUTS_PER_VALUE ? MAX_INPUTS_PER_VALUE : k;
+    }
+    return rc;
+}
 
 static int
 push(struct lab_timing *timing, double value)
@@ -473,25 +740,6 @@ push(struct lab_timing *timing, double value)
     return 0;
 }
 
-/* A failed request while timing: the solution's, or the lab's. */
-static int
-timing_failed(struct check *c, const struct timed *t, enum exec_status status, char *problem)
-{
-    if (status == EXEC_INTERRUPTED) {
-        free(problem);
-        return 2;
-    }
-    if (t->ex == &c->sandboxed) {
-        solution_failed(c, status, problem, "while timing");
-    } else {
-        c->out->verdict = LAB_ERROR;
-        c->out->detail = text_format("the lab's %s failed while timing: %s", t->name,
-                                     problem != NULL ? problem : "?");
-        free(problem);
-    }
-    return 1;
-}
-
 /* The three functions at the timing size, in rotating rounds.  0; 1 when
  * a verdict is made; 2 on Ctrl-C. */
 static int
@@ -499,37 +747,31 @@ time_functions(struct check *c)
 {
     const struct lab_options *o = c->options;
     struct timed timed[3] = {
-        {"solution", &c->sandboxed, &c->out->solution},
-        {"starter", &c->trusted, &c->out->starter},
-        {"reference", &c->trusted, &c->out->reference},
+        {"solution", &c->sandboxed, &c->out->solution, 1},
+        {"starter", &c->trusted, &c->out->starter, 1},
+        {"reference", &c->trusted, &c->out->reference, 1},
     };
-    char *problem = NULL;
+    progress(c, "calibrating");
+    int rc = calibrate(c, c->out->timing_n, timed, 3, o->min_time);
     for (size_t i = 0; i < 3; i++) {
-        progress(c, "calibrating");
-        enum exec_status status = prepare(c, timed[i].ex, timed[i].name, c->out->timing_n,
-                                          &problem);
-        if (status == EXEC_OK) {
-            status = calibrate(timed[i].ex, timed[i].name, o->min_time, &timed[i].timing->loops,
-                               &problem);
-        }
-        if (status != EXEC_OK) {
-            return timing_failed(c, &timed[i], status, problem);
-        }
+        timed[i].timing->loops = timed[i].k;
     }
-    for (int round = 0; round < o->rounds; round++) {
+    for (int round = 0; rc == 0 && round < o->rounds; round++) {
+        struct timed order[3];
+        double values[3];
         progress(c, "timing");
         for (size_t j = 0; j < 3; j++) {
-            const struct timed *t = &timed[(j + (size_t)round) % 3];
-            double seconds = 0;
-            enum exec_status status = time_value(t->ex, t->name, t->timing->loops, &seconds,
-                                                 &problem);
-            if (status != EXEC_OK) {
-                return timing_failed(c, t, status, problem);
-            }
-            if (push(t->timing, seconds / (double)t->timing->loops) < 0) {
-                return timing_failed(c, t, EXEC_ERROR, text_copy("out of memory"));
+            order[j] = timed[(j + (size_t)round) % 3];
+        }
+        rc = timed_round(c, c->out->timing_n, order, 3, values);
+        for (size_t j = 0; rc == 0 && j < 3; j++) {
+            if (push(order[j].timing, values[j]) < 0) {
+                rc = timing_failed(c, &order[j], EXEC_ERROR, text_copy("out of memory"));
             }
         }
+    }
+    if (rc != 0) {
+        return rc;
     }
     for (size_t i = 0; i < 3; i++) {
         timed[i].timing->median = stats_median(timed[i].timing->values,
@@ -586,40 +828,30 @@ measure_growth(struct check *c, const json_t *sizes)
     size_t count = json_array_size(sizes);
     double *x = calloc(count + 1, sizeof *x), *solution = calloc(count + 1, sizeof *solution),
            *reference = calloc(count + 1, sizeof *reference);
+    double (*values)[2][GROWTH_VALUES] = calloc(count + 1, sizeof *values);
     double (*solution_values)[GROWTH_VALUES] = calloc(count + 1, sizeof *solution_values);
     int rc = 0;
-    if (count < 2 || x == NULL || solution == NULL || reference == NULL
+    if (count < 2 || x == NULL || solution == NULL || reference == NULL || values == NULL
         || solution_values == NULL) {
         goto done;
     }
     for (size_t s = 0; s < count && rc == 0; s++) {
         long n = (long)json_integer_value(json_array_get(sizes, s));
-        struct timed timed[2] = {{"solution", &c->sandboxed, NULL},
-                                 {"reference", &c->trusted, NULL}};
-        double *medians[2] = {solution, reference};
+        struct timed timed[2] = {{"solution", &c->sandboxed, NULL, 1},
+                                 {"reference", &c->trusted, NULL, 1}};
         progress(c, "growth");
         x[s] = (double)n;
-        for (size_t i = 0; i < 2 && rc == 0; i++) {
-            char *problem = NULL;
-            double values[GROWTH_VALUES], seconds = 0;
-            long loops = 1;
-            enum exec_status status = prepare(c, timed[i].ex, timed[i].name, n, &problem);
-            if (status == EXEC_OK) {
-                status = calibrate(timed[i].ex, timed[i].name, c->options->min_time / 4, &loops,
-                                   &problem);
-            }
-            for (int v = 0; status == EXEC_OK && v < GROWTH_VALUES; v++) {
-                status = time_value(timed[i].ex, timed[i].name, loops, &seconds, &problem);
-                values[v] = seconds / (double)loops;
-            }
-            if (status != EXEC_OK) {
-                rc = timing_failed(c, &timed[i], status, problem);
-                break;
-            }
-            medians[i][s] = stats_median(values, GROWTH_VALUES);
-            if (i == 0) {
-                memcpy(solution_values[s], values, sizeof values);
-            }
+        rc = calibrate(c, n, timed, 2, c->options->min_time / 4);
+        for (int v = 0; rc == 0 && v < GROWTH_VALUES; v++) {
+            double pair[2];
+            rc = timed_round(c, n, timed, 2, pair);
+            values[s][0][v] = pair[0];
+            values[s][1][v] = pair[1];
+        }
+        if (rc == 0) {
+            solution[s] = stats_median(values[s][0], GROWTH_VALUES);
+            reference[s] = stats_median(values[s][1], GROWTH_VALUES);
+            memcpy(solution_values[s], values[s][0], sizeof solution_values[s]);
         }
     }
     if (rc == 0 && stats_loglog_slope(x, solution, count, &c->out->growth_solution) == STATS_OK
@@ -629,6 +861,7 @@ measure_growth(struct check *c, const json_t *sizes)
                   &c->out->growth_solution_high);
     }
 done:
+    free(values);
     free(solution_values);
     free(x);
     free(solution);
@@ -636,65 +869,157 @@ done:
     return rc;
 }
 
-/* With a memory target: the peak of one call of each function (prepared
- * by time_functions), traced apart from any timing.  0; 1 when a verdict is
- * made; 2 on Ctrl-C. */
+/* The peak resident size of a process, in bytes (VmHWM): -1 when unknown. */
+static double
+peak_resident(pid_t pid)
+{
+    char path[64], line[256];
+    double kib = -1;
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *file = pid > 0 ? fopen(path, "r") : NULL;
+    while (file != NULL && fgets(line, sizeof line, file) != NULL) {
+        if (sscanf(line, "VmHWM: %lf kB", &kib) == 1) {
+            break;
+        }
+    }
+    if (file != NULL) {
+        fclose(file);
+    }
+    return kib < 0 ? -1 : kib * 1024;
+}
+
+/* The source of the lab's starter or reference, read by the host. */
+static char *
+lab_source(const struct check *c, const char *name)
+{
+    char path[PATH_MAX + 32], *why = NULL;
+    snprintf(path, sizeof path, "%s/%s.py", c->lab_folder, name);
+    char *text = read_submission(path, &why);
+    free(why);
+    return text;
+}
+
+/* With a memory target: each function in a fresh sandboxed process of the
+ * solution's kind, one call on the same fresh input, and the process's
+ * peak resident size read from /proc by the host; the same for a function
+ * that does nothing, whose peak is taken off the others'.  0; 1 when a
+ * verdict is made; 2 on Ctrl-C. */
 static int
 measure_memory(struct check *c)
 {
     struct lab_result *out = c->out;
-    struct timed measured[3] = {
-        {"solution", &c->sandboxed, NULL}, {"starter", &c->trusted, NULL},
-        {"reference", &c->trusted, NULL},
-    };
-    double *peaks[3] = {&out->memory_solution, &out->memory_starter, &out->memory_reference};
+    const char *names[4] = {"nothing", "starter", "reference", "solution"};
+    double peaks[4] = {0};
+    json_t *inputs = NULL;
+    json_int_t batch = 0;
+    char *problem = NULL;
+    int rc = 0;
     if (out->target_memory_vs_starter <= 0) {
         return 0;
     }
     progress(c, "measuring memory");
-    for (size_t i = 0; i < 3; i++) {
-        json_t *result = NULL;
-        char *problem = NULL;
-        enum exec_status status = ask(measured[i].ex, json_pack("{s:s, s:s}", "op", "peak",
-                                                                "name", measured[i].name),
-                                      &result, &problem);
-        if (status != EXEC_OK) {
-            return timing_failed(c, &measured[i], status, problem);
-        }
-        *peaks[i] = json_number_value(json_object_get(result, "peak"));
-        json_decref(result);
+    enum exec_status status = fresh_inputs(c, out->timing_n, 1, &inputs, &batch, &problem);
+    if (status != EXEC_OK) {
+        struct timed lab = {"timing_input", &c->trusted, NULL, 1};
+        return timing_failed(c, &lab, status, problem);
     }
-    out->has_memory = out->memory_starter > 0;   /* a ratio needs a starter that allocates */
-    return 0;
+    for (size_t i = 0; i < 4 && rc == 0; i++) {
+        struct executor fresh;
+        char *source = i == 0 ? text_format("def %s(*args):\n    return None\n", out->function)
+                     : i == 3 ? text_copy(c->source) : lab_source(c, names[i]);
+        const char *during = NULL;
+        char *wrong = NULL;
+        double ignored = 0;
+        if (source == NULL || init_worker(c, &fresh, false, "memory") < 0) {
+            free(source);
+            struct timed lab = {names[i], &c->trusted, NULL, 1};
+            rc = timing_failed(c, &lab, EXEC_ERROR, text_copy("cannot start a process to "
+                                                              "measure memory"));
+            break;
+        }
+        struct timed t = {"solution", &fresh, NULL, 1};
+        status = start_solution(c, &fresh, source, &problem, &during);
+        if (status == EXEC_OK) {
+            status = time_on(c, &t, inputs, &ignored, &problem);
+        }
+        /* Read before the results are fetched: their JSON is the host's
+         * business, not the function's. */
+        peaks[i] = peak_resident(executor_worker_pid(&fresh));
+        if (status == EXEC_OK && i == 3) {    /* only the solution's answer needs checking */
+            status = verify_results(c, &fresh, batch, &wrong, &problem);
+        }
+        if (status != EXEC_OK && i == 3) {
+            solution_failed(c, status, problem, "while measuring memory");
+            rc = 1;
+        } else if (status != EXEC_OK) {
+            struct timed lab = {names[i], &c->trusted, NULL, 1};
+            rc = timing_failed(c, &lab, status, problem);
+        } else if (wrong != NULL) {
+            wrong_answer(c, NULL, json_null(), wrong);
+            rc = 1;
+        }
+        executor_free(&fresh);
+        free(source);
+    }
+    json_decref(inputs);
+    if (rc == 0 && peaks[0] > 0 && peaks[1] > 0 && peaks[2] > 0 && peaks[3] > 0) {
+        out->memory_starter = peaks[1] - peaks[0];
+        out->memory_reference = peaks[2] - peaks[0];
+        out->memory_solution = peaks[3] - peaks[0];
+        out->has_memory = out->memory_starter > 0;   /* a ratio needs a starter that allocates */
+    }
+    return rc;
 }
 
 int
 lab_check(const struct lab_options *options, const char *folder, const char *solution,
           struct lab_result *out, char **error)
 {
-    struct check c = {.options = options, .out = out};
+    struct check c = {.options = options, .out = out, .lab_folder = folder};
     double started = clock_wall();
-    char labs[PATH_MAX];
+    char *why = NULL;
     int rc = -1;
 
     memset(out, 0, sizeof *out);
-    out->solution_path = text_copy(solution);
-    snprintf(labs, sizeof labs, "%s", folder);
-    char *slash = strrchr(labs, '/');
-    if (slash != NULL) {
-        *slash = '\0';   /* the labs folder: every lab is hidden from solutions */
+    out->solution_path = text_valid_utf8(solution);
+    out->sandbox_layers = json_array();
+    c.deadline = started + options->deadline;
+    uint32_t random_base = 0;
+    if (getrandom(&random_base, sizeof random_base, 0) != sizeof random_base) {
+        random_base = (uint32_t)started;
     }
-    if (start_workers(&c, error) < 0) {
+    c.seed = (json_int_t)(random_base >> 8) << 8;     /* seeds of timed inputs */
+    c.nonce = (json_int_t)random_base << 16;
+    if (init_worker(&c, &c.trusted, true, "lab") < 0
+        || init_worker(&c, &c.sandboxed, false, "solution") < 0) {
+        *error = text_copy("out of memory");
         goto done;
     }
+    if (options->bwrap != NULL) {
+        json_array_append_new(out->sandbox_layers, json_string(
+            "bubblewrap: own user, PID, mount, network, IPC and UTS namespaces as uid 65534; "
+            "sees /usr and optdemo's runtime read-only, a private /tmp, no lab files, no other "
+            "process"));
+    } else {
+        json_array_append_new(out->sandbox_layers, json_string(
+            "no OS sandbox (--no-sandbox): the solution sees the machine's files as root does"));
+    }
     progress(&c, "loading the lab");
-    rc = load_lab(&c, folder, error);
+    rc = load_lab(&c, error);
     if (rc != 0) {
         goto done;
     }
-    out->sandbox_layers = json_array();
+    int step = 0;
+    c.source = read_submission(solution, &why);
+    if (c.source == NULL) {
+        out->verdict = LAB_ERROR;
+        out->detail = text_format("the submission is refused: %s", why != NULL ? why : "?");
+        step = 1;
+    }
     progress(&c, "loading the solution");
-    int step = load_solution(&c, solution, labs, error);
+    if (step == 0) {
+        step = load_solution(&c, error);
+    }
     if (step < 0) {
         rc = -1;
         goto done;
@@ -703,6 +1028,8 @@ lab_check(const struct lab_options *options, const char *folder, const char *sol
         step = check_cases(&c);
     }
     if (step == 0) {
+        tell(&c.sandboxed, json_pack("{s:s}", "op", "settle"));
+        tell(&c.trusted, json_pack("{s:s}", "op", "settle"));
         step = time_functions(&c);
     }
     if (step == 0) {
@@ -734,6 +1061,8 @@ done:
     remove_workdir(&c);
     json_decref(c.cases);
     json_decref(c.growth_sizes);
+    free(c.source);
+    free(why);
     out->duration = clock_wall() - started;
     return rc;
 }
@@ -790,8 +1119,9 @@ lab_print(FILE *out, const struct lab_result *r, const struct report_style *styl
         report_format_bytes(r->memory_solution, peaks[0], sizeof peaks[0]);
         report_format_bytes(r->memory_starter, peaks[1], sizeof peaks[1]);
         report_format_bytes(r->memory_reference, peaks[2], sizeof peaks[2]);
-        fprintf(out, "  memory (tracemalloc peak of one call): solution %s, starter %s, "
-                     "reference %s: %.2fx the starter's (target at most %.2fx)\n",
+        fprintf(out, "  memory (peak resident size of a fresh process after one call, above "
+                     "one that does nothing): solution %s, starter %s, reference %s: %.2fx the "
+                     "starter's (target at most %.2fx)\n",
                 peaks[0], peaks[1], peaks[2], r->memory_solution / r->memory_starter,
                 r->target_memory_vs_starter);
     }

@@ -1,8 +1,9 @@
 /* lab.h: `optdemo lab check`: a student's solution to a lab (docs/labs.md),
  * checked on the lab's hidden cases and timed against its starter and
  * reference in the same run.  The solution runs in a sandboxed worker of its
- * own; the lab, starter and reference in a trusted one; the host compares
- * results (through the trusted worker) and times every call itself. */
+ * own; the lab, starter and reference in a trusted one, sandboxed apart; the
+ * host compares results (through the trusted worker), times every call on a
+ * fresh input itself, and reads memory peaks from outside the process. */
 #ifndef OPTDEMO_LAB_H
 #define OPTDEMO_LAB_H
 
@@ -48,7 +49,8 @@ struct lab_result {
     double target_within_reference;     /* 0: none */
     double target_memory_vs_starter;    /* 0: none; else the largest peak / starter's peak */
     bool has_memory;
-    double memory_solution, memory_starter, memory_reference;  /* tracemalloc peaks, bytes */
+    double memory_solution, memory_starter, memory_reference;  /* peak resident bytes above
+                                                                 * a process doing nothing */
     bool has_growth;
     double growth_solution, growth_reference;
     double growth_solution_low, growth_solution_high;  /* 95% CI: each size's values resampled */
@@ -57,7 +59,10 @@ struct lab_result {
 };
 
 struct lab_options {
-    char *const *worker_argv;          /* the embedded worker: optdemo worker --fds 3,4 */
+    const char *bwrap;                 /* bubblewrap, for the OS sandbox; NULL: none (--no-sandbox) */
+    const char *executable;            /* optdemo itself (its workers are `optdemo worker --lab`) */
+    const char *pyscripts;             /* pyscripts' folder */
+    double deadline;                   /* seconds the whole check may take */
     struct worker_limits trusted;      /* the lab's own worker */
     struct worker_limits sandboxed;    /* the solution's worker */
     double min_time;                   /* seconds one value lasts at least */

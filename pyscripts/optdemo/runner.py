@@ -30,6 +30,8 @@ OUTPUT_LINES = 10          # check shows this many lines of a variant's output..
 OUTPUT_LINE_CHARS = 200    # ...each cut to this many characters
 OVERHEAD_VALUES = 5        # overhead: best of this many values...
 OVERHEAD_MIN_SECONDS = 0.01  # ...each lasting at least this long
+MAX_BATCH = 64             # lab_inputs: at most this many inputs at once...
+KEPT_BATCHES = 8           # ...and the reference's results of this many batches kept
 
 
 class Failure(Exception):
@@ -171,18 +173,17 @@ class Session:
         self.cases = []             # its cases: (label, args)
         self.expected = []          # the reference's results, as JSON values
         self.callables = {}         # "starter", "reference" or "solution" -> function
-        self.prepared = {}          # name -> the arguments a timed call gets
+        self.batches = {}           # timed inputs' batch id -> the reference's results
         self.operations = {
             "hello": self.op_hello, "metadata": self.op_metadata, "overhead": self.op_overhead,
             "load": self.op_load, "setup": self.op_setup, "check": self.op_check,
             "time": self.op_time, "count": self.op_count, "memory": self.op_memory,
             "profile": self.op_profile, "gc": self.op_gc, "quit": self.op_quit,
-            "lab": self.op_lab, "lab_input": self.op_lab_input,
+            "lab": self.op_lab, "lab_inputs": self.op_lab_inputs,
+            "lab_verify": self.op_lab_verify,
             "lab_compare": self.op_lab_compare, "lab_shrink": self.op_lab_shrink,
             "lab_judge": self.op_lab_judge, "sandbox": self.op_sandbox,
-            "solution": self.op_solution, "call": self.op_call, "prepare": self.op_prepare,
-            "peak": self.op_peak,
-            "time_call": self.op_time_call,
+            "solution": self.op_solution, "call": self.op_call, "settle": self.op_settle,
         }
 
     def handle_line(self, line):
@@ -405,10 +406,13 @@ class Session:
 
     def op_lab(self, request):
         """The trusted side: load a lab, its starter and reference, and make
-        the cases and the reference's results."""
+        the cases and the reference's results.  Once per worker: a trusted
+        worker serves one lab, whoever asks."""
         folder = request.get("folder")
         if not isinstance(folder, str):
             raise Failure("protocol", "lab: folder must be a string")
+        if self.lab is not None:
+            raise Failure("protocol", "lab: this worker has loaded its lab already")
         try:
             module, starter, reference = lab.load_lab(folder)
             self.cases = [(label, tuple(args)) for label, args in module.cases()]
@@ -426,13 +430,42 @@ class Session:
         return {"lab": described,
                 "cases": [{"label": label, "args": list(args)} for label, args in self.cases]}
 
-    def op_lab_input(self, request):
-        """The arguments the lab times its functions on at size n."""
-        n = request.get("n")
-        if self.lab is None or not isinstance(n, int) or n <= 0:
-            raise Failure("protocol", "lab_input: load a lab, then give a positive n")
-        args = call_workload(self.lab.timing_input, n)
-        return {"args": json.loads(self._as_json(list(args), f"timing_input({n})"))}
+    def op_lab_inputs(self, request):
+        """`count` fresh timing inputs at size n (timing_input(n, seed + i)),
+        each different by value, and the reference's results on them, kept
+        under a batch id for lab_verify.  The host sends the inputs to the
+        workers to be timed; no worker sees an input before it is timed."""
+        n, count, seed = request.get("n"), request.get("count"), request.get("seed")
+        if (self.lab is None or not all(isinstance(x, int) for x in (n, count, seed))
+                or n <= 0 or not 0 < count <= MAX_BATCH):
+            raise Failure("protocol", f"lab_inputs: load a lab, then give n > 0, seed and "
+                                      f"0 < count <= {MAX_BATCH}")
+        inputs, expected = [], []
+        for i in range(count):
+            args = call_workload(self.lab.timing_input, n, seed + i)
+            inputs.append(json.loads(self._as_json(list(args), f"timing_input({n})")))
+            result = call_workload(self.callables["reference"], *self._fresh(inputs[-1]))
+            expected.append(json.loads(self._as_json(result, "the reference's result")))
+        batch = seed
+        self.batches[batch] = expected
+        while len(self.batches) > KEPT_BATCHES:       # the oldest first (dicts keep order)
+            del self.batches[next(iter(self.batches))]
+        return {"batch": batch, "inputs": inputs}
+
+    def op_lab_verify(self, request):
+        """Whether results of timed calls (the first len(results) inputs of a
+        batch) are the reference's: the first that is not, and how."""
+        batch, results = request.get("batch"), request.get("results")
+        expected = self.batches.get(batch) if isinstance(batch, int) else None
+        if expected is None or not isinstance(results, list) or len(results) > len(expected):
+            raise Failure("protocol", "lab_verify: a batch of lab_inputs and at most as many "
+                                      "results")
+        tolerance = getattr(self.lab, "TOLERANCE", None)
+        for index, (want, got) in enumerate(zip(expected, results)):
+            if not call_workload(workloads.same_result, want, got, tolerance):
+                return {"matches": False, "index": index,
+                        "mismatch": f"expected {lab.short(want)}, got {lab.short(got)}"}
+        return {"matches": True, "index": None, "mismatch": None}
 
     def op_lab_compare(self, request):
         """Whether a solution's result (a JSON value) is the reference's."""
@@ -482,9 +515,15 @@ class Session:
         return {"layers": sandbox.engage(workdir, hidden)}
 
     def op_solution(self, request):
-        path, function = request.get("path"), request.get("function")
-        if not isinstance(path, str) or not isinstance(function, str):
-            raise Failure("protocol", "solution: path and function must be strings")
+        """Load the solution from its source (the host read the student's
+        file; this worker sees no file of theirs): written to solution.py in
+        the working folder, so that tracebacks show its lines."""
+        source, function = request.get("source"), request.get("function")
+        if not isinstance(source, str) or not isinstance(function, str):
+            raise Failure("protocol", "solution: source and function must be strings")
+        path = os.path.abspath("solution.py")
+        with open(path, "w", encoding="utf-8") as stream:
+            stream.write(source)
         try:
             with self.output:
                 self.callables["solution"] = lab.load_function(path, function)
@@ -506,61 +545,16 @@ class Session:
         return {"result": json.loads(self._as_json(result, "the result")), "seconds": seconds,
                 "output": self.output.first_lines()[0]}
 
-    def op_prepare(self, request):
-        """Keep the arguments a named function is timed on; one call first,
-        which must leave them as they were."""
-        name = request.get("name")
-        function = self._callable(request, "prepare")
-        args = request.get("args")
-        if not isinstance(args, list):
-            raise Failure("protocol", "prepare: args must be a list")
-        before = json.dumps(args)
-        with self.output:
-            call_workload(function, *args)
-        if json.dumps(args) != before:
-            raise Failure("contract", f"{name} changed its arguments: a solution must not "
-                                      "mutate its input (copy it first)")
-        self.prepared[name] = tuple(args)
-        # The solution is timed in its own worker, the starter and reference
-        # in the trusted one, which holds every case and its answer: more
-        # objects for each of the cyclic GC's full passes to walk. Frozen
-        # (gc.freeze: out of every later collection), what each worker holds
-        # costs the timed calls nothing, and the two processes time alike.
+    def op_settle(self, request):
+        """Before timing: collect, then freeze what the worker holds (its
+        cases, the reference's answers) out of every later collection, so
+        that the solution's worker and the trusted one time alike.  The
+        timed calls themselves go through the C requests stage, run and
+        results (app/lab_worker.c), which no Python code of the worker's
+        sees."""
         gc.collect()
         gc.freeze()
         return {}
-
-    def op_time_call(self, request):
-        name = request.get("name")
-        function = self._callable(request, "time_call")
-        loops = request.get("loops")
-        if name not in self.prepared or not isinstance(loops, int) or loops <= 0:
-            raise Failure("protocol", "time_call: prepare the function first; loops > 0")
-        self._need_template("time_call")
-        args = self.prepared[name]
-
-        def call(data):
-            return function(*data)
-
-        with self.output:
-            seconds = call_workload(self._time_calls, call, args, loops)
-        return {"seconds": seconds}
-
-    def op_peak(self, request):
-        """tracemalloc's peak over one call of a prepared function, beyond
-        what was allocated before it (a lab's memory target)."""
-        name = request.get("name")
-        function = self._callable(request, "peak")
-        if name not in self.prepared:
-            raise Failure("protocol", "peak: prepare the function first")
-        args = self.prepared[name]
-
-        def call(data):
-            return function(*data)
-
-        with self.output:
-            peak = call_workload(workloads.memory_peak, call, args)
-        return {"peak": peak}
 
     def _callable(self, request, op):
         name = request.get("name")

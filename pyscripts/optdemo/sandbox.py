@@ -1,32 +1,34 @@
-"""What a lab's solution may not do, enforced inside its own worker.
+"""The audit hook of a lab solution's worker: a guard against accidents,
+with clear messages.  It is not the wall.
 
-`optdemo lab check` runs a student's solution in a worker process of its own
-(rlimits, a timeout, and on the embedded interpreter a seccomp filter that
-refuses new processes, programs and network sockets). This module adds the
-Python-level layer: an audit hook (PEP 578) installed before the solution is
-imported, which cannot be removed afterwards. While it is in place:
+`optdemo lab check` runs a student's solution in a worker process of its
+own, inside a bubblewrap sandbox (app/lab_sandbox.c: its own user, PID,
+mount, network and IPC namespaces, uid 65534, a read-only view of the
+interpreter and optdemo's runtime, a private /tmp, no lab files, no other
+process) under a seccomp allowlist (app/lab_seccomp.c: no processes,
+threads, signals to others, sockets or FIFOs).  Those are the kernel's
+walls, and Python code cannot undo them.
+
+This module adds the Python-level layer: an audit hook (PEP 578) installed
+before the solution is imported.  Python code in the same process can undo
+it (frames lead to this module, and a function's __code__ can be replaced),
+so it only makes the common mistakes and the first tries fail loudly:
 
 - files may be written only inside the solution's working folder;
-- the lab folders (statement, starter, reference, hidden inputs) cannot be
-  read at all;
 - optdemo's own modules cannot be imported (they are also dropped from
   sys.modules, so `import optdemo.runner` really imports, and is refused);
 - importing ctypes raises ImportError (so libraries that try it, NumPy
   among them, carry on without it), and every ctypes operation on a copy
   imported earlier raises PermissionError, as do subprocess,
-  os.system/exec/fork/spawn, sockets, sys.settrace/setprofile and gc's
-  walks over every object.
+  os.system/exec/fork/spawn, sockets, sys.settrace/setprofile, gc's walks
+  over every object, and sqlite3 databases outside the working folder;
+- paths relative to a dir_fd are resolved through it; os.open's own audit
+  event does not carry its dir_fd, so os.open takes absolute paths only;
+  os.mkfifo and os.mknod raise no audit event at all and are replaced by
+  functions that refuse.
 
-Frames are not walled off: collections.namedtuple (and so NumPy) needs
-sys._getframe, and any frame reaches its callers through f_back, which no
-audit event covers. So a solution can reach the runner in its own process.
-What it cannot reach is what decides its verdict: the expected answers live
-in a separate trusted worker, and the time is the host's wall clock around
-each request.
-
-It is a wall against accidents and against students, not against an expert
-with a C compiler: what the README's "Labs" section says the sandbox stops,
-and what only a container would, is tested in tests/test_cli_lab.py.
+The README's "Labs" section says which layer stops what; tests/labs/ holds
+an attack for each, tried by tests/test_cli_lab.py.
 """
 
 import os
@@ -42,6 +44,15 @@ BLOCKED_EVENTS = {
 }
 WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 BLOCKED_MODULES = ("optdemo", "_optdemo_host", "ctypes", "_ctypes")
+# Events that change the file system: (positions of their paths, positions
+# of the dir_fd each path is relative to, None where there is none).
+WRITES_WITH_DIR_FD = {
+    "os.remove": ((0,), (1,)), "os.rmdir": ((0,), (1,)), "os.mkdir": ((0,), (2,)),
+    "os.rename": ((0, 1), (2, 3)), "os.replace": ((0, 1), (2, 3)),
+    "os.link": ((0, 1), (2, 3)), "os.symlink": ((1,), (2,)),
+    "os.chmod": ((0,), (2,)), "os.chown": ((0,), (3,)), "os.truncate": ((0,), (None,)),
+    "os.utime": ((0,), (3,)),
+}
 
 
 def _inside(path, folder):
@@ -61,15 +72,18 @@ class Sandbox:
         self.workdir = os.path.realpath(workdir)
         self.hidden = [os.path.realpath(folder) for folder in hidden]
 
-    def check_open(self, path, mode, flags):
+    def check_open(self, path, mode, flags, dir_fd=None):
         if isinstance(path, int):
             return                      # an already open descriptor
         if isinstance(path, bytes):
             path = os.fsdecode(path)
         if not isinstance(path, str):
             return
+        base = self.workdir
+        if isinstance(dir_fd, int) and dir_fd >= 0 and not os.path.isabs(path):
+            base = os.readlink(f"/proc/self/fd/{dir_fd}")
         # realpath, so neither ../ nor a symlink leads out of the rules.
-        full = os.path.realpath(os.path.join(self.workdir, path))
+        full = os.path.realpath(os.path.join(base, path))
         if _inside(full, self.workdir):
             return                      # its own folder: anything goes
         if any(_inside(full, folder) for folder in self.hidden):
@@ -80,12 +94,20 @@ class Sandbox:
 
     def hook(self, event, args):
         if event == "open":
-            self.check_open(*args[:3])
-        elif event in ("os.remove", "os.rename", "os.replace", "os.rmdir", "os.mkdir",
-                       "os.truncate", "os.chmod", "os.chown", "os.link", "os.symlink",
-                       "shutil.rmtree", "shutil.copyfile", "shutil.move"):
+            path, mode, flags = args[:3]
+            if mode is None and isinstance(path, (str, bytes)) and not os.path.isabs(path):
+                raise PermissionError(f"lab sandbox: os.open({path!r}) needs an absolute path "
+                                      "(its audit event does not say which dir_fd it is "
+                                      "relative to)")
+            self.check_open(path, mode, flags)
+        elif event in WRITES_WITH_DIR_FD:
+            paths, dir_fds = WRITES_WITH_DIR_FD[event]
+            for path_at, dir_fd_at in zip(paths, dir_fds):
+                dir_fd = args[dir_fd_at] if dir_fd_at is not None else None
+                self.check_open(args[path_at], "w", 0, dir_fd)
+        elif event in ("shutil.rmtree", "shutil.copyfile", "shutil.move", "sqlite3.connect"):
             for path in args:
-                if isinstance(path, (str, bytes)):
+                if isinstance(path, (str, bytes)) and path not in (":memory:", ""):
                     self.check_open(path, "w", 0)
         elif event == "import" and args[0].split(".")[0] in BLOCKED_MODULES:
             raise ImportError(f"lab sandbox: a solution may not import {args[0]}")
@@ -93,20 +115,24 @@ class Sandbox:
             raise PermissionError(f"lab sandbox: {event} is not allowed in a lab solution")
 
 
+def refuse_special_files(*args, **kwargs):
+    raise PermissionError("lab sandbox: a solution may not make FIFOs or device files")
+
+
 def engage(workdir, hidden):
     """Install the hook for good, move into `workdir`, and forget optdemo's
-    modules so that importing them goes through the hook.  Returns the
-    layers now in force, for the report."""
+    modules so that importing them goes through the hook; then the seccomp
+    allowlist (OSError when it cannot be installed: the check must not go
+    on without it).  Returns the layers now in force, for the report."""
     sandbox = Sandbox(workdir, hidden)
     os.chdir(sandbox.workdir)
-    layers = ["audit hook: writes only in the solution's folder, lab files unreadable, "
+    layers = ["audit hook (a guard, not the wall): writes only in the solution's folder, "
               "no optdemo, ctypes, subprocess, sockets, tracing or gc walks"]
-    try:
-        import _optdemo_host
-        if _optdemo_host.lockdown():
-            layers.append("seccomp: no fork, exec or network sockets for the process")
-    except (ImportError, AttributeError):
-        pass
+    os.mkfifo = os.mknod = refuse_special_files
+    import _optdemo_host
+    _optdemo_host.lockdown()
+    layers.append("seccomp allowlist: no processes, threads, signals to others, sockets, "
+                  "FIFOs or scheduling changes")
     for name in list(sys.modules):
         if name.split(".")[0] in BLOCKED_MODULES:
             del sys.modules[name]

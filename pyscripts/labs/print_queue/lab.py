@@ -55,6 +55,6 @@ def cases():
     return fixed + generated
 
 
-def timing_input(n):
-    rng = random.Random(n)
+def timing_input(n, seed=0):
+    rng = random.Random(n + (seed << 32))
     return (random_jobs(rng, n), 10)

@@ -61,5 +61,5 @@ def cases():
     return fixed + generated
 
 
-def timing_input(n):
-    return (random_readings(random.Random(n), n),)
+def timing_input(n, seed=0):
+    return (random_readings(random.Random(n + (seed << 32)), n),)

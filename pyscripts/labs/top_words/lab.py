@@ -71,5 +71,5 @@ def cases():
     return fixed + generated
 
 
-def timing_input(n):
-    return (random_words(random.Random(n), n), 20)
+def timing_input(n, seed=0):
+    return (random_words(random.Random(n + (seed << 32)), n), 20)

@@ -56,5 +56,5 @@ def cases():
     return fixed + generated
 
 
-def timing_input(n):
-    return (random_track(random.Random(n), n),)
+def timing_input(n, seed=0):
+    return (random_track(random.Random(n + (seed << 32)), n),)

@@ -1,0 +1,456 @@
+/* lab_worker.c: `optdemo worker --lab`, the request loop of a lab's workers,
+ * in C.  Every request but three goes to pyscripts' runner, as in any worker;
+ * the three that time a function are answered here, where no Python code of
+ * the process runs between them:
+ *   stage    {inputs: [[args...], ...]}  JSON to Python objects, with the
+ *            cyclic GC off, kept in this file only;
+ *   run      {name}                      the function called on each staged
+ *            input, its results kept (the host's clock is around this one);
+ *   results  {}                          the kept results, as JSON.
+ * Each answer repeats the request's nonce.  A solution can rewrite anything
+ * written in Python in its own process, the runner's loop included; if that
+ * loop staged the inputs, a solution could work on them before the timed
+ * request.  Here the inputs exist as objects only from `stage` on, and the
+ * next request is `run`: the solution's code first runs, and first sees
+ * them, inside the timed request. */
+#include "lab_worker.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "interp.h"
+#include "text.h"
+
+enum { MAX_DEPTH = 64, READ_CHUNK = 65536 };
+
+/* The requests' bytes not yet handled, and what the three C requests keep
+ * between them.  `staged` is a list of argument tuples or NULL; `results` a
+ * list of results or NULL. */
+struct lab_worker {
+    int read_fd, write_fd;
+    char *buffer;
+    size_t length, capacity;
+    PyObject *session;        /* runner.Session() */
+    PyObject *staged, *results;
+};
+
+/* A JSON value as a new Python object (NULL with an exception set). */
+static PyObject *
+from_json(const json_t *value, int depth)
+{
+    if (depth > MAX_DEPTH) {
+        PyErr_SetString(PyExc_ValueError, "input nested too deeply");
+        return NULL;
+    }
+    switch (json_typeof(value)) {
+    case JSON_OBJECT: {
+        PyObject *dict = PyDict_New();
+        const char *key;
+        json_t *item;
+        json_object_foreach((json_t *)value, key, item) {
+            PyObject *converted = dict != NULL ? from_json(item, depth + 1) : NULL;
+            if (converted == NULL || PyDict_SetItemString(dict, key, converted) < 0) {
+                Py_XDECREF(converted);
+                Py_CLEAR(dict);
+                break;
+            }
+            Py_DECREF(converted);
+        }
+        return dict;
+    }
+    case JSON_ARRAY: {
+        size_t size = json_array_size(value);
+        PyObject *list = PyList_New((Py_ssize_t)size);
+        for (size_t i = 0; list != NULL && i < size; i++) {
+            PyObject *converted = from_json(json_array_get(value, i), depth + 1);
+            if (converted == NULL) {
+                Py_CLEAR(list);
+                break;
+            }
+            PyList_SET_ITEM(list, (Py_ssize_t)i, converted);
+        }
+        return list;
+    }
+    case JSON_STRING:
+        return PyUnicode_FromStringAndSize(json_string_value(value),
+                                           (Py_ssize_t)json_string_length(value));
+    case JSON_INTEGER:
+        return PyLong_FromLongLong(json_integer_value(value));
+    case JSON_REAL:
+        return PyFloat_FromDouble(json_real_value(value));
+    case JSON_TRUE:
+        Py_RETURN_TRUE;
+    case JSON_FALSE:
+        Py_RETURN_FALSE;
+    case JSON_NULL:
+        Py_RETURN_NONE;
+    }
+    PyErr_SetString(PyExc_ValueError, "unknown JSON type");
+    return NULL;
+}
+
+/* A result as JSON: exact built-in types only (a subclass could run code
+ * of the solution's while its result is read), finite floats, str keys.
+ * NULL with *why (static text) when it is not a JSON value. */
+static json_t *
+to_json(PyObject *value, int depth, const char **why)
+{
+    if (depth > MAX_DEPTH) {
+        *why = "nested too deeply";
+        return NULL;
+    }
+    if (value == Py_None) {
+        return json_null();
+    }
+    if (value == Py_True || value == Py_False) {
+        return json_boolean(value == Py_True);
+    }
+    if (PyLong_CheckExact(value)) {
+        int overflow = 0;
+        long long number = PyLong_AsLongLongAndOverflow(value, &overflow);
+        if (overflow != 0 || (number == -1 && PyErr_Occurred())) {
+            PyErr_Clear();
+            *why = "an int beyond 64 bits";
+            return NULL;
+        }
+        return json_integer(number);
+    }
+    if (PyFloat_CheckExact(value)) {
+        double number = PyFloat_AS_DOUBLE(value);
+        if (!isfinite(number)) {
+            *why = "NaN or infinity";
+            return NULL;
+        }
+        return json_real(number);
+    }
+    if (PyUnicode_CheckExact(value)) {
+        Py_ssize_t size = 0;
+        const char *text = PyUnicode_AsUTF8AndSize(value, &size);
+        if (text == NULL) {
+            PyErr_Clear();
+            *why = "a str that is not UTF-8 (a lone surrogate)";
+            return NULL;
+        }
+        return json_stringn(text, (size_t)size);
+    }
+    if (PyList_CheckExact(value) || PyTuple_CheckExact(value)) {
+        json_t *array = json_array();
+        Py_ssize_t size = PySequence_Fast_GET_SIZE(value);
+        for (Py_ssize_t i = 0; array != NULL && i < size; i++) {
+            /* A list's items are read one by one: nothing of the
+             * solution's runs here, so the list cannot change under us. */
+            json_t *item = to_json(PySequence_Fast_GET_ITEM(value, i), depth + 1, why);
+            if (item == NULL || json_array_append_new(array, item) < 0) {
+                json_decref(array);
+                return NULL;
+            }
+        }
+        return array;
+    }
+    if (PyDict_CheckExact(value)) {
+        json_t *object = json_object();
+        Py_ssize_t position = 0;
+        PyObject *key, *item;
+        while (object != NULL && PyDict_Next(value, &position, &key, &item)) {
+            const char *name = PyUnicode_CheckExact(key) ? PyUnicode_AsUTF8(key) : NULL;
+            json_t *converted = name != NULL ? to_json(item, depth + 1, why) : NULL;
+            if (name == NULL) {
+                PyErr_Clear();
+                *why = "a dict whose keys are not all str";
+            }
+            if (converted == NULL || json_object_set_new(object, name, converted) < 0) {
+                json_decref(object);
+                return NULL;
+            }
+        }
+        return object;
+    }
+    *why = "not a JSON value: return lists, numbers, strings, booleans, None or dicts with "
+           "str keys (built-in types, not subclasses)";
+    return NULL;
+}
+
+static int
+write_line(struct lab_worker *w, json_t *response)
+{
+    char *text = json_dumps(response, JSON_COMPACT);
+    int rc = -1;
+    json_decref(response);
+    if (text == NULL) {
+        return -1;
+    }
+    size_t length = strlen(text), done = 0;
+    text[length] = '\n';   /* json_dumps' terminator becomes the line's end */
+    while (done < length + 1) {
+        ssize_t n = write(w->write_fd, text + done, length + 1 - done);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            goto done;
+        }
+        done += (size_t)n;
+    }
+    rc = 0;
+done:
+    free(text);
+    return rc;
+}
+
+static json_t *
+failure(json_int_t nonce, const char *kind, const char *error)
+{
+    return json_pack("{s:b, s:I, s:s, s:s}", "ok", 0, "nonce", nonce, "kind", kind, "error",
+                     error != NULL ? error : "?");
+}
+
+/* stage: the inputs as argument tuples, GC off meanwhile (a collection
+ * could run a callback the solution registered). */
+static json_t *
+op_stage(struct lab_worker *w, const json_t *request, json_int_t nonce)
+{
+    const json_t *inputs = json_object_get(request, "inputs");
+    if (!json_is_array(inputs)) {
+        return failure(nonce, "protocol", "stage: inputs must be a list of argument lists");
+    }
+    int was_enabled = PyGC_Disable();
+    Py_CLEAR(w->staged);
+    Py_CLEAR(w->results);
+    PyObject *staged = PyList_New(0);
+    size_t index;
+    const json_t *args;
+    json_array_foreach(inputs, index, args) {
+        PyObject *list = staged != NULL && json_is_array(args) ? from_json(args, 0) : NULL;
+        PyObject *tuple = list != NULL ? PyList_AsTuple(list) : NULL;
+        if (tuple == NULL || PyList_Append(staged, tuple) < 0) {
+            Py_XDECREF(tuple);
+            Py_XDECREF(list);
+            Py_CLEAR(staged);
+            break;
+        }
+        Py_DECREF(tuple);
+        Py_DECREF(list);
+    }
+    if (was_enabled) {
+        PyGC_Enable();
+    }
+    if (staged == NULL) {
+        PyErr_Clear();
+        return failure(nonce, "protocol", "stage: an input is not a list of JSON values");
+    }
+    w->staged = staged;
+    return json_pack("{s:b, s:I, s:I}", "ok", 1, "nonce", nonce, "staged",
+                     (json_int_t)PyList_GET_SIZE(staged));
+}
+
+/* The traceback of the exception being handled, as the runner shows it
+ * (its last lines); the exception is cleared. */
+static char *
+exception_tail(struct lab_worker *w)
+{
+    (void)w;
+    PyObject *text = interp_call("optdemo.runner", "traceback_tail", NULL);
+    char *copy = NULL;
+    if (text != NULL && PyUnicode_Check(text)) {
+        const char *utf8 = PyUnicode_AsUTF8(text);
+        copy = text_copy(utf8 != NULL ? utf8 : "?");
+    }
+    Py_XDECREF(text);
+    PyErr_Clear();
+    return copy != NULL ? copy : interp_exception_message();
+}
+
+/* run: the named function of the session on each staged input. */
+static json_t *
+op_run(struct lab_worker *w, const json_t *request, json_int_t nonce)
+{
+    const char *name = json_string_value(json_object_get(request, "name"));
+    PyObject *callables = NULL, *function = NULL, *results = NULL;
+    json_t *response = NULL;
+    if (name == NULL || w->staged == NULL) {
+        return failure(nonce, "protocol", "run: stage inputs first, then name a function");
+    }
+    callables = PyObject_GetAttrString(w->session, "callables");
+    function = callables != NULL && PyDict_CheckExact(callables)
+                   ? PyDict_GetItemString(callables, name) : NULL;
+    if (function == NULL) {
+        PyErr_Clear();
+        response = failure(nonce, "protocol", "run: no such function loaded");
+        goto done;
+    }
+    Py_INCREF(function);
+    results = PyList_New(0);
+    for (Py_ssize_t i = 0; results != NULL && i < PyList_GET_SIZE(w->staged); i++) {
+        PyObject *result = PyObject_Call(function, PyList_GET_ITEM(w->staged, i), NULL);
+        if (result == NULL || PyList_Append(results, result) < 0) {
+            Py_XDECREF(result);
+            char *tail = exception_tail(w);
+            response = failure(nonce, "exception", tail);
+            free(tail);
+            goto done;
+        }
+        Py_DECREF(result);
+    }
+    if (results == NULL) {
+        PyErr_Clear();
+        response = failure(nonce, "exception", "out of memory");
+        goto done;
+    }
+    Py_CLEAR(w->staged);
+    w->results = results;
+    results = NULL;
+    response = json_pack("{s:b, s:I}", "ok", 1, "nonce", nonce);
+done:
+    Py_XDECREF(results);
+    Py_XDECREF(function);
+    Py_XDECREF(callables);
+    return response;
+}
+
+/* results: what the last run returned, as JSON. */
+static json_t *
+op_results(struct lab_worker *w, json_int_t nonce)
+{
+    if (w->results == NULL) {
+        return failure(nonce, "protocol", "results: run first");
+    }
+    const char *why = NULL;
+    json_t *results = to_json(w->results, 0, &why);
+    Py_CLEAR(w->results);
+    if (results == NULL) {
+        char *text = text_format("a result is %s", why != NULL ? why : "not a JSON value");
+        json_t *response = failure(nonce, "contract", text);
+        free(text);
+        return response;
+    }
+    return json_pack("{s:b, s:I, s:o}", "ok", 1, "nonce", nonce, "results", results);
+}
+
+/* Any other request: the runner's Session.handle_line. */
+static int
+pass_to_runner(struct lab_worker *w, const char *line)
+{
+    PyObject *answer = PyObject_CallMethod(w->session, "handle_line", "s", line);
+    const char *text = answer != NULL && PyUnicode_Check(answer) ? PyUnicode_AsUTF8(answer) : NULL;
+    json_error_t ignored;
+    json_t *response = text != NULL ? json_loads(text, 0, &ignored) : NULL;
+    if (response == NULL) {
+        char *why = interp_exception_message();
+        PyErr_Clear();
+        response = json_pack("{s:b, s:s, s:s}", "ok", 0, "kind", "protocol", "error",
+                             why != NULL ? why : "the runner gave no answer");
+        free(why);
+    }
+    Py_XDECREF(answer);
+    return write_line(w, response);
+}
+
+/* One request line: 0, 1 after quit, -1 when the host is gone. */
+static int
+handle(struct lab_worker *w, const char *line)
+{
+    json_error_t error;
+    json_t *request = json_loads(line, 0, &error);
+    const char *op = json_string_value(json_object_get(request, "op"));
+    json_int_t nonce = json_integer_value(json_object_get(request, "nonce"));
+    json_t *response = NULL;
+    int rc;
+    if (op != NULL && strcmp(op, "stage") == 0) {
+        response = op_stage(w, request, nonce);
+    } else if (op != NULL && strcmp(op, "run") == 0) {
+        response = op_run(w, request, nonce);
+    } else if (op != NULL && strcmp(op, "results") == 0) {
+        response = op_results(w, nonce);
+    }
+    if (response != NULL) {
+        rc = write_line(w, response);
+    } else {
+        rc = pass_to_runner(w, line);
+        /* Only after the runner's requests: reading an attribute may run
+         * Python code the solution planted, which must never happen
+         * between stage and run. */
+        PyObject *finished = PyObject_GetAttrString(w->session, "finished");
+        if (rc == 0 && finished != NULL && PyObject_IsTrue(finished) == 1) {
+            rc = 1;
+        }
+        Py_XDECREF(finished);
+        PyErr_Clear();
+    }
+    json_decref(request);
+    return rc;
+}
+
+/* The next request line (NUL-terminated, in the buffer); NULL at end of
+ * file. */
+static char *
+read_line(struct lab_worker *w, size_t *consumed)
+{
+    for (;;) {
+        char *newline = w->length > 0 ? memchr(w->buffer, '\n', w->length) : NULL;
+        if (newline != NULL) {
+            *newline = '\0';
+            *consumed = (size_t)(newline - w->buffer) + 1;
+            return w->buffer;
+        }
+        if (w->capacity - w->length < READ_CHUNK) {
+            size_t grown = w->capacity * 2 + READ_CHUNK;
+            char *bigger = realloc(w->buffer, grown);
+            if (bigger == NULL) {
+                return NULL;
+            }
+            w->buffer = bigger;
+            w->capacity = grown;
+        }
+        ssize_t n = read(w->read_fd, w->buffer + w->length, w->capacity - w->length - 1);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            return NULL;
+        }
+        w->length += (size_t)n;
+    }
+}
+
+int
+lab_worker_serve(int read_fd, int write_fd)
+{
+    struct lab_worker w = {.read_fd = read_fd, .write_fd = write_fd};
+    PyObject *crash_file = NULL;
+    int rc = -1;
+    w.session = interp_call("optdemo.runner", "Session", NULL);
+    crash_file = w.session != NULL ? interp_call("optdemo.runner", "enable_faulthandler", NULL)
+                                   : NULL;
+    if (w.session == NULL || crash_file == NULL) {
+        PyErr_Print();
+        goto done;
+    }
+    for (;;) {
+        size_t consumed = 0;
+        char *line = read_line(&w, &consumed);
+        if (line == NULL) {
+            break;
+        }
+        int handled = handle(&w, line);
+        if (handled < 0) {
+            goto done;
+        }
+        if (handled > 0) {
+            break;   /* quit */
+        }
+        memmove(w.buffer, w.buffer + consumed, w.length - consumed);
+        w.length -= consumed;
+    }
+    rc = 0;
+done:
+    Py_XDECREF(w.staged);
+    Py_XDECREF(w.results);
+    Py_XDECREF(w.session);
+    Py_XDECREF(crash_file);
+    free(w.buffer);
+    return rc;
+}
