@@ -3,7 +3,7 @@
  * this process (two workers: the lab's, trusted, and the solution's,
  * sandboxed); `check` of several grades a batch: each solution in a child
  * `optdemo lab check` of its own, --jobs at a time, then one summary
- * (terminal, CSV, JSON, JUnit XML). */
+ * (terminal, CSV, JSON, JUnit XML; lab_report.c writes all but the JSON). */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -12,11 +12,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "interp.h"
 #include "lab.h"
+#include "lab_sandbox.h"
+#include "lab_report.h"
 #include "optdemo.h"
 #include "parse.h"
 #include "pydata.h"
@@ -42,11 +45,13 @@ usage(FILE *out)
         "       optdemo lab starter LAB       the starter alone (> solution.py to begin)\n"
         "       optdemo lab check [OPTIONS] LAB SOLUTION.py...\n"
         "\n"
-        "check: the solution runs in a sandboxed worker; it must give the reference's\n"
-        "result on every hidden case, then is timed against the starter and the\n"
-        "reference in the same run (host-timed, interleaved) and on a short growth\n"
-        "sweep.  Verdicts: pass, too slow, wrong, crashed, timed out, error.  With\n"
-        "several solutions, a batch: each checked in a process of its own.\n"
+        "check: the solution runs in a sandbox of its own (bubblewrap namespaces, a\n"
+        "seccomp allowlist); it must give the reference's result on every hidden case,\n"
+        "then is timed against the starter and the reference in the same run (by the\n"
+        "host, on fresh inputs, every answer checked), on a short growth sweep and,\n"
+        "where the lab says, for memory.  Verdicts: pass, too slow, too much memory,\n"
+        "wrong, crashed, timed out, error.  With several solutions, a batch: each\n"
+        "checked in a process of its own.\n"
         "\n"
         "  --quick              fewer, shorter values (a first look, wider CIs)\n"
         "  --jobs N             check N solutions at a time (default 1; more is faster\n"
@@ -57,10 +62,15 @@ usage(FILE *out)
         "                       twice, judged on both timings (default 1.5; 1: never)\n"
         "  --json FILE          results as JSON          --junit FILE   JUnit XML\n"
         "  --csv FILE           one line per solution (batch summary)\n"
+        "  --deadline SECONDS   the whole check of one solution (default 600)\n"
         "  --no-color           no colour\n"
+        "  --no-sandbox         where the kernel refuses namespaces: check without the\n"
+        "                       bubblewrap sandbox (seccomp, audit hook and rlimits\n"
+        "                       only) -- never for code you do not trust\n"
         "\n"
         "exit codes: 0 every solution passes, 1 one does not, 2 usage (unknown lab,\n"
-        "missing file), 130 Ctrl-C\n");
+        "missing file, no sandbox to be had), 130 Ctrl-C or SIGTERM (a batch writes\n"
+        "what it did, marked partial)\n");
 }
 
 /* A lab id (or a folder holding lab.py) to its folder, through pyscripts'
@@ -147,159 +157,37 @@ show_stage(const char *stage)
     }
 }
 
+/* results_write_stream's writers: the context is the results array. */
 static void
-write_junit_case(FILE *out, const json_t *result)
+write_junit(FILE *out, const void *results)
 {
-    const char *solution = json_string_value(json_object_get(result, "solution"));
-    const char *verdict = json_string_value(json_object_get(result, "verdict"));
-    const char *detail = json_string_value(json_object_get(result, "detail"));
-    const char *lab = json_string_value(json_object_get(result, "lab"));
-    fprintf(out, "    <testcase classname=\"optdemo.lab.%s\" name=\"", lab != NULL ? lab : "?");
-    for (const char *p = solution != NULL ? solution : "?"; *p; p++) {
-        fputs(*p == '"' ? "&quot;" : *p == '&' ? "&amp;" : *p == '<' ? "&lt;" : "", out);
-        if (*p != '"' && *p != '&' && *p != '<') {
-            fputc(*p, out);
-        }
-    }
-    fprintf(out, "\" time=\"%.3f\">", json_number_value(json_object_get(result, "duration")));
-    if (verdict != NULL && strcmp(verdict, "pass") != 0) {
-        bool failure = strcmp(verdict, "wrong") == 0 || strcmp(verdict, "too slow") == 0
-                       || strcmp(verdict, "too much memory") == 0;
-        fprintf(out, "\n      <%s message=\"%s\"><![CDATA[", failure ? "failure" : "error",
-                verdict);
-        /* "]]>" would end the CDATA section: split it across two.  Control
-         * characters (a solution's output may hold ANSI escapes) are not
-         * XML 1.0 at all: '?' instead. */
-        for (const char *p = detail != NULL ? detail : ""; *p != '\0'; p++) {
-            unsigned char c = (unsigned char)*p;
-            if (strncmp(p, "]]>", 3) == 0) {
-                fputs("]]]]><![CDATA[>", out);
-                p += 2;
-            } else {
-                fputc(c < 0x20 && c != '\n' && c != '\t' && c != '\r' ? '?' : c, out);
-            }
-        }
-        fprintf(out, "]]></%s>\n    ", failure ? "failure" : "error");
-    }
-    fprintf(out, "</testcase>\n");
-}
-
-struct junit_context {
-    const json_t *results;
-};
-
-static void
-write_junit(FILE *out, const void *context)
-{
-    const json_t *results = ((const struct junit_context *)context)->results;
-    size_t failures = 0, errors = 0, index;
-    const json_t *result;
-    json_array_foreach(results, index, result) {
-        const char *verdict = json_string_value(json_object_get(result, "verdict"));
-        if (verdict == NULL || strcmp(verdict, "pass") == 0) {
-            continue;
-        }
-        failures += strcmp(verdict, "wrong") == 0 || strcmp(verdict, "too slow") == 0;
-        errors += strcmp(verdict, "wrong") != 0 && strcmp(verdict, "too slow") != 0;
-    }
-    fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n"
-                 "  <testsuite name=\"optdemo lab\" tests=\"%zu\" failures=\"%zu\" "
-                 "errors=\"%zu\">\n", json_array_size(results), failures, errors);
-    json_array_foreach(results, index, result) {
-        write_junit_case(out, result);
-    }
-    fprintf(out, "  </testsuite>\n</testsuites>\n");
-}
-
-/* The line of a result's detail that says why, at most `size` - 1 bytes
- * of it into `line`: for a crash or a timeout the first (what happened;
- * the stack follows), else the last (a traceback's last line is its error). */
-static void
-detail_line(const json_t *result, char *line, size_t size)
-{
-    const char *detail = json_string_value(json_object_get(result, "detail"));
-    const char *verdict = json_string_value(json_object_get(result, "verdict"));
-    bool first = verdict != NULL && (strcmp(verdict, "crashed") == 0
-                                     || strcmp(verdict, "timed out") == 0);
-    const char *last = detail != NULL ? detail : "";
-    for (const char *p = last; !first && *p != '\0'; p++) {
-        if (*p == '\n' && p[1] != '\0' && p[1] != '\n') {
-            last = p + 1;
-        }
-    }
-    size_t length = strcspn(last, "\n");
-    snprintf(line, size, "%.*s", (int)(length < size ? length : size - 1), last);
-}
-
-/* A CSV field (RFC 4180): quoted, its quotes doubled. */
-static void
-csv_field(FILE *out, const char *text)
-{
-    fputc('"', out);
-    for (const char *p = text != NULL ? text : ""; *p != '\0'; p++) {
-        if (*p == '"') {
-            fputc('"', out);
-        }
-        fputc(*p, out);
-    }
-    fputc('"', out);
+    lab_report_junit(out, results);
 }
 
 static void
-write_csv(FILE *out, const void *context)
+write_csv(FILE *out, const void *results)
 {
-    const json_t *results = ((const struct junit_context *)context)->results;
-    size_t index;
-    const json_t *result;
-    fprintf(out, "solution,verdict,cases_passed,cases_total,vs_starter,vs_reference,growth,"
-                 "memory_vs_starter,detail\n");
-    json_array_foreach(results, index, result) {
-        const json_t *timing = json_object_get(result, "timing");
-        csv_field(out, json_string_value(json_object_get(result, "solution")));
-        fprintf(out, ",%s,%lld,%lld,", json_string_value(json_object_get(result, "verdict")),
-                json_integer_value(json_object_get(result, "cases_passed")),
-                json_integer_value(json_object_get(result, "cases_total")));
-        if (timing != NULL) {
-            fprintf(out, "%.4g,%.4g,", json_number_value(json_object_get(timing, "vs_starter")),
-                    json_number_value(json_object_get(timing, "vs_reference")));
-        } else {
-            fprintf(out, ",,");
-        }
-        const json_t *growth = json_object_get(json_object_get(result, "growth"), "solution");
-        if (growth != NULL) {
-            fprintf(out, "%.3g", json_number_value(growth));
-        }
-        const json_t *memory = json_object_get(json_object_get(result, "memory"), "vs_starter");
-        fputc(',', out);
-        if (memory != NULL) {
-            fprintf(out, "%.3g", json_number_value(memory));
-        }
-        char line[512];
-        detail_line(result, line, sizeof line);
-        fputc(',', out);
-        csv_field(out, line);
-        fputc('\n', out);
-    }
+    lab_report_csv(out, results);
 }
 
 /* The files asked for, from the results (a JSON array). */
 static int
-write_outputs(const struct lab_cli *cli, json_t *results)
+write_outputs(const struct lab_cli *cli, json_t *results, bool partial)
 {
-    struct junit_context context = {results};
     char *error = NULL;
     int rc = 0;
-    json_t *root = json_pack("{s:s, s:O}", "optdemo_lab", "1", "results", results);
+    json_t *root = json_pack("{s:s, s:b, s:O}", "optdemo_lab", "1", "partial", partial,
+                             "results", results);
     if (cli->json_path != NULL && (root == NULL
                                    || results_write_json(cli->json_path, root, &error) < 0)) {
         rc = -1;
     }
     if (rc == 0 && cli->junit_path != NULL
-        && results_write_stream(cli->junit_path, write_junit, &context, &error) < 0) {
+        && results_write_stream(cli->junit_path, write_junit, results, &error) < 0) {
         rc = -1;
     }
     if (rc == 0 && cli->csv_path != NULL
-        && results_write_stream(cli->csv_path, write_csv, &context, &error) < 0) {
+        && results_write_stream(cli->csv_path, write_csv, results, &error) < 0) {
         rc = -1;
     }
     if (rc < 0) {
@@ -340,47 +228,84 @@ check_one(struct lab_cli *cli, const char *folder, const char *solution, json_t 
     return rc;
 }
 
-/* A batch: each solution in a child `optdemo lab check --quiet --json`,
- * `jobs` at a time.  The exit code. */
-static int
-check_batch(struct lab_cli *cli, int argc, char **argv, const char *lab, json_t *results)
+/* SIGTERM (a scheduler's kill, a teacher's `kill`) seen by a batch: it
+ * stops its children and writes what is done, as Ctrl-C does. */
+static volatile sig_atomic_t terminated;
+
+static void
+on_terminate(int sig)
 {
-    char folder[] = "/tmp/optdemo-batch.XXXXXX";
+    (void)sig;
+    terminated = 1;
+}
+
+/* One child `optdemo lab check --batch-child --quiet --json FILE` for
+ * solution i.  Its pid, or -1. */
+static pid_t
+spawn_check(const struct lab_cli *cli, const char *self, const char *folder, const char *lab,
+            const char *solution, int i)
+{
+    char json[PATH_MAX + 32], timeout[32], memory[32], retime[32], deadline[32];
+    pid_t pid = -1;
+    snprintf(json, sizeof json, "%s/%d.json", folder, i);
+    snprintf(timeout, sizeof timeout, "%.17g", cli->check.sandboxed.timeout);
+    snprintf(memory, sizeof memory, "%lld", cli->check.sandboxed.memory_bytes);
+    snprintf(retime, sizeof retime, "%.17g", cli->check.near_miss);
+    snprintf(deadline, sizeof deadline, "%.17g", cli->check.deadline);
+    char *child[] = {(char *)self, "lab", "check", "--batch-child", "--quiet", "--json", json,
+                     "--timeout", timeout, "--memory-limit", memory, "--retime-within", retime,
+                     "--deadline", deadline, cli->quick ? "--quick" : "--none",
+                     cli->check.bwrap == NULL ? "--no-sandbox" : "--none", "--", (char *)lab,
+                     (char *)solution, NULL};
+    /* "--none" fills an unused slot: drop it. */
+    char **out = child;
+    for (char **arg = child; *arg != NULL; arg++) {
+        if (strcmp(*arg, "--none") != 0) {
+            *out++ = *arg;
+        }
+    }
+    *out = NULL;
+    return posix_spawn(&pid, self, NULL, NULL, child, environ) == 0 ? pid : -1;
+}
+
+/* A batch: each solution in a child `optdemo lab check`, `jobs` at a time,
+ * its JSON in a private folder (mkdtemp: 0700; no sandbox sees the host's
+ * /tmp).  On Ctrl-C or SIGTERM the children are killed (their workers die
+ * with them) and what is done is written, marked partial.  The exit code. */
+static int
+check_batch(struct lab_cli *cli, int argc, char **argv, const char *lab, json_t *results,
+            bool *partial)
+{
+    char folder[PATH_MAX];
     const char *self = interp_executable();
     int n = argc, next = 0, running = 0, rc = EXIT_OK;
     pid_t *pids = calloc((size_t)n, sizeof *pids);
+    struct sigaction stop = {.sa_handler = on_terminate}, previous;
+    snprintf(folder, sizeof folder, "%s/optdemo-batch.XXXXXX",
+             getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
     if (self == NULL || pids == NULL || mkdtemp(folder) == NULL) {
         free(pids);
         fprintf(stderr, "optdemo lab: cannot start the batch\n");
         return EXIT_FAILED;
     }
-    while (next < n || running > 0) {
-        while (next < n && running < cli->jobs) {
-            char json[PATH_MAX], timeout[32], memory[32], retime[32];
-            snprintf(json, sizeof json, "%s/%d.json", folder, next);
-            snprintf(timeout, sizeof timeout, "%g", cli->check.sandboxed.timeout);
-            snprintf(memory, sizeof memory, "%lld", cli->check.sandboxed.memory_bytes);
-            snprintf(retime, sizeof retime, "%.17g", cli->check.near_miss);
-            char *child[] = {(char *)self, "lab", "check", "--quiet", "--json", json, "--timeout",
-                             timeout, "--memory-limit", memory, "--retime-within", retime,
-                             cli->quick ? "--quick" : "--", (char *)lab, argv[next], NULL};
-            if (posix_spawn(&pids[next], self, NULL, NULL, child, environ) != 0) {
-                pids[next] = -1;
-            } else {
-                running++;
-            }
+    sigemptyset(&stop.sa_mask);
+    sigaction(SIGTERM, &stop, &previous);   /* no SA_RESTART: waitpid returns */
+    while ((next < n && !*partial) || running > 0) {
+        while (next < n && running < cli->jobs && !*partial) {
+            pids[next] = spawn_check(cli, self, folder, lab, argv[next], next);
+            running += pids[next] > 0;
             next++;
         }
         int status = 0;
         pid_t done = waitpid(-1, &status, 0);
         if (done < 0 && errno == EINTR) {
-            if (interp_interrupted()) {
+            if ((interp_interrupted() || terminated) && !*partial) {
+                *partial = true;
                 for (int i = 0; i < n; i++) {
                     if (pids[i] > 0) {
-                        kill(pids[i], SIGINT);
+                        kill(pids[i], SIGKILL);
                     }
                 }
-                rc = EXIT_INTERRUPTED;
             }
             continue;
         }
@@ -397,57 +322,43 @@ check_batch(struct lab_cli *cli, int argc, char **argv, const char *lab, json_t 
             }
         }
     }
+    sigaction(SIGTERM, &previous, NULL);
     if (isatty(fileno(stderr))) {
         fprintf(stderr, "\r\033[K");
     }
-    int width = (int)strlen("solution");
+    int missing = 0;
     for (int i = 0; i < n; i++) {
-        int w = report_display_width(argv[i], strlen(argv[i]));
-        width = w > width ? w : width;
-    }
-    report_pad(stdout, "solution", width, false);
-    printf("  %-15s  %7s  %12s  %14s  %-7s  %s\n", "verdict", "cases", "vs starter",
-           "vs reference", "growth", "why not a pass");
-    for (int i = 0; i < n; i++) {
-        char json[PATH_MAX];
+        char json[PATH_MAX + 32];
         snprintf(json, sizeof json, "%s/%d.json", folder, i);
         json_t *root = json_load_file(json, 0, NULL);
         json_t *result = json_array_get(json_object_get(root, "results"), 0);
         if (result == NULL) {
-            result = json_pack("{s:s, s:s, s:s}", "solution", argv[i], "verdict", "error",
-                               "detail", "its check did not finish (see the messages above)");
+            missing++;
+            /* jansson takes only UTF-8: a file name that is not keeps its
+             * row, its bad bytes as \xNN. */
+            char *solution = text_valid_utf8(argv[i]);
+            result = json_pack("{s:s?, s:s, s:s}", "solution", solution, "verdict", "error",
+                               "detail", *partial ? "not checked: the batch was stopped"
+                                                  : "its check did not finish (see the "
+                                                    "messages above)");
+            free(solution);
             json_array_append_new(results, result);
         } else {
             json_array_append(results, result);
         }
-        const json_t *timing = json_object_get(result, "timing");
         const char *verdict = json_string_value(json_object_get(result, "verdict"));
-        char cases[32], starter[32] = "-", reference[32] = "-", growth[32] = "-";
-        snprintf(cases, sizeof cases, "%lld/%lld",
-                 json_integer_value(json_object_get(result, "cases_passed")),
-                 json_integer_value(json_object_get(result, "cases_total")));
-        if (timing != NULL) {
-            snprintf(starter, sizeof starter, "%.3gx",
-                     json_number_value(json_object_get(timing, "vs_starter")));
-            snprintf(reference, sizeof reference, "%.3gx",
-                     json_number_value(json_object_get(timing, "vs_reference")));
-        }
-        const json_t *exponent = json_object_get(json_object_get(result, "growth"), "solution");
-        if (exponent != NULL) {
-            snprintf(growth, sizeof growth, "n^%.2f", json_number_value(exponent));
-        }
-        char why[100] = "";
-        if (verdict != NULL && strcmp(verdict, "pass") != 0) {
-            detail_line(result, why, sizeof why);
-        }
-        report_pad(stdout, argv[i], width, false);
-        printf("  %-15s  %7s  %12s  %14s  %-7s  %s\n", verdict != NULL ? verdict : "?", cases,
-               starter, reference, growth, why);
         if (rc == EXIT_OK && (verdict == NULL || strcmp(verdict, "pass") != 0)) {
             rc = EXIT_FAILED;
         }
         unlink(json);
         json_decref(root);
+    }
+    lab_report_table(stdout, results);
+    if (*partial) {
+        fprintf(stderr, "optdemo lab: stopped (%s): %d of %d solutions were not checked; the "
+                        "outputs hold what was done, marked partial\n",
+                terminated ? "SIGTERM" : "Ctrl-C", missing, n);
+        rc = EXIT_INTERRUPTED;
     }
     rmdir(folder);
     free(pids);
@@ -458,7 +369,7 @@ static int
 parse_check(int argc, char **argv, struct lab_cli *cli, int *first)
 {
     enum { OPT_QUICK = 256, OPT_JOBS, OPT_TIMEOUT, OPT_MEMORY, OPT_RETIME, OPT_JSON, OPT_JUNIT,
-           OPT_CSV, OPT_QUIET, OPT_NO_COLOR };
+           OPT_CSV, OPT_QUIET, OPT_NO_COLOR, OPT_NO_SANDBOX, OPT_DEADLINE, OPT_BATCH_CHILD };
     static const struct option long_options[] = {
         {"quick", no_argument, NULL, OPT_QUICK}, {"jobs", required_argument, NULL, OPT_JOBS},
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
@@ -467,6 +378,9 @@ parse_check(int argc, char **argv, struct lab_cli *cli, int *first)
         {"json", required_argument, NULL, OPT_JSON}, {"junit", required_argument, NULL, OPT_JUNIT},
         {"csv", required_argument, NULL, OPT_CSV}, {"quiet", no_argument, NULL, OPT_QUIET},
         {"no-color", no_argument, NULL, OPT_NO_COLOR}, {"help", no_argument, NULL, 'h'},
+        {"no-sandbox", no_argument, NULL, OPT_NO_SANDBOX},
+        {"batch-child", no_argument, NULL, OPT_BATCH_CHILD},
+        {"deadline", required_argument, NULL, OPT_DEADLINE},
         {NULL, 0, NULL, 0},
     };
     long long bytes = 0;
@@ -479,6 +393,19 @@ parse_check(int argc, char **argv, struct lab_cli *cli, int *first)
         case OPT_QUICK: cli->quick = true; break;
         case OPT_QUIET: cli->quiet = true; break;
         case OPT_NO_COLOR: cli->no_color = true; break;
+        case OPT_NO_SANDBOX: cli->check.bwrap = NULL; break;
+        case OPT_BATCH_CHILD:
+            /* A batch's check dies with the batch, whatever kills it. */
+            if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() == 1) {
+                return -1;
+            }
+            break;
+        case OPT_DEADLINE:
+            if (parse_seconds(optarg, false, &cli->check.deadline) < 0) {
+                fprintf(stderr, "optdemo lab: --deadline needs seconds, not '%s'\n", optarg);
+                return -1;
+            }
+            break;
         case OPT_JSON: cli->json_path = optarg; break;
         case OPT_JUNIT: cli->junit_path = optarg; break;
         case OPT_CSV: cli->csv_path = optarg; break;
@@ -535,15 +462,14 @@ parse_check(int argc, char **argv, struct lab_cli *cli, int *first)
 static int
 check(int argc, char **argv)
 {
-    char *self = (char *)(interp_executable() != NULL ? interp_executable() : "optdemo");
-    char *worker_argv[] = {self, "worker", "--fds", "3,4", NULL};
     struct lab_cli cli = {
         .check = {
-            .worker_argv = worker_argv,
+            .bwrap = "/usr/bin/bwrap",
             .trusted = {.timeout = 120, .memory_bytes = 4LL << 30, .file_bytes = 1LL << 30},
             .sandboxed = {.timeout = 10, .memory_bytes = 1LL << 30, .cpu_seconds = 600,
                           .file_bytes = 16LL << 20},
-            .min_time = 0.05, .rounds = 7, .resamples = 2000, .near_miss = 1.5,
+            .deadline = 600,
+            .min_time = 0.02, .rounds = 7, .resamples = 2000, .near_miss = 1.5,
             .interrupted = interp_interrupted, .progress = show_stage,
         },
         .jobs = 1,
@@ -556,17 +482,33 @@ check(int argc, char **argv)
     if (results_check_outputs("lab", outputs, 3) < 0 || interp_start() < 0) {
         return EXIT_USAGE;
     }
+    cli.check.executable = interp_executable();
+    cli.check.pyscripts = interp_pyscripts_dir();
+    char *refused = NULL;
+    if (cli.check.bwrap != NULL && lab_sandbox_probe(cli.check.bwrap, &refused) < 0) {
+        fprintf(stderr, "optdemo lab: %s.\nA solution is checked only inside that sandbox; "
+                        "--no-sandbox checks it without one (never for code you do not "
+                        "trust: see the README's \"Labs\").\n", refused);
+        free(refused);
+        return EXIT_USAGE;
+    }
     char *folder = lab_folder(argv[first]);
     if (folder == NULL) {
         return EXIT_USAGE;
     }
     json_t *results = json_array();
+    bool partial = false;
     if (argc - first - 1 == 1) {
         rc = check_one(&cli, folder, argv[first + 1], results);
+        if (rc == EXIT_INTERRUPTED) {
+            fprintf(stderr, "optdemo lab: interrupted: the check did not finish, no verdict\n");
+        }
     } else {
-        rc = check_batch(&cli, argc - first - 1, argv + first + 1, argv[first], results);
+        rc = check_batch(&cli, argc - first - 1, argv + first + 1, argv[first], results,
+                         &partial);
     }
-    if (rc != EXIT_INTERRUPTED && write_outputs(&cli, results) < 0) {
+    /* A batch stopped half-way still writes what it did, marked partial. */
+    if ((rc != EXIT_INTERRUPTED || partial) && write_outputs(&cli, results, partial) < 0) {
         rc = EXIT_FAILED;
     }
     json_decref(results);

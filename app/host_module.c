@@ -7,22 +7,13 @@
  * Other interpreters use the runner's pure-Python template instead. */
 #include "host_module.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
-#include <stddef.h>
 #include <stdint.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/syscall.h>
-#if defined(__x86_64__)
-#include <linux/audit.h>
-#include <linux/filter.h>
-#include <linux/sched.h>
-#include <linux/seccomp.h>
-#endif
+#include <stdlib.h>
 
 #include "clock.h"
+#include "lab_seccomp.h"
 #include "line_tracer.h"
 #include "metadata.h"
 #ifdef OPTDEMO_HAVE_CALLGRIND
@@ -65,75 +56,22 @@ host_time_calls(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return PyFloat_FromDouble(seconds);
 }
 
-#if defined(__x86_64__)
-/* The seccomp filter of a lab's sandboxed worker, as a BPF program.  Refused
- * (EPERM): fork, vfork, execve, execveat, and clone without CLONE_THREAD (a
- * thread is fine, a process is not); clone3 gets ENOSYS, so glibc falls back
- * to clone and its check; socket() of any family but AF_UNIX gets EACCES.
- * Any other architecture or the x32 ABI kills the process (a filter that
- * misreads syscall numbers must not allow anything). */
-enum {
-    I_LOAD_ARCH, I_ARCH, I_LOAD_NR, I_X32, I_FORK, I_VFORK, I_EXECVE, I_EXECVEAT,
-    I_CLONE3, I_SOCKET, I_CLONE, I_OTHERS, I_LOAD_FAMILY, I_FAMILY, I_LOAD_FLAGS, I_FLAGS,
-    I_ALLOW, I_EPERM, I_ENOSYS, I_EACCES, I_KILL, I_COUNT
-};
-#define JUMP_TO(target, at) ((unsigned char)((target) - (at) - 1))
-#define IF_NR(nr, at, target) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), JUMP_TO(target, at), 0)
-
-static int
-install_lab_filter(void)
-{
-    struct sock_filter program[I_COUNT] = {
-        [I_LOAD_ARCH] = BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-        [I_ARCH] = BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0,
-                            JUMP_TO(I_KILL, I_ARCH)),
-        [I_LOAD_NR] = BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-        [I_X32] = BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, JUMP_TO(I_KILL, I_X32), 0),
-        [I_FORK] = IF_NR(__NR_fork, I_FORK, I_EPERM),
-        [I_VFORK] = IF_NR(__NR_vfork, I_VFORK, I_EPERM),
-        [I_EXECVE] = IF_NR(__NR_execve, I_EXECVE, I_EPERM),
-        [I_EXECVEAT] = IF_NR(__NR_execveat, I_EXECVEAT, I_EPERM),
-        [I_CLONE3] = IF_NR(__NR_clone3, I_CLONE3, I_ENOSYS),
-        [I_SOCKET] = IF_NR(__NR_socket, I_SOCKET, I_LOAD_FAMILY),
-        [I_CLONE] = IF_NR(__NR_clone, I_CLONE, I_LOAD_FLAGS),
-        [I_OTHERS] = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-        [I_LOAD_FAMILY] = BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-                                   offsetof(struct seccomp_data, args[0])),
-        [I_FAMILY] = BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_UNIX, JUMP_TO(I_ALLOW, I_FAMILY),
-                              JUMP_TO(I_EACCES, I_FAMILY)),
-        [I_LOAD_FLAGS] = BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-                                  offsetof(struct seccomp_data, args[0])),
-        [I_FLAGS] = BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, CLONE_THREAD, JUMP_TO(I_ALLOW, I_FLAGS),
-                             JUMP_TO(I_EPERM, I_FLAGS)),
-        [I_ALLOW] = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-        [I_EPERM] = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA)),
-        [I_ENOSYS] = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA)),
-        [I_EACCES] = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EACCES & SECCOMP_RET_DATA)),
-        [I_KILL] = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-    };
-    struct sock_fprog filter = {.len = I_COUNT, .filter = program};
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0
-        || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &filter) < 0) {
-        return -1;
-    }
-    return 0;
-}
-#endif
-
-/* lockdown() -> bool: install the lab sandbox's seccomp filter on this
- * process, for good.  False where it cannot (another architecture, a
- * kernel without seccomp). */
+/* lockdown() -> True: load the lab sandbox's seccomp allowlist
+ * (lab_seccomp.c) into this process, for good.  OSError, with the step that
+ * failed, where it cannot (another architecture, a kernel without seccomp):
+ * a sandbox that silently did not engage would be worse. */
 static PyObject *
 host_lockdown(PyObject *module, PyObject *unused)
 {
     (void)module;
     (void)unused;
-#if defined(__x86_64__)
-    if (install_lab_filter() == 0) {
+    char *error = NULL;
+    if (lab_seccomp_install(&error) == 0) {
         Py_RETURN_TRUE;
     }
-#endif
-    Py_RETURN_FALSE;
+    PyErr_SetString(PyExc_OSError, error != NULL ? error : "lab sandbox: out of memory");
+    free(error);
+    return NULL;
 }
 
 static PyObject *
@@ -247,8 +185,10 @@ static PyMethodDef host_methods[] = {
      "call function(argument) loops times under a C line tracer of code (function.__code__ "
      "by default); a line's time includes the functions it calls, not a nested frame of code"},
     {"lockdown", host_lockdown, METH_NOARGS,
-     "lockdown() -> bool: forbid this process new processes, programs and network sockets "
-     "(seccomp), for good; False where it cannot"},
+     "lockdown() -> True: restrict this process, for good, to the system calls a lab "
+     "solution needs (a seccomp allowlist): no new processes, threads or programs, no "
+     "sockets, no signals to other processes; everything else fails with EPERM.  "
+     "OSError, naming the step that failed, where it cannot"},
     {NULL, NULL, 0, NULL},
 };
 

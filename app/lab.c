@@ -1090,7 +1090,11 @@ lab_print(FILE *out, const struct lab_result *r, const struct report_style *styl
     const char *bold = style->color ? "\033[1m" : "", *reset = style->color ? "\033[0m" : "";
     const char *colour = !style->color ? "" : r->verdict == LAB_PASS ? "\033[32m" : "\033[31m";
     char times[3][32];
-    fprintf(out, "%s%s%s: %s%s%s", bold, r->solution_path, reset, colour,
+    /* The file name and the detail are the student's text: no control
+     * character of theirs reaches the terminal. */
+    char *name = text_escape_controls(r->solution_path, false);
+    char *detail = text_escape_controls(r->detail, true);
+    fprintf(out, "%s%s%s: %s%s%s", bold, name != NULL ? name : "?", reset, colour,
             lab_verdict_word(r->verdict), reset);
     fprintf(out, "  (lab %s: %s; %zu/%zu cases correct)\n", r->lab_id != NULL ? r->lab_id : "?",
             r->function != NULL ? r->function : "?", r->cases_passed, r->cases_total);
@@ -1134,9 +1138,11 @@ lab_print(FILE *out, const struct lab_result *r, const struct report_style *styl
         }
         fprintf(out, "\n");
     }
-    if (r->detail != NULL) {
-        fprintf(out, "  %s\n", r->detail);
+    if (detail != NULL) {
+        fprintf(out, "  %s\n", detail);
     }
+    free(name);
+    free(detail);
     if (r->lesson != NULL && r->verdict != LAB_PASS) {
         fprintf(out, "  the lesson: optdemo show %s\n", r->lesson);
     }
@@ -1162,12 +1168,16 @@ timing_json(const struct lab_timing *timing)
 json_t *
 lab_result_json(const struct lab_result *r)
 {
+    /* JSON holds only UTF-8: a file name that is not (quoted in a
+     * traceback too) keeps its row, its bad bytes as \xNN. */
+    char *detail = text_valid_utf8(r->detail);
     json_t *result = json_pack("{s:s?, s:s?, s:s?, s:s?, s:s, s:s?, s:I, s:I, s:f}",
                                "lab", r->lab_id, "title", r->title, "function", r->function,
                                "solution", r->solution_path, "verdict", lab_verdict_word(r->verdict),
-                               "detail", r->detail, "cases_passed", (json_int_t)r->cases_passed,
+                               "detail", detail, "cases_passed", (json_int_t)r->cases_passed,
                                "cases_total", (json_int_t)r->cases_total, "duration",
                                r->duration);
+    free(detail);
     if (result == NULL) {
         return NULL;
     }
