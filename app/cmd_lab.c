@@ -452,7 +452,7 @@ parse_check(int argc, char **argv, struct lab_cli *cli, int *first)
         }
     }
     if (cli->quick) {
-        cli->check.min_time = 0.01;
+        cli->check.min_time = 0.005;
         cli->check.rounds = 3;
     }
     *first = optind;
@@ -469,7 +469,7 @@ check(int argc, char **argv)
             .sandboxed = {.timeout = 10, .memory_bytes = 1LL << 30, .cpu_seconds = 600,
                           .file_bytes = 16LL << 20},
             .deadline = 600,
-            .min_time = 0.02, .rounds = 7, .resamples = 2000, .near_miss = 1.5,
+            .min_time = 0.01, .rounds = 7, .resamples = 2000, .near_miss = 1.5,
             .interrupted = interp_interrupted, .progress = show_stage,
         },
         .jobs = 1,

@@ -43,7 +43,7 @@
 #include "text.h"
 
 static const uint64_t LAB_SEED = 0x1ab5eedULL;
-enum { GROWTH_VALUES = 3, MAX_INPUTS_PER_VALUE = 8 };
+enum { GROWTH_VALUES = 3, MAX_INPUTS_PER_VALUE = 4 };
 /* A wrong answer's input is shrunk when its JSON is at most this long, with
  * at most this many calls of the solution and for at most SHRINK_SECONDS. */
 enum { SHRINK_MAX_BYTES = 10000, SHRINK_MAX_CALLS = 300, SHOWN_INPUT_BYTES = 300 };
@@ -337,7 +337,11 @@ start_solution(struct check *c, struct executor *ex, const char *source, char **
         json_array_append_new(hidden, json_string(labs));
     }
     *during = "starting the solution's sandbox";
+    double started = clock_wall();
     enum exec_status status = executor_start(ex, problem);
+    if (ex == &c->sandboxed) {
+        c->out->worker_startup = clock_wall() - started;
+    }
     if (status == EXEC_OK) {
         status = ask(ex, json_pack("{s:s, s:s, s:o}", "op", "sandbox", "workdir", workdir(c),
                                    "hidden", hidden), &result, problem);
@@ -821,10 +825,16 @@ growth_ci(const double *x, double (*values)[GROWTH_VALUES], size_t count,
 }
 
 /* The solution's and the reference's cost at the growth sizes, and the
- * fitted exponents.  0; 1 when the verdict is made; 2 on Ctrl-C. */
+ * fitted exponents.  Inputs a value: as many as make it last a quarter of
+ * min_time, from the per-call times at the timing size grown linearly
+ * (a guess on the safe side for anything that grows faster; no probe at
+ * every size: each input is made afresh, and the largest cost the most).
+ * 0; 1 when the verdict is made; 2 on Ctrl-C. */
 static int
 measure_growth(struct check *c, const json_t *sizes)
 {
+    const struct lab_result *out = c->out;
+    double at_timing[2] = {out->solution.median, out->reference.median};
     size_t count = json_array_size(sizes);
     double *x = calloc(count + 1, sizeof *x), *solution = calloc(count + 1, sizeof *solution),
            *reference = calloc(count + 1, sizeof *reference);
@@ -841,7 +851,11 @@ measure_growth(struct check *c, const json_t *sizes)
                                  {"reference", &c->trusted, NULL, 1}};
         progress(c, "growth");
         x[s] = (double)n;
-        rc = calibrate(c, n, timed, 2, c->options->min_time / 4);
+        for (size_t i = 0; i < 2; i++) {
+            double per_call = at_timing[i] * (double)n / (double)out->timing_n;
+            long k = per_call > 0 ? (long)ceil(c->options->min_time / 4 / per_call) : 1;
+            timed[i].k = k < 1 ? 1 : k > MAX_INPUTS_PER_VALUE ? MAX_INPUTS_PER_VALUE : k;
+        }
         for (int v = 0; rc == 0 && v < GROWTH_VALUES; v++) {
             double pair[2];
             rc = timed_round(c, n, timed, 2, pair);
@@ -1171,12 +1185,12 @@ lab_result_json(const struct lab_result *r)
     /* JSON holds only UTF-8: a file name that is not (quoted in a
      * traceback too) keeps its row, its bad bytes as \xNN. */
     char *detail = text_valid_utf8(r->detail);
-    json_t *result = json_pack("{s:s?, s:s?, s:s?, s:s?, s:s, s:s?, s:I, s:I, s:f}",
+    json_t *result = json_pack("{s:s?, s:s?, s:s?, s:s?, s:s, s:s?, s:I, s:I, s:f, s:f}",
                                "lab", r->lab_id, "title", r->title, "function", r->function,
                                "solution", r->solution_path, "verdict", lab_verdict_word(r->verdict),
                                "detail", detail, "cases_passed", (json_int_t)r->cases_passed,
                                "cases_total", (json_int_t)r->cases_total, "duration",
-                               r->duration);
+                               r->duration, "worker_startup", r->worker_startup);
     free(detail);
     if (result == NULL) {
         return NULL;

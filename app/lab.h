@@ -56,6 +56,8 @@ struct lab_result {
     double growth_solution_low, growth_solution_high;  /* 95% CI: each size's values resampled */
     double max_growth;                  /* 0: none */
     double duration;
+    double worker_startup;              /* seconds from starting the solution's worker (and
+                                         * its sandbox) to its first answer */
 };
 
 struct lab_options {

@@ -27,10 +27,11 @@
 #include "text.h"
 
 /* Variables passed through when set: the test suite's switch for hostile
- * fixtures, the sanitizers' options, and this machine's OpenBLAS quirk. */
+ * fixtures, the sanitizers' options and PYTHONMALLOC (tests/run-sanitized.sh),
+ * and this machine's OpenBLAS quirk. */
 static const char *const PASSED_ENV[] = {
     "OPTDEMO_HOSTILE_TESTS", "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS",
-    "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE",
+    "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "PYTHONMALLOC",
 };
 
 /* Top-level links of a merged /usr (/lib -> usr/lib ...): recreated as links. */
