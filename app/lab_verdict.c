@@ -38,7 +38,10 @@ clause(struct clauses *c, const char *format, ...)
  * missed only when its whole 95% CI misses it: a solution whose point
  * estimate misses but whose CI reaches the target passes, "borderline"
  * (the benefit of the doubt: two runs must not grade one file both ways).
- * Memory repeats to the byte and is judged as measured. */
+ * Memory (a fresh process's peak resident size, repeatable within about 1%)
+ * is judged as measured, and decides first: when memory and speed both
+ * miss, the verdict is the one that does not flip with the machine's load,
+ * and the detail names every target missed. */
 void
 lab_judge_speed(struct lab_result *out)
 {
@@ -60,14 +63,14 @@ lab_judge_speed(struct lab_result *out)
                "n^%.2f", out->growth_solution, out->growth_solution_low,
                out->growth_solution_high, out->growth_reference, out->max_growth);
     }
-    size_t speed = missed.used;
-    if (out->has_memory
-        && out->memory_solution > out->target_memory_vs_starter * out->memory_starter) {
+    bool memory = out->has_memory
+                  && out->memory_solution > out->target_memory_vs_starter * out->memory_starter;
+    if (memory) {
         clause(&missed, "its peak memory is %.2fx the starter's, target at most %.2fx",
                out->memory_solution / out->memory_starter, out->target_memory_vs_starter);
     }
     if (missed.used > 0) {
-        out->verdict = speed > 0 ? LAB_TOO_SLOW : LAB_TOO_MUCH_MEMORY;
+        out->verdict = memory ? LAB_TOO_MUCH_MEMORY : LAB_TOO_SLOW;
         out->detail = text_copy(missed.text);
     } else {
         out->verdict = LAB_PASS;

@@ -7,7 +7,12 @@ solutions (the reference rewritten six ways), 25 correct but slow ones
 forever (each costs the --timeout, 10 s by default). Prints the wall time,
 submissions per minute, each verdict's count and the slowest checks.
 
-    /usr/bin/python3.11 bench/bench_grading.py [--jobs 2] [--quick] [--keep DIR]
+First, what the sandbox costs: --startup N single checks of one correct
+solution with the bubblewrap sandbox and N with --no-sandbox, alternating:
+the median time from starting the solution's worker to its first answer
+(lab check's "worker_startup") and the median whole check, each way.
+
+    /usr/bin/python3.11 bench/bench_grading.py [--jobs 2] [--quick] [--startup 10] [--keep DIR]
 """
 
 import argparse
@@ -112,15 +117,53 @@ def make_class(folder):
     return expected
 
 
+def median(values):
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
+
+
+def sandbox_cost(folder, count, quick):
+    """Single checks of one correct solution, sandboxed and not, in turn:
+    {mode: ([worker start-up seconds], [check seconds])}."""
+    solution = os.path.join(folder, "one_correct.py")
+    with open(solution, "w", encoding="utf-8") as stream:
+        stream.write(CORRECT[0])
+    measured = {"sandbox": ([], []), "no sandbox": ([], [])}
+    for _ in range(count):
+        for mode, extra in (("sandbox", []), ("no sandbox", ["--no-sandbox"])):
+            path = os.path.join(folder, "one.json")
+            subprocess.run([OPTDEMO, "lab", "check", "--json", path] + extra
+                           + (["--quick"] if quick else []) + [LAB, solution],
+                           capture_output=True, check=False)
+            with open(path, encoding="utf-8") as stream:
+                (result,) = json.load(stream)["results"]
+            measured[mode][0].append(result["worker_startup"])
+            measured[mode][1].append(result["duration"])
+    return measured
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--quick", action="store_true", help="lab check --quick")
     parser.add_argument("--keep", help="write the class and its results here")
+    parser.add_argument("--startup", type=int, default=10, metavar="N",
+                        help="single checks with and without the sandbox first (0: none)")
     args = parser.parse_args()
     folder = args.keep or tempfile.mkdtemp(prefix="optdemo-class.")
     os.makedirs(folder, exist_ok=True)
     try:
+        if args.startup > 0:
+            measured = sandbox_cost(folder, args.startup, args.quick)
+            for mode, (startups, durations) in measured.items():
+                print(f"{mode:>10}: worker start-up median {1000 * median(startups):.0f} ms "
+                      f"[{1000 * min(startups):.0f}-{1000 * max(startups):.0f}], one check "
+                      f"median {median(durations):.2f} s "
+                      f"[{min(durations):.2f}-{max(durations):.2f}] ({args.startup} checks)")
+            difference = (median(measured["sandbox"][0])
+                          - median(measured["no sandbox"][0]))
+            print(f"  the sandbox adds {1000 * difference:.0f} ms to a worker's start "
+                  "(median against median)")
         expected = make_class(folder)
         paths = list(expected)
         results_path = os.path.join(folder, "grades.json")

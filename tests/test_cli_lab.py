@@ -194,9 +194,12 @@ def test_a_solution_without_the_function_names_it(tmp_path):
     assert "print_order" in done.stdout
 
 
-def test_a_memory_target_is_judged_on_tracemalloc_peaks(tmp_path):
-    # weather_records grades memory (deterministic) with a loose time bound:
-    # its starter is as slow as itself but keeps a dict per reading
+def test_a_memory_target_is_judged_on_peaks_read_from_outside(tmp_path):
+    # weather_records grades memory with a loose time bound: its starter is
+    # as slow as itself but keeps a dict per reading.  Memory is the peak
+    # resident size of a fresh sandboxed process (no load changes it), and
+    # decides before speed: the starter is "too much memory" however busy
+    # the machine.
     path = tmp_path / "memory.json"
     folder = os.path.join(SOURCE_ROOT, "pyscripts", "labs", "weather_records")
     done = optdemo("lab", "check", "--quick", "--jobs", "2", "--json", str(path),
@@ -206,7 +209,7 @@ def test_a_memory_target_is_judged_on_tracemalloc_peaks(tmp_path):
         reference, starter = json.load(stream)["results"]
     assert starter["verdict"] == "too much memory", starter
     assert "peak memory" in starter["detail"] and "target at most 0.60x" in starter["detail"]
-    assert abs(starter["memory"]["vs_starter"] - 1) < 0.02
+    assert abs(starter["memory"]["vs_starter"] - 1) < 0.05    # two fresh processes
     assert reference["memory"]["vs_starter"] < 0.5
     assert reference["target"]["memory_vs_starter"] == 0.6
     assert done.returncode == 1 and "too much memory" in done.stdout
