@@ -51,6 +51,7 @@ struct lab_result {
     bool has_memory;
     double memory_solution, memory_starter, memory_reference;  /* peak resident bytes above
                                                                  * a process doing nothing */
+    bool growth_skipped;                /* a target already clearly missed: no sweep */
     bool has_growth;
     double growth_solution, growth_reference;
     double growth_solution_low, growth_solution_high;  /* 95% CI: each size's values resampled */

@@ -23,6 +23,9 @@ HOSTILE_DIR = os.path.join(SOURCE_ROOT, "tests", "labs")
 HOSTILE = sorted(name for name in os.listdir(HOSTILE_DIR) if name.endswith(".py"))
 ARMED = {"OPTDEMO_HOSTILE_TESTS": "1"}
 SANITIZED = os.environ.get("OPTDEMO_SANITIZED") == "1"     # tests/run-sanitized.sh
+# Under AddressSanitizer a quadratic solution's call at the largest growth
+# size can pass the default 10 s: a longer timeout keeps its verdict.
+TIMEOUT = ["--timeout", "60"] if SANITIZED else []
 LAB = "print_queue"
 BLOCKED = (r"lab sandbox:|MemoryError|PermissionError|Operation not permitted|"
            r"FileNotFoundError|can't start new thread")
@@ -43,10 +46,7 @@ def batch(tmp_path_factory):
     JSON, CSV and JUnit files and the terminal output."""
     folder = tmp_path_factory.mktemp("batch")
     paths = {kind: str(folder / f"results.{kind}") for kind in ("json", "csv", "xml")}
-    # Under AddressSanitizer a quadratic solution's timed request can pass
-    # the default 10 s: a longer timeout keeps its verdict "too slow".
-    timeout = ["--timeout", "60"] if SANITIZED else []
-    done = optdemo("lab", "check", "--quick", "--jobs", "2", *timeout, "--json", paths["json"],
+    done = optdemo("lab", "check", "--quick", "--jobs", "2", *TIMEOUT, "--json", paths["json"],
                    "--csv", paths["csv"], "--junit", paths["xml"], LAB,
                    *[os.path.join(HOSTILE_DIR, name) for name in HOSTILE],
                    env=ARMED, timeout=900)
@@ -223,8 +223,8 @@ def test_a_near_miss_is_timed_twice_and_judged_on_both_timings(tmp_path, factor,
     # off.  Which misses are near is tested in C (tests/test_lab_verdict.c).
     path = tmp_path / "near.json"
     starter = os.path.join(SOURCE_ROOT, "pyscripts", "labs", LAB, "starter.py")
-    done = optdemo("lab", "check", "--quick", "--retime-within", factor, "--json", str(path),
-                   LAB, starter)
+    done = optdemo("lab", "check", "--quick", "--retime-within", factor, *TIMEOUT, "--json",
+                   str(path), LAB, starter, timeout=900)
     assert done.returncode == 1
     (result,) = json.loads(path.read_text())["results"]
     assert result["verdict"] == "too slow"
