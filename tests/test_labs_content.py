@@ -520,7 +520,14 @@ def test_hostile_files_are_all_there():
     expected = {"infinite_loop.py", "huge_allocation.py", "fork_bomb.py", "os_exit.py",
                 "ctypes_segfault.py", "writes_files.py", "imports_internals.py",
                 "patches_clock.py", "reads_inputs.py", "wrong_answer.py", "correct_fast.py",
-                "correct_slow.py", "uses_network.py", "stack_overflow.py"}
+                "correct_slow.py", "uses_network.py", "stack_overflow.py",
+                # issue 14's classes: reaching the trusted worker, reading what
+                # must stay hidden, switching the audit hook off, faking the
+                # measurements, hanging the grader
+                "reaching_trusted_worker.py", "batch_result_forger.py",
+                "reads_reference_from_git.py", "reads_other_process_memory.py",
+                "copies_classmate.py", "disables_audit_hook.py", "caches_timed_inputs.py",
+                "starves_neighbours.py", "hangs_grader.py"}
     assert set(HOSTILE_FILES) == expected
 
 
