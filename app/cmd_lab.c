@@ -125,26 +125,27 @@ print_file(const char *folder, const char *name)
 static int
 list_labs(void)
 {
-    PyObject *ids = interp_call("optdemo.lab", "lab_ids", NULL);
-    if (ids == NULL || !PyList_Check(ids)) {
+    PyObject *titles = interp_call("optdemo.lab", "lab_titles", NULL);
+    if (titles == NULL || !PyList_Check(titles)) {
         char *why = interp_exception_text(6);
-        fprintf(stderr, "optdemo lab: %s\n", why);
+        fprintf(stderr, "optdemo lab: %s\n", why != NULL ? why : "cannot list the labs");
         free(why);
-        Py_XDECREF(ids);
+        Py_XDECREF(titles);
         return EXIT_FAILED;
     }
-    printf("%-18s  %s\n", "lab", "where: statement, starter (optdemo lab show LAB)");
-    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(ids); i++) {
-        const char *id = pydata_str(PyList_GET_ITEM(ids, i), "a lab id");
-        if (id == NULL) {
+    printf("%-18s  %s\n", "lab", "title (optdemo lab show LAB: the statement and the starter)");
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(titles); i++) {
+        PyObject *pair = PyList_GET_ITEM(titles, i);
+        const char *id = PyTuple_Check(pair) && PyTuple_GET_SIZE(pair) == 2
+                             ? pydata_str(PyTuple_GET_ITEM(pair, 0), "a lab id") : NULL;
+        const char *title = id != NULL ? pydata_str(PyTuple_GET_ITEM(pair, 1), "a title") : NULL;
+        if (title == NULL) {
             PyErr_Clear();
             continue;
         }
-        char *folder = lab_folder(id);
-        printf("%-18s  %s\n", id, folder != NULL ? folder : "?");
-        free(folder);
+        printf("%-18s  %s\n", id, title);
     }
-    Py_DECREF(ids);
+    Py_DECREF(titles);
     return EXIT_OK;
 }
 

@@ -150,6 +150,8 @@ def test_disarmed_hostile_files_only_raise():
 def test_list_show_and_starter():
     listed = optdemo("lab", "list")
     assert listed.returncode == 0 and LAB in listed.stdout
+    assert "Print queue: the order in which the jobs finish" in listed.stdout   # its title
+    assert "pyscripts/labs" not in listed.stdout    # no folder: it holds the reference
     shown = optdemo("lab", "show", LAB)
     assert shown.returncode == 0 and "print_order" in shown.stdout
     starter = optdemo("lab", "starter", LAB)

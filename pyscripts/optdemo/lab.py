@@ -29,6 +29,21 @@ def lab_ids():
                   if os.path.isfile(os.path.join(LABS_DIR, name, "lab.py")))
 
 
+def lab_titles():
+    """[(id, title)] of every lab: each statement's first heading (read,
+    not imported: listing the labs runs none of their code)."""
+    titles = []
+    for lab_id in lab_ids():
+        title = ""
+        with open(os.path.join(LABS_DIR, lab_id, "statement.md"), encoding="utf-8") as stream:
+            for line in stream:
+                if line.startswith("# "):
+                    title = line[2:].strip()
+                    break
+        titles.append((lab_id, title))
+    return titles
+
+
 def lab_folder(lab_id):
     """The folder of a lab id; LookupError naming the valid ids otherwise."""
     if lab_id not in lab_ids():
