@@ -78,31 +78,6 @@ escape_buffer(const char *text)
     return length < (SIZE_MAX - 1) / 4 ? malloc(4 * length + 1) : NULL;
 }
 
-char *
-text_valid_utf8(const char *bytes)
-{
-    char *copy = bytes != NULL ? escape_buffer(bytes) : NULL;
-    if (copy == NULL) {
-        return NULL;
-    }
-    const unsigned char *s = (const unsigned char *)bytes;
-    char *end = copy;
-    while (*s != '\0') {
-        uint32_t code_point;
-        size_t length = utf8_sequence(s, &code_point);
-        if (length == 0) {
-            end += sprintf(end, "\\x%02x", *s);
-            s++;
-        } else {
-            memcpy(end, s, length);
-            end += length;
-            s += length;
-        }
-    }
-    *end = '\0';
-    return copy;
-}
-
 /* Whether a terminal or an XML parser could be fooled by `code_point`. */
 static bool
 needs_escape(uint32_t code_point, bool keep_newlines)
@@ -116,8 +91,10 @@ needs_escape(uint32_t code_point, bool keep_newlines)
            || code_point == 0xFFFF;
 }
 
-char *
-text_escape_controls(const char *text, bool keep_newlines)
+/* `text` copied, invalid UTF-8 bytes as \xNN and, with `controls`, every
+ * character needs_escape names as a visible escape. */
+static char *
+escape(const char *text, bool controls, bool keep_newlines)
 {
     char *copy = text != NULL ? escape_buffer(text) : NULL;
     if (copy == NULL) {
@@ -133,7 +110,7 @@ text_escape_controls(const char *text, bool keep_newlines)
             s++;
             continue;
         }
-        if (!needs_escape(code_point, keep_newlines)) {
+        if (!controls || !needs_escape(code_point, keep_newlines)) {
             memcpy(end, s, length);
             end += length;
         } else if (code_point == '\t' || code_point == '\n' || code_point == '\r') {
@@ -147,4 +124,16 @@ text_escape_controls(const char *text, bool keep_newlines)
     }
     *end = '\0';
     return copy;
+}
+
+char *
+text_valid_utf8(const char *bytes)
+{
+    return escape(bytes, false, true);
+}
+
+char *
+text_escape_controls(const char *text, bool keep_newlines)
+{
+    return escape(text, true, keep_newlines);
 }
