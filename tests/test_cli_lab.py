@@ -212,7 +212,9 @@ def test_a_memory_target_is_judged_on_peaks_read_from_outside(tmp_path):
     assert starter["verdict"] == "too much memory", starter
     assert "peak memory" in starter["detail"] and "target at most 0.60x" in starter["detail"]
     assert abs(starter["memory"]["vs_starter"] - 1) < 0.05    # two fresh processes
-    assert reference["memory"]["vs_starter"] < 0.5
+    # AddressSanitizer's redzones and quarantine (and PYTHONMALLOC=malloc)
+    # add to every peak: 0.31 here, 0.54 under ASan
+    assert reference["memory"]["vs_starter"] < (0.75 if SANITIZED else 0.5)
     assert reference["target"]["memory_vs_starter"] == 0.6
     assert done.returncode == 1 and "too much memory" in done.stdout
 
