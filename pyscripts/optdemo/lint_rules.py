@@ -6,17 +6,18 @@ with their ids and lessons (`optdemo show <lesson>`).
 
 import ast
 
+from optdemo.lint_numpy import check_numpy_vectorize
 from optdemo.lint_scope import (
     ARITHMETIC,
     CHEAP_MODULES,
+    GROWING_METHODS,
     LOOP_STATEMENTS,
-    SCALAR_CALLS,
-    annotation_name,
     called_name,
     dotted,
     holds_list,
     holds_string,
     is_constant_node,
+    is_string_value,
     maybe_list,
     membership_parts,
     method_receiver,
@@ -24,6 +25,9 @@ from optdemo.lint_scope import (
     same_node,
     subscript_base,
 )
+
+# Methods that keep their argument: `lines.append(text)` is a second reference to text.
+STORING_METHODS = ("append", "appendleft", "add", "insert", "setdefault")
 
 
 # ---------------------------------------------------------------- the rules
@@ -37,46 +41,192 @@ def _first_added(value):
     return value
 
 
+def _concatenation_target(node):
+    """The target of `target += piece` or `target = target + ...`, else None."""
+    if isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add):
+        return node.target
+    if (isinstance(node, ast.Assign) and len(node.targets) == 1
+            and same_node(node.targets[0], _first_added(node.value))):
+        return node.targets[0]
+    return None
+
+
+def _refers_to(value, name):
+    """value is the name itself, or a tuple, list, set or dict display holding it."""
+    if isinstance(value, ast.Name):
+        return value.id == name
+    if isinstance(value, (ast.Tuple, ast.List, ast.Set)):
+        return any(_refers_to(item, name) for item in value.elts)
+    if isinstance(value, ast.Dict):
+        return any(_refers_to(item, name) for item in value.keys + value.values if item is not None)
+    return False
+
+
+def _second_reference(scope, name, loop):
+    """The first node inside loop that keeps another reference to the string
+    in name after its own statement: `alias = name`, `lines.append(name)`,
+    `table[key] = (name, n)`, `yield name`. A call such as len(name) or
+    print(name) lets go of it when it returns: no second reference."""
+    for node, loops in scope.in_loops():
+        if loop not in loops:
+            continue
+        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.NamedExpr)):
+            targets = [node.target] if not isinstance(node, ast.Assign) else node.targets
+            if (node.value is not None and _refers_to(node.value, name)
+                    and not all(dotted(target) == name for target in targets)):
+                return node
+        elif isinstance(node, ast.Yield) and node.value is not None and _refers_to(node.value, name):
+            return node
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+              and node.func.attr in STORING_METHODS and any(_refers_to(argument, name) for argument in node.args)):
+            return node
+    return None
+
+
+def _holds_string_item(scope, item):
+    """Whether the item `container[key]` is a string: every assignment the
+    scope makes to that same item is a string (`parts[key] = ""`, at least
+    one), or the container is a defaultdict(str)."""
+    container = dotted(item.value)
+    makers = [binding.value for binding in scope.values(container)] if container else []
+    if makers and all(called_name(value) in ("defaultdict", "collections.defaultdict") and value.args
+                      and dotted(value.args[0]) == "str" for value in makers):
+        return True
+    assigned = [node.value for node in scope.nodes() if isinstance(node, ast.Assign)
+                and any(same_node(target, item) for target in node.targets)
+                and not same_node(_first_added(node.value), item)]
+    return bool(assigned) and all(is_string_value(value) for value in assigned)
+
+
+def _holds_string_target(scope, target, loop):
+    """Whether the target of a concatenation holds a string that the loop
+    (None: no loop) keeps adding to, rather than one it starts afresh each
+    time: a name or attribute every visible assignment makes a string, or a
+    container item (see _holds_string_item) whose key the loop does not change."""
+    if isinstance(target, ast.Subscript):
+        container = dotted(target.value)
+        keys = [node.id for node in ast.walk(target.slice) if isinstance(node, ast.Name)]
+        if container is None or not _holds_string_item(scope, target):
+            return False
+        return loop is None or not (scope.extended_in(container, loop)      # `lines[-1]` moves on
+                                    or any(scope.rebound_in(name, loop) for name in [container] + keys))
+    name = dotted(target)
+    if name is None:
+        return False
+    concatenations = {id(binding.value) for binding in scope.values(name)
+                      if dotted(_first_added(binding.value)) == name}
+    if isinstance(target, ast.Attribute) and loop is not None and scope.rebound_in(dotted(target.value), loop):
+        return False       # `for node in nodes: node.label += "*"`: one addition per object
+    return (holds_string(scope, name, concatenations)
+            and not (loop is not None and scope.rebound_in(name, loop, concatenations)))
+
+
+def _why_it_copies(scope, node, target, loop):
+    """Why CPython copies the whole string at this concatenation, or None when
+    it grows it in place. CPython 3.11 appends in place only to a plain local
+    variable of a function that holds the only reference to the string, and
+    only when the sum is stored straight back into it (`text += a + b`)."""
+    if isinstance(target, ast.Attribute):
+        return "it lives in an attribute"
+    if isinstance(target, ast.Subscript):
+        return "it lives in a container"
+    if not scope.is_function:
+        return "outside a function it is not a local variable"
+    if scope.lives_in_a_cell(target.id):
+        return "a nested function or comprehension uses it, so it is a cell, not a local"
+    if isinstance(node, ast.Assign) and _first_added(node.value.left) is not None:
+        return f"`{target.id} + ...` makes a new string before the rest is added"
+    alias = _second_reference(scope, target.id, loop)
+    if alias is not None:
+        return f"line {alias.lineno} keeps a second reference to it"
+    return None
+
+
+def _adds_to_a_buffer(scope, node, target):
+    """`self.text += piece` in a method that does not assign self.text, where
+    another method empties it (`self.text = ""`) and piece comes from the
+    method's parameters (`def write(self, data)`): a buffer each call adds to.
+    A fixed tail (`self.out += "\\n"`) is a one-off touch, not a buffer."""
+    if scope.instance is None or dotted(target.value) != scope.instance:
+        return False
+    name = dotted(target)
+    parameters = {argument.arg for argument in parameter_names(scope.node.args)} - {scope.instance}
+    return (name not in scope.bindings
+            and any(is_constant_node(binding.value, "") for binding in scope.values(name))
+            and any(isinstance(read, ast.Name) and read.id in parameters for read in ast.walk(node.value)))
+
+
 def check_string_concat(scope):
-    """OPT001: `text += piece` or `text = text + piece` in a loop, where text
-    was given a string value in the same function (`text = ""`, an f-string).
+    """OPT001: building a string with `text += piece` (or `text = text + ...`)
+    in a loop where CPython must copy it: text is an attribute or a container
+    item, a global, a variable a nested function uses, or a local with a
+    second reference made in the loop (`alias = text`, `lines.append(text)`),
+    or the sum is built before it is stored (`text = text + a + b`). The
+    target must be given string values only (`text = ""`, an f-string; for
+    `self.text` anywhere in its class). `self.text += piece` is flagged
+    outside a loop too, in a method such as write(self, piece) adding what it
+    is given to an attribute another method empties (`self.text = ""`): the
+    method is the loop's body, called once per piece.
 
     Why slow: strings are immutable, so each += may copy everything built so
-    far: quadratic. CPython resizes in place when nothing else refers to the
-    string, but an alias, an attribute or PyPy makes it quadratic again.
+    far: quadratic. CPython 3.11 grows a plain local variable in place when
+    it holds the only reference, so a bare local `text += piece` is linear
+    there (`optdemo show string_concat`) and is not flagged; every case above
+    defeats that, and PyPy never does it.
     Fix: collect the pieces in a list and `"".join(pieces)` once."""
-    for node, loops in scope.in_loops(statement_loop=True):
-        if isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add):
-            target = node.target
-        elif (isinstance(node, ast.Assign) and len(node.targets) == 1
-              and same_node(node.targets[0], _first_added(node.value))):
-            target = node.targets[0]
-        else:
+    for node, loops in scope.loops.items():
+        target = _concatenation_target(node)
+        if target is None:
             continue
-        if not isinstance(target, ast.Name):
+        statement_loops = [loop for loop in loops if isinstance(loop, LOOP_STATEMENTS)]
+        loop = statement_loops[-1] if statement_loops else None
+        if loop is None and not (isinstance(target, ast.Attribute) and _adds_to_a_buffer(scope, node, target)):
             continue
-        concatenations = {id(binding.value) for binding in scope.values(target.id)
-                          if dotted(_first_added(binding.value)) == target.id}
-        if (holds_string(scope, target.id, concatenations)
-                and not scope.rebound_in(target.id, loops[-1], concatenations)):
-            yield node, (f"string `{target.id} +=` in a loop copies the text built so far: "
-                         "append the pieces to a list and ''.join() them once")
+        if statement_loops and all(scope.runs_a_fixed_number_of_times(outer) for outer in statement_loops):
+            continue
+        if not _holds_string_target(scope, target, loop):
+            continue
+        reason = _why_it_copies(scope, node, target, loop)
+        if reason is None:
+            continue
+        text = ast.unparse(target)
+        written = f"`{text} +=`" if isinstance(node, ast.AugAssign) else f"`{text} = {text} + ...`"
+        when = "on every iteration" if loop is not None else "on every call"
+        yield node, (f"{written} copies the text built so far {when} ({reason}): "
+                     "append the pieces to a list and ''.join() them once")
 
 
 def check_list_membership(scope):
     """OPT002: `x in items` (or `not in`) inside a loop, where items is a list
     built from the data in the same function (a comprehension, list(),
-    sorted(), .split(), a `[]` that is appended to, or a parameter annotated
+    sorted(), .split(), a `[]` the data fills, or a parameter annotated
     `list`) and not rebuilt by that loop.
 
     Why slow: `in` on a list compares x with every item, so n tests cost
-    O(n^2). Fix: build a set once before the loop and test membership in it."""
+    O(n^2). Fix: build a set once before the loop and test membership in it.
+    When the loop grows the list itself (`if x not in seen: seen.append(x)`)
+    a set built before the loop would miss the new items: keep a set beside
+    the list and add each new item to both (or de-duplicate in order with
+    `list(dict.fromkeys(items))`).
+    Left alone: a test whose answer cannot change (`"-v" in args`: hoist it),
+    loops that run a number of times the code fixes (`for key in ("a", "b")`),
+    and a list the loop also shrinks or asks for positions (index()), which a
+    set cannot stand in for."""
     for node, loops in scope.in_loops():
-        _key, container, _negated = membership_parts(node)
-        if (isinstance(container, ast.Name) and holds_list(scope, container.id)
-                and not scope.rebound_in(container.id, loops[-1])):
-            yield node, (f"`in {container.id}` scans the list on every iteration: "
-                         f"build `set({container.id})` once before the loop and test that")
+        key, container, _negated = membership_parts(node)
+        if not (isinstance(container, ast.Name) and holds_list(scope, container.id)):
+            continue
+        name = container.id
+        if (scope.rebound_in(name, loops[-1]) or isinstance(key, ast.Constant)
+                or all(scope.runs_a_fixed_number_of_times(loop) for loop in loops)
+                or any(scope.shrunk_in(name, loop) or scope.calls_in(name, ("index",), loop) for loop in loops)):
+            continue
+        if any(scope.extended_in(name, loop) for loop in loops):
+            yield node, (f"`in {name}` scans a list that this loop grows: keep a set beside it "
+                         "(add each new item to both) and test the set")
+        else:
+            yield node, (f"`in {name}` scans the list on every iteration: "
+                         f"build `set({name})` once before the loop and test that")
 
 
 def check_global_lookup(scope):
@@ -109,175 +259,12 @@ def check_global_lookup(scope):
                                 f"`{function.attr} = {name}` before the loop, or use map()")
 
 
-def _numpy_array(scope, node, numpy_names):
-    """Whether node is an array: a call of a numpy function, or a name whose
-    every assignment is one (or that is annotated np.ndarray)."""
-    if isinstance(node, ast.Call):
-        return (called_name(node) or "").split(".")[0] in numpy_names
-    if not isinstance(node, ast.Name):
-        return False
-    bindings = scope.values(node.id)
-    return bool(bindings) and all(
-        annotation_name(binding.annotation) == "ndarray"
-        or (binding.value is not None and _numpy_array(scope, binding.value, numpy_names))
-        for binding in bindings)
-
-
-def _arithmetic_only(statements, allowed_modules):
-    """Statements that only compute: assignments (to names or items) and ifs,
-    calling nothing but math/numpy functions and abs/min/max/float/int/round,
-    with at least one arithmetic operator."""
-    arithmetic = False
-    for statement in statements:
-        if isinstance(statement, ast.If):
-            if not _arithmetic_only(statement.body + statement.orelse, allowed_modules):
-                return False
-            arithmetic = True
-            parts = [statement.test]
-        elif isinstance(statement, (ast.Assign, ast.AugAssign)):
-            if not all(isinstance(target, (ast.Name, ast.Subscript)) for target in _targets(statement)):
-                return False
-            parts = [statement.value]
-            arithmetic = arithmetic or isinstance(statement, ast.AugAssign)
-        elif isinstance(statement, (ast.Pass, ast.Continue)):
-            continue
-        else:
-            return False
-        for node in (inner for part in parts for inner in ast.walk(part)):
-            if isinstance(node, ast.BinOp):
-                arithmetic = True
-            elif isinstance(node, ast.Call):
-                called = called_name(node) or ""
-                if called not in SCALAR_CALLS and called.split(".")[0] not in allowed_modules:
-                    return False
-    return arithmetic
-
-
-def _targets(statement):
-    """What an assignment writes: its targets (none for other statements)."""
-    if isinstance(statement, ast.Assign):
-        return statement.targets
-    if isinstance(statement, (ast.AugAssign, ast.AnnAssign)):
-        return [statement.target]
-    return []
-
-
-def _flatten(statements):
-    """The statements of a loop body with each if's test and branches inlined."""
-    flat = []
-    for statement in statements:
-        if isinstance(statement, ast.If):
-            flat.extend([statement.test] + _flatten(statement.body + statement.orelse))
-        else:
-            flat.append(statement)
-    return flat
-
-
-def _accumulated(statement):
-    """The name of `total += e` or `total = total + e` (e not reading total), else None."""
-    if isinstance(statement, ast.AugAssign) and isinstance(statement.target, ast.Name):
-        return statement.target.id
-    if (isinstance(statement, ast.Assign) and len(statement.targets) == 1
-            and isinstance(statement.targets[0], ast.Name) and isinstance(statement.value, ast.BinOp)
-            and dotted(statement.value.left) == statement.targets[0].id
-            and statement.targets[0].id not in {dotted(node) for node in ast.walk(statement.value.right)}):
-        return statement.targets[0].id
-    return None
-
-
-def _carries_a_value(statements, index_names):
-    """Whether an iteration reads what an earlier one wrote: a name read before
-    this iteration assigns it (`state = state * a + v`), an accumulator read
-    inside the loop (`fac /= j; w[j] = fac`, a running product), or an item of
-    an array written in the loop read at another index (`y[i] = y[i - 1] + x[i]`).
-    Such recurrences have no plain array expression. Reductions (`total += v`,
-    never read in the loop) are fine: sum() and friends do them."""
-    flat = _flatten(statements)
-    accumulators = {_accumulated(statement) for statement in flat} - {None}
-    temporaries = {target.id for statement in flat
-                   if isinstance(statement, ast.Assign) and not _accumulated(statement)
-                   for target in statement.targets if isinstance(target, ast.Name)}
-    written_arrays = {dotted(target.value) for statement in flat
-                      for target in _targets(statement) if isinstance(target, ast.Subscript)}
-    assigned_so_far = set()
-    for statement in flat:
-        if isinstance(statement, ast.Assign) and _accumulated(statement):
-            read_part = statement.value.right     # `total = total + e`: e is what is read
-        elif isinstance(statement, (ast.Assign, ast.AugAssign)):
-            read_part = statement.value
-        else:
-            read_part = statement
-        for node in ast.walk(read_part):
-            if isinstance(node, ast.Name) and (
-                    node.id in accumulators
-                    or node.id in temporaries and node.id not in assigned_so_far):
-                return True
-            if (isinstance(node, ast.Subscript) and dotted(node.value) in written_arrays
-                    and dotted(node.slice) not in index_names):
-                return True
-        if isinstance(statement, ast.Assign):
-            assigned_so_far.update(target.id for target in statement.targets if isinstance(target, ast.Name))
-    return False
-
-
-def _element_by_element(scope, statements, numpy_names, index_names):
-    """Whether the body touches arrays only one item at a time: every array
-    named in it appears as `array[i]`, i a loop variable. A body that uses a
-    whole array or a slice (`x - 0.5`, `x[:i]`, `out[mask]`) already does
-    vector work in each iteration: not the lesson's pattern."""
-    items = set()
-    for statement in statements:
-        for node in ast.walk(statement):
-            if isinstance(node, ast.Subscript) and dotted(node.slice) in index_names:
-                items.add(id(node.value))
-    return all(id(node) in items or not _numpy_array(scope, node, numpy_names)
-               for statement in statements for node in ast.walk(statement)
-               if isinstance(node, ast.Name))
-
-
-def check_numpy_vectorize(scope):
-    """OPT004: a `for` loop over a NumPy array (`for v in arr`, zip() or
-    enumerate() of arrays, or `for i in range(len(arr))` indexing arr[i]),
-    whose body only does arithmetic on single elements (`x[i]`, never a whole
-    array or a slice), one iteration not depending on the one before (a
-    recurrence needs scipy or a compiler).
-
-    Why slow: each element becomes a Python float and each operation runs
-    bytecode; NumPy does the same work in one C loop over raw numbers.
-    Fix: write it as an array expression (`(x * y).sum()`, `np.dot(x, y)`,
-    `np.where(...)`). On a handful of elements NumPy's per-call cost wins:
-    see `optdemo show numpy_small`."""
-    numpy_names = {alias for alias, module in scope.modules.items() if module == "numpy"}
-    if not numpy_names:
-        return
-    math_names = {alias for alias, module in scope.modules.items() if module in ("math", "numpy")}
-    for node in scope.nodes():
-        if not isinstance(node, ast.For):
-            continue
-        iterated = node.iter
-        arrays = []
-        if called_name(iterated) in ("zip", "enumerate"):
-            arrays = [arg for arg in iterated.args if _numpy_array(scope, arg, numpy_names)]
-        elif called_name(iterated) == "range" and len(iterated.args) == 1 and isinstance(node.target, ast.Name):
-            size = iterated.args[0]
-            measured = size.args[0] if called_name(size) == "len" and len(size.args) == 1 else None
-            if (_numpy_array(scope, measured, numpy_names)
-                    and any(same_node(item.value, measured) and dotted(item.slice) == node.target.id
-                            for item in ast.walk(node) if isinstance(item, ast.Subscript))):
-                arrays = [measured]
-        elif _numpy_array(scope, iterated, numpy_names):
-            arrays = [iterated]
-        index_names = {name.id for name in ast.walk(node.target) if isinstance(name, ast.Name)}
-        if (arrays and _arithmetic_only(node.body, math_names)
-                and _element_by_element(scope, node.body, numpy_names, index_names)
-                and not _carries_a_value(node.body, index_names)):
-            yield node, ("a Python loop does arithmetic on a NumPy array element by element: "
-                         "write it as one array expression (e.g. `(x * y).sum()`)")
-
-
 def check_queue_popleft(scope):
     """OPT005: `items.pop(0)`, `del items[0]` or `items.insert(0, v)` in a
-    loop, on a list that the loop does not rebuild.
+    loop, on a list that the loop does not rebuild (nor a deque: for
+    `self.items`, what its class assigns counts too). Left alone: loops the
+    code runs a fixed number of times (`for i in range(4)`) and a window of a
+    length the code fixes (`[""] * 32`, one append for each pop(0)).
 
     Why slow: a list is one array; removing or adding at the front moves every
     item behind it, so draining n items costs O(n^2). Fix: collections.deque,
@@ -297,9 +284,33 @@ def check_queue_popleft(scope):
                     targets.append((dotted(container), "del [0]", "popleft()"))
         for name, operation, fix in targets:
             if (name.split(".")[0] not in scope.modules and maybe_list(scope, name)
-                    and not scope.rebound_in(name, loops[-1])):
+                    and not scope.rebound_in(name, loops[-1])
+                    and not all(scope.runs_a_fixed_number_of_times(loop) for loop in loops)
+                    and not _slides_a_fixed_window(scope, name, loops[-1])):
                 yield node, (f"`{name}` {operation} moves every other item of the list: "
                              f"use collections.deque and its {fix}")
+
+
+def _slides_a_fixed_window(scope, name, loop):
+    """A list made with a length the code fixes (`window = [""] * 32`) that
+    loop refills as it empties it (no more appends than pop(0)s): each pop(0)
+    moves the same few items however long the data."""
+    bindings = scope.values(name)
+    if not bindings or not all(_fixed_length_list(binding.value) for binding in bindings):
+        return False
+    added = removed = 0
+    for receiver, method, node, loops in scope.method_calls:
+        if receiver == name and loop in loops:
+            added += method in GROWING_METHODS
+            removed += method == "pop" and len(node.args) == 1 and is_constant_node(node.args[0], 0)
+    return added <= removed
+
+
+def _fixed_length_list(value):
+    """`[item] * 32` or `32 * [item]`: a list whose length is written in the code."""
+    return (isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mult)
+            and {type(value.left), type(value.right)} == {ast.List, ast.Constant}
+            and isinstance((value.right if isinstance(value.right, ast.Constant) else value.left).value, int))
 
 
 def _sorts_in_loop(scope):
@@ -486,15 +497,18 @@ def check_dict_defaults(scope):
 
     Why slow: an extra membership probe per item, in bytecode. Fix:
     `collections.defaultdict(list)`, whose missing-key hook runs in C.
-    No loop is needed for this one: the saving is per operation."""
+    No loop is needed for this one: the saving is per operation. A key
+    written in the code (`if "intent" not in var: var["intent"] = []`) is left
+    alone: that dict is a record whose fields hold values of different
+    types, which no defaultdict can make."""
     message = "the entry is created by hand before use: use collections.defaultdict(list) (or set, dict)"
     for statements in scope.blocks:
         for index, statement in enumerate(statements):
             if not isinstance(statement, ast.If):
                 continue
             key, container, negated = membership_parts(statement.test)
-            if key is None:
-                continue
+            if key is None or isinstance(key, ast.Constant):
+                continue     # `if "intent" not in var:`: a record, its fields of mixed types
             item = ast.Subscript(value=container, slice=key, ctx=ast.Load())
             if negated:
                 absent, present = _only(statement.body), _only(statement.orelse)
