@@ -14,8 +14,9 @@
  *   or value helps, and a wrong answer while timed is wrong.  The workers
  *   time in C requests (lab_worker.c) the solution's code cannot see
  *   before they run; the time is the host's wall clock around `run`;
- * - the three functions are timed on the same inputs in rotating rounds
- *   across the two workers, so value i of each is a pair
+ * - the three functions are timed on the same inputs in rotating rounds,
+ *   each in a worker of its own built the same way, so value i of each is
+ *   a pair
  *   (stats_bootstrap_ratio_ci, paired);
  * - memory is the peak resident size (VmHWM) of a fresh sandboxed process
  *   after one call, read by the host from /proc, above that of the same
@@ -50,10 +51,17 @@ enum { SHRINK_MAX_BYTES = 10000, SHRINK_MAX_CALLS = 300, SHOWN_INPUT_BYTES = 300
 static const double SHRINK_SECONDS = 30;
 enum { MAX_SOURCE_BYTES = 1 << 20 };
 
-/* The two workers of one check. */
+/* The workers of one check: the trusted one (the lab: cases, inputs,
+ * answers), the solution's, and one each for the starter and the
+ * reference, where they are timed -- workers like the solution's in every
+ * way (the same sandbox, layers, loading, requests and so heap), so that
+ * the three functions are timed alike and no ratio carries a difference
+ * between two kinds of process.  (Timed in the trusted worker, the
+ * reference ran 1.5x faster than the same code as a solution: its inputs
+ * were made another way, its heap held the lab.) */
 struct check {
     const struct lab_options *options;
-    struct executor trusted, sandboxed;
+    struct executor trusted, sandboxed, starter, reference;
     struct lab_result *out;
     json_t *cases;               /* [{label, args}] from the trusted worker */
     json_t *growth_sizes;        /* SIZES["growth"] */
@@ -319,11 +327,26 @@ load_lab(struct check *c, char **error)
     return 0;
 }
 
-/* A solution-side worker started, sandboxed, with `source` loaded as its
- * solution: EXEC_OK, or the failure (*problem says why; *during what). */
+/* `source`'s function loaded in a started worker under `name`. */
 static enum exec_status
-start_solution(struct check *c, struct executor *ex, const char *source, char **problem,
-               const char **during)
+load_function(struct check *c, struct executor *ex, const char *source, const char *name,
+              char **problem)
+{
+    json_t *result = NULL;
+    enum exec_status status = ask(ex, json_pack("{s:s, s:s, s:s, s:s}", "op", "solution",
+                                                "source", source, "function",
+                                                c->out->function, "name", name),
+                                  &result, problem);
+    json_decref(result);
+    return status;
+}
+
+/* A solution-side worker started, sandboxed, with `source`'s function
+ * loaded as `name`: EXEC_OK, or the failure (*problem says why; *during
+ * what). */
+static enum exec_status
+start_worker_with(struct check *c, struct executor *ex, const char *source, const char *name,
+                  char **problem, const char **during)
 {
     json_t *result = NULL;
     json_t *hidden = json_array();
@@ -360,11 +383,17 @@ start_solution(struct check *c, struct executor *ex, const char *source, char **
     result = NULL;
     if (status == EXEC_OK) {
         *during = "loading the solution";
-        status = ask(ex, json_pack("{s:s, s:s, s:s}", "op", "solution", "source", source,
-                                   "function", c->out->function), &result, problem);
+        status = load_function(c, ex, source, name, problem);
     }
-    json_decref(result);
     return status;
+}
+
+/* A solution-side worker started with `source` loaded as its solution. */
+static enum exec_status
+start_solution(struct check *c, struct executor *ex, const char *source, char **problem,
+               const char **during)
+{
+    return start_worker_with(c, ex, source, "solution", problem, during);
 }
 
 /* The solution's side: sandbox, then the solution.  0; 1 when the solution
@@ -579,7 +608,7 @@ timing_failed(struct check *c, const struct timed *t, enum exec_status status, c
         free(problem);
         return 2;
     }
-    if (t->ex != &c->trusted) {
+    if (t->ex == &c->sandboxed) {
         solution_failed(c, status, problem, "while timing");
     } else {
         c->out->verdict = LAB_ERROR;
@@ -613,8 +642,8 @@ fresh_inputs(struct check *c, long n, long count, json_t **inputs, json_int_t *b
 }
 
 /* The results of the last run in `ex`, checked by the trusted worker
- * against the batch's: *wrong (malloc'd) says how the first wrong one
- * differs. */
+ * against the batch's (batch -1: fetched, not checked): *wrong (malloc'd)
+ * says how the first wrong one differs. */
 static enum exec_status
 verify_results(struct check *c, struct executor *ex, json_int_t batch, char **wrong,
                char **error)
@@ -622,7 +651,7 @@ verify_results(struct check *c, struct executor *ex, json_int_t batch, char **wr
     json_t *result = NULL, *verified = NULL;
     enum exec_status status = ask_timing(c, ex, json_pack("{s:s}", "op", "results"), &result,
                                          error);
-    if (status == EXEC_OK) {
+    if (status == EXEC_OK && batch >= 0) {
         status = ask(&c->trusted, json_pack("{s:s, s:I, s:O}", "op", "lab_verify", "batch",
                                             batch, "results", json_object_get(result, "results")),
                      &verified, error);
@@ -636,7 +665,10 @@ verify_results(struct check *c, struct executor *ex, json_int_t batch, char **wr
 }
 
 /* The first k of `inputs` staged in t's worker, then run there: *seconds
- * by the host's clock around `run`. */
+ * by the host's clock around `run`.  Every worker gets its inputs the same
+ * way, as JSON turned into objects by the same C code: how an input was
+ * built changes how fast a function walks it (1.5x measured here between
+ * objects from the trusted worker's own json.loads and from lab_worker.c). */
 static enum exec_status
 time_on(struct check *c, const struct timed *t, const json_t *inputs, double *seconds,
         char **error)
@@ -698,8 +730,11 @@ timed_round(struct check *c, long n, const struct timed *order, size_t count, do
         char *wrong = NULL;
         double seconds = 0;
         status = time_on(c, &order[i], inputs, &seconds, &problem);
-        if (status == EXEC_OK && order[i].ex == &c->sandboxed) {
-            status = verify_results(c, order[i].ex, batch, &wrong, &problem);
+        /* Every worker is asked for its results (the same requests, the
+         * same heap churn); only the solution's are checked. */
+        if (status == EXEC_OK) {
+            status = verify_results(c, order[i].ex, order[i].ex == &c->sandboxed ? batch : -1,
+                                    &wrong, &problem);
         }
         if (status != EXEC_OK) {
             rc = timing_failed(c, &order[i], status, problem);
@@ -744,6 +779,48 @@ push(struct lab_timing *timing, double value)
     return 0;
 }
 
+/* The source of the lab's starter or reference, read by the host. */
+static char *
+lab_source(const struct check *c, const char *name)
+{
+    char path[PATH_MAX + 32], *why = NULL;
+    snprintf(path, sizeof path, "%s/%s.py", c->lab_folder, name);
+    char *text = read_submission(path, &why);
+    free(why);
+    return text;
+}
+
+/* The starter's and the reference's workers, made as the solution's is.
+ * 0; 2 on Ctrl-C; -1 when the lab's own code does not load there
+ * (*error). */
+static int
+start_baseline(struct check *c, char **error)
+{
+    const char *names[2] = {"starter", "reference"};
+    struct executor *workers[2] = {&c->starter, &c->reference};
+    enum exec_status status = EXEC_OK;
+    char *problem = NULL;
+    for (size_t i = 0; i < 2 && status == EXEC_OK; i++) {
+        char *source = lab_source(c, names[i]);
+        const char *during = NULL;
+        status = source != NULL
+            ? start_worker_with(c, workers[i], source, names[i], &problem, &during)
+            : EXEC_ERROR;
+        free(source);
+    }
+    if (status == EXEC_INTERRUPTED) {
+        free(problem);
+        return 2;
+    }
+    if (status != EXEC_OK) {
+        *error = text_format("the lab's starter or reference does not load in a worker of its "
+                             "own: %s", problem != NULL ? problem : "cannot read it");
+        free(problem);
+        return -1;
+    }
+    return 0;
+}
+
 /* The three functions at the timing size, in rotating rounds.  0; 1 when
  * a verdict is made; 2 on Ctrl-C. */
 static int
@@ -752,8 +829,8 @@ time_functions(struct check *c)
     const struct lab_options *o = c->options;
     struct timed timed[3] = {
         {"solution", &c->sandboxed, &c->out->solution, 1},
-        {"starter", &c->trusted, &c->out->starter, 1},
-        {"reference", &c->trusted, &c->out->reference, 1},
+        {"starter", &c->starter, &c->out->starter, 1},
+        {"reference", &c->reference, &c->out->reference, 1},
     };
     progress(c, "calibrating");
     int rc = calibrate(c, c->out->timing_n, timed, 3, o->min_time);
@@ -848,7 +925,7 @@ measure_growth(struct check *c, const json_t *sizes)
     for (size_t s = 0; s < count && rc == 0; s++) {
         long n = (long)json_integer_value(json_array_get(sizes, s));
         struct timed timed[2] = {{"solution", &c->sandboxed, NULL, 1},
-                                 {"reference", &c->trusted, NULL, 1}};
+                                 {"reference", &c->reference, NULL, 1}};
         progress(c, "growth");
         x[s] = (double)n;
         for (size_t i = 0; i < 2; i++) {
@@ -902,16 +979,6 @@ peak_resident(pid_t pid)
     return kib < 0 ? -1 : kib * 1024;
 }
 
-/* The source of the lab's starter or reference, read by the host. */
-static char *
-lab_source(const struct check *c, const char *name)
-{
-    char path[PATH_MAX + 32], *why = NULL;
-    snprintf(path, sizeof path, "%s/%s.py", c->lab_folder, name);
-    char *text = read_submission(path, &why);
-    free(why);
-    return text;
-}
 
 /* With a memory target: each function in a fresh sandboxed process of the
  * solution's kind, one call on the same fresh input, and the process's
@@ -1005,7 +1072,9 @@ lab_check(const struct lab_options *options, const char *folder, const char *sol
     c.seed = (json_int_t)(random_base >> 8) << 8;     /* seeds of timed inputs */
     c.nonce = (json_int_t)random_base << 16;
     if (init_worker(&c, &c.trusted, true, "lab") < 0
-        || init_worker(&c, &c.sandboxed, false, "solution") < 0) {
+        || init_worker(&c, &c.sandboxed, false, "solution") < 0
+        || init_worker(&c, &c.starter, false, "starter") < 0
+        || init_worker(&c, &c.reference, false, "reference") < 0) {
         *error = text_copy("out of memory");
         goto done;
     }
@@ -1042,8 +1111,16 @@ lab_check(const struct lab_options *options, const char *folder, const char *sol
         step = check_cases(&c);
     }
     if (step == 0) {
+        step = start_baseline(&c, error);
+    }
+    if (step < 0) {
+        rc = -1;
+        goto done;
+    }
+    if (step == 0) {
         tell(&c.sandboxed, json_pack("{s:s}", "op", "settle"));
-        tell(&c.trusted, json_pack("{s:s}", "op", "settle"));
+        tell(&c.starter, json_pack("{s:s}", "op", "settle"));
+        tell(&c.reference, json_pack("{s:s}", "op", "settle"));
         step = time_functions(&c);
     }
     if (step == 0) {
@@ -1084,6 +1161,8 @@ lab_check(const struct lab_options *options, const char *folder, const char *sol
 done:
     executor_free(&c.trusted);
     executor_free(&c.sandboxed);
+    executor_free(&c.starter);
+    executor_free(&c.reference);
     remove_workdir(&c);
     json_decref(c.cases);
     json_decref(c.growth_sizes);

@@ -443,9 +443,8 @@ class Session:
         inputs, expected = [], []
         for i in range(count):
             args = call_workload(self.lab.timing_input, n, seed + i)
-            text = self._as_json(list(args), f"timing_input({n})")
-            inputs.append(json.loads(text))
-            result = call_workload(self.callables["reference"], *json.loads(text))
+            inputs.append(json.loads(self._as_json(list(args), f"timing_input({n})")))
+            result = call_workload(self.callables["reference"], *self._fresh(inputs[-1]))
             expected.append(json.loads(self._as_json(result, "the reference's result")))
         batch = seed
         self.batches[batch] = expected
@@ -518,16 +517,21 @@ class Session:
     def op_solution(self, request):
         """Load the solution from its source (the host read the student's
         file; this worker sees no file of theirs): written to solution.py in
-        the working folder, so that tracebacks show its lines."""
+        the working folder, so that tracebacks show its lines.  The baseline
+        worker loads the starter and the reference the same way, under
+        their own names."""
         source, function = request.get("source"), request.get("function")
-        if not isinstance(source, str) or not isinstance(function, str):
-            raise Failure("protocol", "solution: source and function must be strings")
-        path = os.path.abspath("solution.py")
+        name = request.get("name", "solution")
+        if (not isinstance(source, str) or not isinstance(function, str)
+                or name not in ("solution", "starter", "reference")):
+            raise Failure("protocol", "solution: source and function must be strings, name "
+                                      "solution, starter or reference")
+        path = os.path.abspath("solution.py" if name == "solution" else f"{name}.py")
         with open(path, "w", encoding="utf-8") as stream:
             stream.write(source)
         try:
             with self.output:
-                self.callables["solution"] = lab.load_function(path, function)
+                self.callables[name] = lab.load_function(path, function, f"optdemo_{name}")
         except lab.LabError as error:
             raise Failure("contract", str(error)) from None
         except (Exception, SystemExit):
