@@ -642,15 +642,16 @@ fresh_inputs(struct check *c, long n, long count, json_t **inputs, json_int_t *b
 }
 
 /* The results of the last run in `ex`, checked by the trusted worker
- * against the batch's (batch -1: fetched, not checked): *wrong (malloc'd)
- * says how the first wrong one differs. */
+ * against the batch's (batch -1: dropped unread, the lab's own function's):
+ * *wrong (malloc'd) says how the first wrong one differs. */
 static enum exec_status
 verify_results(struct check *c, struct executor *ex, json_int_t batch, char **wrong,
                char **error)
 {
     json_t *result = NULL, *verified = NULL;
-    enum exec_status status = ask_timing(c, ex, json_pack("{s:s}", "op", "results"), &result,
-                                         error);
+    enum exec_status status = ask_timing(c, ex, json_pack("{s:s}", "op",
+                                                          batch >= 0 ? "results" : "forget"),
+                                         &result, error);
     if (status == EXEC_OK && batch >= 0) {
         status = ask(&c->trusted, json_pack("{s:s, s:I, s:O}", "op", "lab_verify", "batch",
                                             batch, "results", json_object_get(result, "results")),
@@ -730,8 +731,8 @@ timed_round(struct check *c, long n, const struct timed *order, size_t count, do
         char *wrong = NULL;
         double seconds = 0;
         status = time_on(c, &order[i], inputs, &seconds, &problem);
-        /* Every worker is asked for its results (the same requests, the
-         * same heap churn); only the solution's are checked. */
+        /* Every worker's results are released the same way (the same
+         * heap churn); only the solution's are read and checked. */
         if (status == EXEC_OK) {
             status = verify_results(c, order[i].ex, order[i].ex == &c->sandboxed ? batch : -1,
                                     &wrong, &problem);

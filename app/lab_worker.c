@@ -6,7 +6,8 @@
  *            cyclic GC off, kept in this file only;
  *   run      {name}                      the function called on each staged
  *            input, its results kept (the host's clock is around this one);
- *   results  {}                          the kept results, as JSON.
+ *   results  {}                          the kept results, as JSON (forget:
+ *            dropped unread, for the lab's own functions).
  * Each answer repeats the request's nonce.  A solution can rewrite anything
  * written in Python in its own process, the runner's loop included; if that
  * loop staged the inputs, a solution could work on them before the timed
@@ -381,6 +382,10 @@ handle(struct lab_worker *w, const char *line)
         response = op_run(w, request, nonce);
     } else if (op != NULL && strcmp(op, "results") == 0) {
         response = op_results(w, nonce);
+    } else if (op != NULL && strcmp(op, "forget") == 0) {
+        Py_CLEAR(w->staged);     /* what results frees, without the JSON */
+        Py_CLEAR(w->results);
+        response = json_pack("{s:b, s:I}", "ok", 1, "nonce", nonce);
     }
     if (response != NULL) {
         rc = write_line(w, response);

