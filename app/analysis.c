@@ -11,7 +11,14 @@
  *   row says "too few values", never "same";
  * - "same" is a claim too: only when the CI lies within min_effect of 1
  *   (an equivalence test, as TOST reads it); a row that is neither
- *   significant nor provably the same is "unclear". */
+ *   significant nor provably the same is "unclear";
+ * - a row is "unstable" only when its noise could change what it says:
+ *   the processes' own speedups (with one process, the middle half of the
+ *   rounds' ratios) reach both sides of a verdict boundary, 1 +- min_effect.
+ *   Scatter alone -- 60% IQR around a 200x speedup -- changes no verdict and
+ *   marks nothing; the run's summary still says how much there was.  (Marking
+ *   every row whose IQR passed 10% put a "!" and a line on 36 rows of 39 on a
+ *   loaded machine, and on 15 of 39 on a quiet one.) */
 #include "analysis.h"
 
 #include <math.h>
@@ -70,41 +77,89 @@ flatten(struct variant_result *v, size_t n_processes)
     return 0;
 }
 
-/* A row whose values scatter (IQR over the median) or whose processes
- * disagree (their medians) gets a note saying so. */
+/* How much a variant's own values scatter: IQR over the median, and the
+ * highest over the lowest of its processes' medians. */
 static void
-judge_stability(struct variant_result *v, size_t n_processes,
-                const struct harness_options *options)
+measure_scatter(struct variant_result *v, size_t n_processes)
 {
-    double spread = v->summary.median > 0 ? v->summary.iqr / v->summary.median : 0;
     double lowest = INFINITY, highest = 0;
     size_t measured = 0;
+    v->spread = v->summary.median > 0 ? v->summary.iqr / v->summary.median : 0;
     for (size_t r = 0; r < n_processes; r++) {
         const struct process_values *p = &v->processes[r];
-        if (p->n_values >= 2) {
+        if (p->n_values > 0) {
             double median = stats_median(p->values, p->n_values);
             lowest = fmin(lowest, median);
             highest = fmax(highest, median);
             measured++;
         }
     }
-    double disagreement = measured >= 2 && lowest > 0 ? highest / lowest : 1;
-    bool scattered = spread > options->unstable_spread;
-    bool disagree = disagreement > options->unstable_processes;
-    if (!scattered && !disagree) {
+    v->process_spread = measured >= 2 && lowest > 0 ? highest / lowest : 1;
+}
+
+/* Which side of the verdict's boundaries a speedup lies on: -1 slower by
+ * at least min_effect, +1 faster by at least min_effect, 0 between. */
+static int
+side(double speedup, double min_effect)
+{
+    return speedup >= 1 + min_effect ? 1 : speedup <= 1 / (1 + min_effect) ? -1 : 0;
+}
+
+/* Mark the row when its range reaches both sides of a boundary. */
+static void
+judge_stability(struct variant_result *v, const struct harness_options *options)
+{
+    free(v->unstable);
+    v->unstable = NULL;
+    if (v->verdict == STATS_TOO_FEW || v->range_low <= 0
+        || side(v->range_low, options->min_effect) == side(v->range_high, options->min_effect)) {
         return;
     }
-    char spread_text[64] = "", process_text[96] = "";
-    if (scattered) {
-        snprintf(spread_text, sizeof spread_text, "IQR %.0f%% of the median", 100 * spread);
+    v->unstable = text_format(
+        "unstable: its %s measured %.*fx to %.*fx, across the verdict's %.0f%% mark",
+        v->range_of_processes ? "processes" : "rounds (middle half)",
+        v->range_low < 9.995 ? 2 : 1, v->range_low, v->range_high < 9.995 ? 2 : 1,
+        v->range_high, 100 * options->min_effect);
+}
+
+/* Where the row's speedup lands when measured again, from its paired
+ * values (a: before's, b: the variant's, `groups` processes of sizes[g]):
+ * the lowest and highest process speedup, or with one process the
+ * quartiles of the rounds' ratios.  Leaves the range 0 when it cannot tell
+ * (one pair). */
+static void
+speedup_range(struct variant_result *v, const double *a, const double *b, const size_t *sizes,
+              size_t groups)
+{
+    size_t total = 0;
+    for (size_t g = 0; g < groups; g++) {
+        total += sizes[g];
     }
-    if (disagree) {
-        snprintf(process_text, sizeof process_text, "%s%zu processes' medians %.0f%% apart",
-                 scattered ? ", " : "", measured, 100 * (disagreement - 1));
+    double *ratios = malloc((total + 1) * sizeof *ratios);
+    v->range_low = v->range_high = 0;
+    if (ratios == NULL) {
+        return;
     }
-    free(v->unstable);
-    v->unstable = text_format("unstable: %s%s (try --rigorous, or a quieter machine)",
-                              spread_text, process_text);
+    if (groups >= 2) {
+        double lowest = INFINITY, highest = 0;
+        for (size_t g = 0, at = 0; g < groups; at += sizes[g], g++) {
+            double speedup = stats_median(a + at, sizes[g]) / stats_median(b + at, sizes[g]);
+            lowest = fmin(lowest, speedup);
+            highest = fmax(highest, speedup);
+        }
+        v->range_low = lowest;
+        v->range_high = highest;
+        v->range_of_processes = true;
+    } else if (total >= 2) {
+        for (size_t i = 0; i < total; i++) {
+            ratios[i] = a[i] / b[i];
+        }
+        stats_sort(ratios, total);
+        v->range_low = stats_quantile_sorted(ratios, total, 0.25);
+        v->range_high = stats_quantile_sorted(ratios, total, 0.75);
+        v->range_of_processes = false;
+    }
+    free(ratios);
 }
 
 /* Speedup, CI, p and verdict of variant k against before, from the values
@@ -153,6 +208,8 @@ compare_with_before(struct workload_result *w, size_t k, const struct harness_op
     v->has_speedup = true;
     v->verdict = stats_verdict(v->speedup, low, high, v->p_value, total, total, options->alpha,
                                options->min_effect);
+    speedup_range(v, a, b, sizes, groups);
+    judge_stability(v, options);
 done:
     free(a);
     free(b);
@@ -166,13 +223,16 @@ analysis_workload(struct workload_result *w, const struct harness_options *optio
         struct variant_result *v = &w->variants[k];
         v->has_speedup = false;
         v->verdict = STATS_VERDICT_NONE;
+        v->spread = 0;
+        v->process_spread = 1;
+        v->range_low = v->range_high = 0;
+        free(v->unstable);
+        v->unstable = NULL;
         if (flatten(v, w->n_processes) < 0 || v->n_values == 0
             || stats_summarize(v->values, v->n_values, &v->summary) != STATS_OK) {
             continue;
         }
-        if (v->status == VARIANT_OK) {
-            judge_stability(v, w->n_processes, options);
-        }
+        measure_scatter(v, w->n_processes);
         if (v->loops > 0 && v->summary.median * (double)v->loops < 1e-3 && v->detail == NULL) {
             v->detail = text_format("values last under 1 ms (%.3g s): clock noise weighs",
                                       v->summary.median * (double)v->loops);

@@ -564,8 +564,7 @@ cmd_run(int argc, char **argv)
             .harness = {
                 .min_time = 0.050, .processes = 3, .rounds = 5, .warmups = 1, .budget = 30,
                 .gc = true, .memory = true, .alpha = 0.01, .min_effect = 0.05,
-                .resamples = 2000, .unstable_spread = 0.10, .unstable_processes = 1.10,
-                .progress = show_progress,
+                .resamples = 2000, .progress = show_progress,
             },
             .limits = {.memory_bytes = 4LL << 30, .cpu_seconds = 3600, .file_bytes = 1LL << 30},
             .size_choice = SIZE_DEFAULT,
@@ -688,6 +687,7 @@ cmd_run(int argc, char **argv)
         fprintf(stderr, "\noptdemo run: interrupted; the results so far are kept, marked partial\n");
         rc = EXIT_INTERRUPTED;
     } else if (timed) {
+        report_stability_summary(stdout, state.results, state.count, &style);
         report_legend(stdout, &opts->harness, &style);
     }
     if (failed && rc == EXIT_OK) {

@@ -28,6 +28,7 @@ struct target {
     bool finished;        /* nothing more to do: load or setup failed, or nothing to time */
     bool gc_off;          /* the current process runs with the GC off */
     bool before_predicted; /* before was skipped by prediction: nothing to compare with */
+    bool reference_here;  /* before's result is known in the current process */
     const struct sweep_history *history; /* the sweep so far, or NULL */
     double spent;         /* wall seconds in this target's processes */
 };
@@ -40,6 +41,62 @@ struct plan {
     const char *const *only;
     const struct harness_options *options;
 };
+
+/* Seconds `plan` takes for a variant whose one call lasts `call`: its
+ * values (each at least min_time: calibrated loops), `checks` check calls,
+ * calibration's trial value, and the memory pass. */
+static double
+plan_seconds(const struct budget_plan *plan, double call, int checks, double min_time)
+{
+    double value = fmax(call, min_time);
+    return value * plan->processes * (plan->rounds + plan->warmups) + call * checks
+           + (plan->calibrate ? value : 0) + (plan->memory ? HARNESS_MEMORY_PASS_CALLS * call : 0);
+}
+
+bool
+harness_plan_budget(double call, bool baseline, bool memory,
+                    const struct harness_options *options, struct budget_plan *plan)
+{
+    const int later = options->processes - 1;
+    struct budget_plan full = {options->processes, options->rounds, options->warmups, true,
+                               memory, 0};
+    full.seconds = plan_seconds(&full, call, later, options->min_time);
+    if (full.seconds <= options->budget) {
+        *plan = full;
+        return true;
+    }
+    /* The largest number of rounds that fits with each number of processes
+     * (fewer processes also save their check calls); the memory pass only
+     * when not even one value fits beside it. */
+    bool found = false;
+    for (int pass = memory ? 0 : 1; pass < 2 && !found; pass++) {
+        for (int processes = options->processes; processes >= 1; processes--) {
+            for (int rounds = options->rounds; rounds >= 1; rounds--) {
+                struct budget_plan reduced = {processes, rounds, 0, call < options->min_time,
+                                              pass == 0, 0};
+                reduced.seconds = plan_seconds(&reduced, call, baseline ? later : processes - 1,
+                                               options->min_time);
+                if (reduced.seconds > options->budget) {
+                    continue;
+                }
+                if (!found || processes * rounds > plan->processes * plan->rounds) {
+                    *plan = reduced;
+                    found = true;
+                }
+                break;
+            }
+        }
+    }
+    return found;
+}
+
+/* Whether variant k's plan has it in process p: checked, and timed unless
+ * it failed. */
+static bool
+planned_in(const struct variant_result *v, int p)
+{
+    return p < v->plan.processes;
+}
 
 /* The 1-2-5 sequence timeit uses, starting at the first value >= want. */
 static long
@@ -112,8 +169,9 @@ fail_variant(struct variant_result *v, enum variant_status status, char *detail)
 /* Copy what the report needs from the executor's info: the result outlives
  * the loaded workload. */
 static int
-copy_info(struct target *t, const struct workload_info *info, const char *const *only)
+copy_info(struct target *t, const struct workload_info *info, const struct plan *plan)
 {
+    const struct harness_options *options = plan->options;
     struct workload_result *out = t->out;
     out->id = text_copy(info->id);
     out->title = text_copy(info->title);
@@ -130,7 +188,7 @@ copy_info(struct target *t, const struct workload_info *info, const char *const 
         return -1;
     }
     for (size_t i = 0; i < info->n_variants; i++) {
-        if (!is_selected(info->variants[i], only)) {
+        if (!is_selected(info->variants[i], plan->only)) {
             continue;
         }
         size_t k = out->n_variants++;
@@ -138,6 +196,8 @@ copy_info(struct target *t, const struct workload_info *info, const char *const 
         t->index[k] = i;
         v->name = text_copy(info->variants[i]);
         v->memory_peak = -1;
+        v->plan = (struct budget_plan){options->processes, options->rounds, options->warmups,
+                                       true, options->memory, 0};
         out->notes[k] = text_copy(info->notes[i]);
         if (info->unavailable[i] != NULL) {
             v->status = VARIANT_UNAVAILABLE;
@@ -183,12 +243,13 @@ open_process(struct target *t, const struct plan *plan)
     const struct workload_info *info = NULL;
     char *error = NULL;
     struct workload_result *out = t->out;
+    t->reference_here = false;
     enum exec_status status = executor_start(t->ex, &error);
     if (status == EXEC_OK) {
         status = executor_load(t->ex, plan->path, &info, &error);
     }
     if (status == EXEC_OK && !t->described) {
-        if (copy_info(t, info, plan->only) < 0) {
+        if (copy_info(t, info, plan) < 0) {
             error = text_copy("out of memory");
             status = EXEC_ERROR;
         } else {
@@ -250,12 +311,13 @@ recover(struct target *t, const struct plan *plan, size_t k, enum exec_status st
     executor_stop(t->ex);
     status = open_process(t, plan);
     if (status != EXEC_OK || !need_reference || k == 0 || t->before_predicted
-        || t->out->variants[0].status == VARIANT_NOT_RUN) {
+        || t->out->variants[0].status != VARIANT_OK) {
         return status;
     }
     struct check_result check = {0};
     error = NULL;
     status = executor_check(t->ex, t->index[0], false, true, &check, &error);
+    t->reference_here = status == EXEC_OK;
     check_result_clear(&check);
     if (status == EXEC_TIMEOUT || status == EXEC_CRASHED || status == EXEC_ERROR) {
         /* before worked a moment ago: say so on the workload, stop here. */
@@ -292,15 +354,31 @@ record_first_check(struct target *t, const struct plan *plan, size_t k,
         check->mismatch = NULL;
         return;
     }
-    /* Every timed value lasts at least min_time, and at least one call. */
-    int values = options->processes * (options->rounds + options->warmups);
-    double per_value = fmax(v->first_call, options->min_time);
-    double predicted = per_value * (values + 2);
-    if (predicted > options->budget) {
+    struct budget_plan full = v->plan;
+    bool memory = options->memory && t->ex->traces_memory;
+    full.memory = memory;
+    full.seconds = plan_seconds(&full, v->first_call, options->processes - 1, options->min_time);
+    if (!harness_plan_budget(v->first_call, k == 0, memory, options, &v->plan)) {
+        v->plan.processes = 0;
+        t->out->no_baseline = t->out->no_baseline || k == 0;
         fail_variant(v, VARIANT_SKIPPED, text_format(
-            "skipped: one call took %.3g s, so %d values would take ~%.0f s, "
-            "past the %.0f s budget (--budget)",
-            v->first_call, values, predicted, options->budget));
+            "skipped: one call took %.3g s, so not even one value fits the %.3g s budget "
+            "(--budget)%s", v->first_call, options->budget,
+            k == 0 ? "; before is the baseline: without it nothing is compared, and the "
+                     "workload fails" : ""));
+        return;
+    }
+    if (v->plan.processes * v->plan.rounds < full.processes * full.rounds
+        || v->plan.warmups < full.warmups) {
+        int values = v->plan.processes * v->plan.rounds;
+        v->reduced = text_format(
+            "%d value%s from %d process%s%s%s (budget): one call took %.3g s, so the full %d x "
+            "%d with warm-ups would take ~%.0f s, past the %.3g s budget (--budget)",
+            values, values == 1 ? "" : "s", v->plan.processes,
+            v->plan.processes == 1 ? "" : "es", values == full.processes * full.rounds
+                                                    ? ", no warm-ups" : "",
+            memory && !v->plan.memory ? ", no memory pass" : "", v->first_call, full.processes,
+            full.rounds, full.seconds, options->budget);
     }
 }
 
@@ -341,15 +419,21 @@ predicted_skip(const struct target *t, const struct plan *plan, size_t k)
     double exponent = points >= 2 && n2 > n1 ? log(time2 / time1) / log(n2 / n1) : 1.0;
     exponent = fmin(fmax(exponent, 1.0), 3.0);
     double predicted = time2 * pow((double)t->out->n / n2, exponent);
-    int values = options->processes * (options->rounds + options->warmups);
-    double total = fmax(predicted, options->min_time) * (values + 2);
+    /* A guess (the exponent of two noisy sizes), so the test is the full
+     * plan, as before the first call: an underestimate costs a call that
+     * runs into the timeout.  Once its check call has run, a variant whose
+     * full plan does not fit is measured with fewer values instead. */
+    struct budget_plan full = t->out->variants[k].plan;
+    full.memory = options->memory && t->ex->traces_memory;
+    double total = predicted + plan_seconds(&full, predicted, options->processes - 1,
+                                            options->min_time);
     if (total <= options->budget) {
         return NULL;
     }
     return text_format("skipped without a call: %.3g s per call at n=%.0f, growing as n^%.2f, "
-                       "predicts ~%.3g s per call here and ~%.0f s for %d values, past the "
-                       "%.0f s budget (--budget)", time2, n2, exponent, predicted, total,
-                       values, options->budget);
+                       "predicts ~%.3g s per call here and ~%.0f s for its values, past the "
+                       "%.3g s budget (--budget)", time2, n2, exponent, predicted, total,
+                       options->budget);
 }
 
 static bool
@@ -364,30 +448,33 @@ is_checked_later(const struct variant_result *v)
     return v->status == VARIANT_OK || v->status == VARIANT_SKIPPED;
 }
 
-/* Whether a later process checks variant k again: every variant still
- * measured, and before even when the budget skipped it after its first
- * call, since it is the reference the others are checked against. */
+/* Whether later process p checks variant k again: every variant still
+ * measured in p, and a measured before in every process -- even where the
+ * budget has it time no value -- since it is the reference the others are
+ * checked against.  A before the budget skipped is not called again: the
+ * others were checked against it in the first process, and later ones
+ * check them without a reference. */
 static bool
-check_again(const struct target *t, size_t k)
+check_again(const struct target *t, size_t k, int p)
 {
     const struct variant_result *v = &t->out->variants[k];
-    return v->status == VARIANT_OK
-           || (k == 0 && v->status == VARIANT_SKIPPED && !t->before_predicted);
+    return v->status == VARIANT_OK && (k == 0 || planned_in(v, p));
 }
 
 /* Check every variant against before in the current process.  The first
  * process decides (mismatch, contract, budget); later ones re-check what is
  * still measured and catch results that change between processes. */
 static enum exec_status
-check_variants(struct target *t, const struct plan *plan, bool first)
+check_variants(struct target *t, const struct plan *plan, int p)
 {
     struct workload_result *out = t->out;
     enum exec_status status = EXEC_OK;
+    bool first = p == 0;
     for (size_t k = 0; k < out->n_variants && !t->finished; k++) {
         struct variant_result *v = &out->variants[k];
         struct check_result check = {0};
         char *error = NULL;
-        if (v->status == VARIANT_UNAVAILABLE || (!first && !check_again(t, k))) {
+        if (v->status == VARIANT_UNAVAILABLE || (!first && !check_again(t, k, p))) {
             continue;
         }
         if (k > 0 && !is_checked_later(&out->variants[0])) {
@@ -406,7 +493,9 @@ check_variants(struct target *t, const struct plan *plan, bool first)
             }
         }
         report(plan, t, "checking", (int)k + 1, (int)out->n_variants);
-        status = executor_check(t->ex, t->index[k], first, !t->before_predicted, &check, &error);
+        bool compare = k == 0 || t->reference_here;
+        status = executor_check(t->ex, t->index[k], first, compare, &check, &error);
+        t->reference_here = t->reference_here || (k == 0 && status == EXEC_OK);
         if (status == EXEC_INTERRUPTED) {
             check_result_clear(&check);
             return status;
@@ -427,9 +516,12 @@ check_variants(struct target *t, const struct plan *plan, bool first)
             }
         } else if (first) {
             record_first_check(t, plan, k, &check);
-            if (t->before_predicted && v->status == VARIANT_OK && v->detail == NULL) {
-                v->detail = text_copy("not checked against before, which was not run at this "
-                                      "size (predicted past the budget)");
+            if (!compare && v->status == VARIANT_OK && v->detail == NULL) {
+                v->detail = text_copy(t->before_predicted
+                                          ? "not checked against before, which was not run at "
+                                            "this size (predicted past the budget)"
+                                          : "not checked against before, which was not run "
+                                            "again in a fresh process (past the budget)");
             }
         } else if (!check.matches || check.mutated) {
             fail_variant(v, VARIANT_MISMATCH, text_format(
@@ -450,6 +542,10 @@ calibrate(struct target *t, size_t k, const struct harness_options *options, cha
 {
     struct variant_result *v = &t->out->variants[k];
     long loops = loops_at_least(options->min_time / fmax(v->first_call, 1e-9) * 0.5);
+    if (!v->plan.calibrate) {
+        v->loops = 1;   /* a reduced plan of a call that outlasts min_time */
+        return EXEC_OK;
+    }
     for (;;) {
         double seconds = 0;
         enum exec_status status = executor_time(t->ex, t->index[k], loops, &seconds, error);
@@ -512,10 +608,22 @@ calibrate_variants(struct target *t, const struct plan *plan)
     return EXEC_OK;
 }
 
+/* Whether variant v takes part in round `round` of process p: a reduced
+ * plan drops the warm-up rounds and keeps the first timed ones. */
+static bool
+takes_part(const struct variant_result *v, int p, int round, const struct harness_options *o)
+{
+    if (!planned_in(v, p)) {
+        return false;
+    }
+    return round < o->warmups ? round >= o->warmups - v->plan.warmups
+                              : round - o->warmups < v->plan.rounds;
+}
+
 /* Warm-up rounds, then the timed rounds, each variant once per round with
  * the starting variant rotating. */
 static enum exec_status
-time_rounds(struct target *t, const struct plan *plan)
+time_rounds(struct target *t, const struct plan *plan, int p)
 {
     const struct harness_options *options = plan->options;
     struct workload_result *out = t->out;
@@ -529,7 +637,7 @@ time_rounds(struct target *t, const struct plan *plan)
             struct variant_result *v = &out->variants[k];
             double seconds = 0;
             char *error = NULL;
-            if (!is_timed(v)) {
+            if (!is_timed(v) || !takes_part(v, p, round, options)) {
                 continue;
             }
             enum exec_status status = executor_time(t->ex, t->index[k], v->loops, &seconds, &error);
@@ -552,14 +660,15 @@ time_rounds(struct target *t, const struct plan *plan)
     return EXEC_OK;
 }
 
+/* The memory pass of the variants whose last planned process is p. */
 static enum exec_status
-measure_memory(struct target *t, const struct plan *plan)
+measure_memory(struct target *t, const struct plan *plan, int p)
 {
     struct workload_result *out = t->out;
     for (size_t k = 0; k < out->n_variants && !t->finished; k++) {
         struct variant_result *v = &out->variants[k];
         char *error = NULL;
-        if (!is_timed(v)) {
+        if (!is_timed(v) || !v->plan.memory || v->plan.processes - 1 != p) {
             continue;
         }
         report(plan, t, "memory", (int)k + 1, (int)out->n_variants);
@@ -575,11 +684,13 @@ measure_memory(struct target *t, const struct plan *plan)
     return EXEC_OK;
 }
 
+/* Whether process p (or any later one: plans keep the first processes)
+ * times anything. */
 static bool
-anything_to_time(const struct workload_result *out)
+anything_to_time(const struct workload_result *out, int p)
 {
     for (size_t k = 0; k < out->n_variants; k++) {
-        if (is_timed(&out->variants[k])) {
+        if (is_timed(&out->variants[k]) && planned_in(&out->variants[k], p)) {
             return true;
         }
     }
@@ -612,11 +723,11 @@ run_process(struct target *t, const struct plan *plan, int p)
     if (status != EXEC_OK) {
         goto done;
     }
-    status = check_variants(t, plan, p == 0);
+    status = check_variants(t, plan, p);
     if (status != EXEC_OK || t->finished) {
         goto done;
     }
-    if (!anything_to_time(t->out)) {
+    if (!anything_to_time(t->out, p)) {
         t->finished = true;
         goto done;
     }
@@ -632,7 +743,7 @@ run_process(struct target *t, const struct plan *plan, int p)
             goto done;
         }
     }
-    status = time_rounds(t, plan);
+    status = time_rounds(t, plan, p);
     if (status != EXEC_OK || t->finished) {
         goto done;
     }
@@ -642,8 +753,8 @@ run_process(struct target *t, const struct plan *plan, int p)
             goto done;
         }
     }
-    if (p == options->processes - 1 && options->memory && t->ex->traces_memory) {
-        status = measure_memory(t, plan);
+    if (options->memory && t->ex->traces_memory) {
+        status = measure_memory(t, plan, p);
     }
 done:
     t->gc_off = false;

@@ -274,6 +274,84 @@ print_instructions(FILE *out, const struct workload_result *w, const struct repo
     fprintf(out, "%s\n", reset);
 }
 
+char *
+report_stability_line(const struct workload_result *w)
+{
+    char *text = NULL;
+    size_t length = 0, marked = 0;
+    bool of_processes = true;
+    FILE *out = open_memstream(&text, &length);
+    if (out == NULL) {
+        return NULL;
+    }
+    for (size_t k = 0; k < w->n_variants; k++) {
+        const struct variant_result *v = &w->variants[k];
+        if (v->unstable == NULL) {
+            continue;
+        }
+        char low[16], high[16];
+        format_factor(v->range_low, low, sizeof low);
+        format_factor(v->range_high, high, sizeof high);
+        fprintf(out, "%s %s %sx-%sx", marked == 0 ? "! verdicts the noise could change:" : ",",
+                v->name, low, high);
+        of_processes = v->range_of_processes;
+        marked++;
+    }
+    if (marked > 0) {
+        fprintf(out, " (%s; more --processes and --rounds, or a quieter machine, decide them)",
+                of_processes ? "the processes' own speedups" : "the rounds' middle half");
+    }
+    if (fclose(out) != 0 || marked == 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+void
+report_stability_summary(FILE *out, const struct workload_result *workloads, size_t count,
+                         const struct report_style *style)
+{
+    const char *dim = style != NULL && style->color ? DIM : "";
+    const char *reset = style != NULL && style->color ? RESET : "";
+    size_t compared = 0, marked = 0;
+    const struct workload_result *spread_at = NULL, *process_at = NULL;
+    const struct variant_result *spread_of = NULL, *process_of = NULL;
+    for (size_t i = 0; i < count; i++) {
+        const struct workload_result *w = &workloads[i];
+        for (size_t k = 0; k < w->n_variants; k++) {
+            const struct variant_result *v = &w->variants[k];
+            compared += v->has_speedup && v->verdict != STATS_TOO_FEW;
+            marked += v->unstable != NULL;
+            if (v->n_values > 0 && (spread_of == NULL || v->spread > spread_of->spread)) {
+                spread_of = v;
+                spread_at = w;
+            }
+            if (v->n_values > 0
+                && (process_of == NULL || v->process_spread > process_of->process_spread)) {
+                process_of = v;
+                process_at = w;
+            }
+        }
+    }
+    if (spread_of == NULL) {
+        return;
+    }
+    fprintf(out, "\n%sstability: ", dim);
+    if (marked > 0) {
+        fprintf(out, "the noise could change %zu of %zu verdicts (marked !)", marked, compared);
+    } else {
+        fprintf(out, "the noise could change none of %zu verdicts", compared);
+    }
+    fprintf(out, "; values scattered up to %.0f%% (IQR/median: %s of %s)", 100 * spread_of->spread,
+            spread_of->name, spread_at->id);
+    if (process_of->process_spread > 1) {
+        fprintf(out, ", processes up to %.0f%% apart (%s of %s)",
+                100 * (process_of->process_spread - 1), process_of->name, process_at->id);
+    }
+    fprintf(out, "%s\n", reset);
+}
+
 /* The lines under the table: notes, failures, printed output, instability. */
 static void
 print_row_notes(FILE *out, const struct workload_result *w, const struct report_style *style)
@@ -294,13 +372,13 @@ print_row_notes(FILE *out, const struct workload_result *w, const struct report_
                     "", bad ? reset : "");
             print_indented(out, "    ", v->detail);
         }
+        if (v->reduced != NULL) {
+            fprintf(out, "  %s%s: %s%s\n", dim, v->name, v->reduced, reset);
+        }
         if (v->verdict == STATS_TOO_FEW) {
             fprintf(out, "  %s%s: too few values for a verdict: %zu against %zu cannot reach "
                          "p < 0.01 (more --rounds or --processes)%s\n",
                     dim, v->name, v->pairs, v->pairs, reset);
-        }
-        if (v->unstable != NULL) {
-            fprintf(out, "  %s%s: %s%s\n", yellow, v->name, v->unstable, reset);
         }
         if (v->output_lines > 0) {
             print_output(out, v, dim, reset);
@@ -309,6 +387,11 @@ print_row_notes(FILE *out, const struct workload_result *w, const struct report_
     if (w->no_native != NULL) {
         fprintf(out, "  %snative: none %s %s%s\n", dim, style->unicode ? "—" : "-",
                 w->no_native, reset);
+    }
+    char *stability = report_stability_line(w);
+    if (stability != NULL) {
+        fprintf(out, "  %s%s%s\n", yellow, stability, reset);
+        free(stability);
     }
     print_instructions(out, w, style);
 }
@@ -468,7 +551,8 @@ legend_text(FILE *out, const struct harness_options *options, const char *line_b
     fprintf(out,
             "Times are seconds per call: the median of %d process%s x %d values, each lasting "
             ">= %.0f ms (loops calibrated),%svariants interleaved round by round; IQR/2 is half "
-            "the interquartile range over the median, ! marks an unstable row.%s"
+            "the interquartile range over the median, ! marks a row whose noise could change "
+            "its verdict.%s"
             "vs before = median(before) / median(variant) over the values paired by round; "
             "95%% CI by bootstrap over processes, then rounds;%s"
             "* = Mann-Whitney U p < %.2g, at least %.0f%% apart and a CI that excludes 1; "
@@ -531,8 +615,8 @@ report_markdown(const struct workload_result *workloads, size_t n, const char *c
             if (v->detail != NULL) {
                 fprintf(out, "\n- `%s` %s: %s", v->name, check_word(v->status, true), v->detail);
             }
-            if (v->unstable != NULL) {
-                fprintf(out, "\n- `%s`: %s", v->name, v->unstable);
+            if (v->reduced != NULL) {
+                fprintf(out, "\n- `%s`: %s", v->name, v->reduced);
             }
             if (w->notes[k] != NULL) {
                 fprintf(out, "\n- `%s`: %s", v->name, w->notes[k]);
@@ -541,9 +625,15 @@ report_markdown(const struct workload_result *workloads, size_t n, const char *c
         if (w->no_native != NULL) {
             fprintf(out, "\n- native: none — %s", w->no_native);
         }
+        char *stability = report_stability_line(w);
+        if (stability != NULL) {
+            fprintf(out, "\n- %s", stability);
+            free(stability);
+        }
         fprintf(out, "\n");
     }
     if (timed) {
+        report_stability_summary(out, workloads, n, NULL);
         fprintf(out, "\n");
         legend_text(out, options, " ");
         fprintf(out, "\n");

@@ -26,6 +26,17 @@ void report_workload(FILE *out, const struct workload_result *w, const struct re
 void report_growth(FILE *out, const struct workload_result *sizes, size_t count,
                    const struct growth *fit, const struct report_style *style);
 
+/* The table's one stability line: the rows whose noise could change their
+ * verdict (analysis.c marks them) with their speedup ranges; NULL when
+ * there are none (malloc'd). */
+char *report_stability_line(const struct workload_result *w);
+
+/* The run's stability in one line: how many verdicts the noise could
+ * change, and the widest scatter of any row (IQR/median, processes apart).
+ * Nothing when nothing was timed.  `style` may be NULL (no colour). */
+void report_stability_summary(FILE *out, const struct workload_result *workloads, size_t count,
+                              const struct report_style *style);
+
 /* The closing lines: what the columns mean, how it was measured. */
 void report_legend(FILE *out, const struct harness_options *options,
                    const struct report_style *style);

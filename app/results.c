@@ -267,6 +267,7 @@ benchmark_json(const struct run_record *run, const struct workload_result *w,
     set_optional_string(metadata, "workload_sha256", w->source_sha256);
     set_optional_string(metadata, "optdemo_detail", v->detail);
     set_optional_string(metadata, "optdemo_unstable", v->unstable);
+    set_optional_string(metadata, "optdemo_budget_reduced", v->reduced);
     if (v->memory_peak >= 0) {
         json_object_set_new(metadata, "memory_peak", json_integer(v->memory_peak));
         json_object_set_new(metadata, "memory_per_item",
@@ -310,6 +311,7 @@ workload_summary(const struct workload_result *w)
         set_optional_string(item, "detail", v->detail);
         set_optional_string(item, "note", w->notes[k]);
         set_optional_string(item, "unstable", v->unstable);
+        set_optional_string(item, "reduced", v->reduced);
         set_optional_string(item, "output", v->output);
         if (v->output_lines > 0) {
             json_object_set_new(item, "output_lines", json_integer(v->output_lines));
@@ -323,6 +325,11 @@ workload_summary(const struct workload_result *w)
                                         "mean", v->summary.mean, "sd", v->summary.sd);
             json_object_update(item, summary);
             json_decref(summary);
+            json_object_set_new(item, "spread", json_real(v->spread));
+            json_object_set_new(item, "process_spread", json_real(v->process_spread));
+            json_object_set_new(item, "plan", json_pack(
+                "{s:i, s:i, s:i, s:b}", "processes", v->plan.processes, "rounds",
+                v->plan.rounds, "warmups", v->plan.warmups, "calibrated", v->plan.calibrate));
         }
         if (v->has_speedup) {
             json_object_set_new(item, "speedup", json_real(v->speedup));
@@ -331,6 +338,12 @@ workload_summary(const struct workload_result *w)
             json_object_set_new(item, "verdict", json_string(verdict_name(v->verdict)));
             json_object_set_new(item, "significant", json_boolean(v->verdict == STATS_FASTER
                                                                   || v->verdict == STATS_SLOWER));
+            if (v->range_low > 0) {
+                json_object_set_new(item, "speedup_range", json_pack(
+                    "[f, f]", v->range_low, v->range_high));
+                json_object_set_new(item, "speedup_range_of", json_string(
+                    v->range_of_processes ? "processes" : "rounds"));
+            }
         }
         json_array_append_new(variants, item);
     }
@@ -339,6 +352,9 @@ workload_summary(const struct workload_result *w)
                                 "ok", workload_result_ok(w), "partial", w->partial,
                                 "duration", w->duration, "processes", (json_int_t)w->n_processes,
                                 "variants", variants);
+    if (summary != NULL && w->no_baseline) {
+        json_object_set_new(summary, "no_baseline", json_true());
+    }
     if (summary != NULL) {
         set_optional_string(summary, "interpreter", w->interpreter);
         set_optional_string(summary, "title", w->title);

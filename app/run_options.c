@@ -4,6 +4,7 @@
  *   quick      2 processes x 3 values of >= 10 ms, budget 5 s per variant
  *   default    3 processes x 5 values of >= 50 ms, budget 30 s
  *   rigorous   8 processes x 5 values of >= 100 ms, budget 300 s
+ * (a variant past its budget gets fewer values: harness_plan_budget).
  * --in-process keeps one process and gives it all the values. */
 #include "run_options.h"
 
@@ -41,7 +42,9 @@ usage(FILE *out)
         "  --processes N       worker processes per workload (default 3)\n"
         "  --rounds N          timed values per variant in each process (default 5)\n"
         "  --min-time SECONDS  minimum duration of one value (default 0.05)\n"
-        "  --budget SECONDS    skip a variant predicted to take longer (default 30)\n"
+        "  --budget SECONDS    seconds per variant and size (default 30): a variant that\n"
+        "                      would take longer gets fewer values (its row says so);\n"
+        "                      one of which not even one value fits is skipped\n"
         "  --timeout SECONDS   stop a worker whose call outlives this (default: the\n"
         "                      budget, at least 10 s)\n"
         "  --memory-limit SIZE a worker's address space, e.g. 2G (default 4G; 0: none)\n"
@@ -69,8 +72,9 @@ usage(FILE *out)
         "  -h, --help          this help\n"
         "\n"
         "exit codes: 0 all checked and measured, 1 a workload failed, a result\n"
-        "mismatched, a variant timed out or crashed its worker, 2 usage (unknown\n"
-        "workload or interpreter, bad option, unwritable output), 130 Ctrl-C\n");
+        "mismatched, a variant timed out or crashed its worker, or before (the\n"
+        "baseline) did not fit the budget, 2 usage (unknown workload or interpreter,\n"
+        "bad option, unwritable output), 130 Ctrl-C\n");
 }
 
 /* "a,b,c" -> NULL-terminated array of strings (one allocation). */

@@ -46,6 +46,7 @@ workload_result_clear(struct workload_result *result)
         free(v->output);
         free(v->values);
         free(v->unstable);
+        free(v->reduced);
         free(result->notes[k]);
     }
     free(result->variants);
@@ -66,7 +67,7 @@ workload_result_clear(struct workload_result *result)
 bool
 workload_result_ok(const struct workload_result *result)
 {
-    if (result->error != NULL) {
+    if (result->error != NULL || result->no_baseline) {
         return false;
     }
     for (size_t k = 0; k < result->n_variants; k++) {

@@ -2,7 +2,13 @@
 tracemalloc's sites; and `_optdemo_host.line_profile` itself.
 
 Hit counts are exact (they follow from the fixtures' loops); times are only
-ever compared as the share of a line that does nearly all the work."""
+ever compared as the share of a line that does nearly all the work, against
+MOST: the marked lines measured 93-99% of their function's time here, quiet
+and with two busy loops beside (0.962/0.984/0.934 and 0.968/0.988/0.958), so
+for a share to fall below half the other lines would have to slow down 13
+times or more against the marked one, in the same calls.  Load cannot do
+that: it stretches a call wherever it lands, in proportion to the time each
+line takes."""
 
 import json
 import os
@@ -21,6 +27,7 @@ HOTLINE_N = 30          # hotline's quick size: rows of the grid
 COLUMNS = 7             # hotline.COLUMNS
 DEPTH = 12              # nested_frames' quick size: the recursion's depth
 COUNT = 2000            # nested_frames.COUNT
+MOST = 0.5              # the share a line doing nearly all the work must exceed
 
 
 def marked_line(name, marker):
@@ -83,7 +90,7 @@ def test_line_profile_names_the_hot_line_with_exact_hits(tmp_path):
     }
     hits, shares = hits_and_shares(lines)
     assert hits == expected
-    assert max(shares, key=shares.get) == hot and shares[hot] > 0.5
+    assert max(shares, key=shares.get) == hot and shares[hot] > MOST
     assert abs(sum(shares.values()) - 1) < 1e-9
     assert lines["overhead"] > 0 and lines["untraced_seconds"] > 0
     # The table: each source line beside its figures, and the slowdown.
@@ -104,7 +111,7 @@ def test_recursion_is_charged_once_to_each_frame(tmp_path):
                     leaf: calls, recursive: calls * DEPTH}
     # The recursive line's calls are before's own frames, charged to their
     # lines: the leaf keeps the work, and nothing is counted twice.
-    assert shares[leaf] > 0.5 and shares[recursive] < shares[leaf]
+    assert shares[leaf] > MOST and shares[recursive] < shares[leaf]
     assert abs(sum(shares.values()) - 1) < 1e-9
 
 
@@ -118,7 +125,7 @@ def test_a_generator_runs_on_the_line_that_resumes_it(tmp_path):
     assert hits == {line_of("nested_frames", "total = 0", "after"): calls,
                     generator: calls * (COUNT + 1), summing: calls * COUNT,
                     line_of("nested_frames", "return total", "after"): calls}
-    assert shares[generator] > 0.5
+    assert shares[generator] > MOST
 
 
 # --- cProfile ----------------------------------------------------------------------

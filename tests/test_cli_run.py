@@ -15,6 +15,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cli_helpers import OPTDEMO, SOURCE_ROOT, fixture, optdemo  # noqa: E402
 
 FAST = ["--quick", "--no-memory"]
+VERDICT_WORDS = {"faster": "faster *", "slower": "slower *", "same": ", same",
+                 "unclear": ", unclear", "too few values": ", too few values"}
 
 
 def run_json(tmp_path, *args):
@@ -24,13 +26,25 @@ def run_json(tmp_path, *args):
     return result, data
 
 
+def factor_text(speedup):
+    """A speedup as the table writes its factor (report.c's format_factor)."""
+    factor = speedup if speedup >= 1 else 1 / speedup
+    return f"{factor:.{2 if factor < 9.995 else 1 if factor < 99.95 else 0}f}"
+
+
 def test_a_good_workload_is_checked_measured_and_exits_0(tmp_path):
     result, data = run_json(tmp_path, *FAST, fixture("tiny"))
     assert result.returncode == 0, result.stderr
     assert "tiny" in result.stdout and "baseline" in result.stdout
-    assert "faster" in result.stdout or "same" in result.stdout or "slower" in result.stdout
     names = [b["metadata"]["name"] for b in data["benchmarks"]]
     assert names == ["tiny/before@200", "tiny/after@200"]
+    # The verdict itself is decided on made-up measurements (test_harness.c,
+    # test_stats.c); here the table must say what the JSON says.
+    after = data["benchmarks"][1]["metadata"]
+    row = next(line for line in result.stdout.splitlines() if line.startswith("  after "))
+    assert VERDICT_WORDS[after["verdict"]] in row
+    assert factor_text(after["speedup"]) + "×" in row
+    assert ("faster" if after["speedup"] >= 1 else "slower") in row
 
 
 def test_json_follows_pyperf_layout(tmp_path):
@@ -102,12 +116,10 @@ def test_unknown_workload_exits_2_and_lists_valid_names():
 
 @pytest.mark.parametrize("target", ["/nonexistent-folder/out.json", "/proc/out.json", "/tmp"])
 def test_unwritable_json_fails_before_measuring(target):
-    started = time.monotonic()
     result = optdemo("run", "--json", target, "pitfalls")
     assert result.returncode == 2
     assert "cannot write" in result.stderr and target in result.stderr
-    assert result.stdout == ""
-    assert time.monotonic() - started < 30  # it did not measure the suite first
+    assert result.stdout == ""   # not even the header, printed before anything is measured
 
 
 @pytest.mark.parametrize("args", [["--size", "0"], ["--gc", "maybe"], ["--rounds", "x"],
@@ -129,6 +141,41 @@ def test_variants_option_keeps_before_as_baseline(tmp_path):
     assert [b["metadata"]["variant"] for b in data["benchmarks"]] == ["before", "after"]
 
 
+def test_a_baseline_past_the_budget_is_measured_with_fewer_values(tmp_path):
+    # Issue 18, under ASan: `--variants after string_concat` wrote benchmarks
+    # ['after'] and exited 0, before's first call having predicted a run past
+    # the budget.  slow_baseline's before sleeps 0.3 s a call: the quick
+    # plan (2 processes x (3 + 1 warm-up), a check, calibration) needs 3 s at
+    # least, past a 2 s budget, while one value fits below 2 s unless a call
+    # takes 0.7 s.  (The plans on made-up costs: test_harness.c.)
+    result, data = run_json(tmp_path, *FAST, "--no-gap", "--budget", "2", "--variants", "after",
+                            fixture("slow_baseline"))
+    assert result.returncode == 0, result.stdout
+    benchmarks = {b["metadata"]["variant"]: b for b in data["benchmarks"]}
+    assert list(benchmarks) == ["before", "after"]
+    (summary,) = data["optdemo"]["workloads"]
+    before = {v["variant"]: v for v in summary["variants"]}["before"]
+    assert before["status"] == "ok" and 1 <= before["values"] < 6
+    assert "(budget)" in before["reduced"] and "2 s budget" in before["reduced"]
+    assert benchmarks["before"]["metadata"]["optdemo_budget_reduced"] == before["reduced"]
+    assert f"before: {before['reduced']}" in result.stdout
+    assert "speedup_pairs" in benchmarks["after"]["metadata"]
+
+
+def test_a_baseline_of_which_not_one_value_fits_fails_the_run(tmp_path):
+    # A 0.3 s call never fits a 0.2 s budget: before is skipped, the run says
+    # that nothing is compared, and exits 1.
+    result, data = run_json(tmp_path, *FAST, "--no-gap", "--budget", "0.2",
+                            fixture("slow_baseline"))
+    assert result.returncode == 1, result.stdout
+    (summary,) = data["optdemo"]["workloads"]
+    assert summary["ok"] is False and summary["no_baseline"] is True
+    variants = {v["variant"]: v for v in summary["variants"]}
+    assert variants["before"]["status"] == "skipped"
+    assert "before is the baseline" in result.stdout
+    assert variants["after"]["status"] == "ok" and "speedup" not in variants["after"]
+
+
 def test_variants_option_rejects_a_name_no_workload_has():
     result = optdemo("run", *FAST, "--variants", "aftr", fixture("tiny"), "string_concat")
     assert result.returncode == 2
@@ -145,9 +192,10 @@ def test_gc_and_size_are_recorded(tmp_path):
 
 
 def test_budget_skips_a_variant_with_a_note(tmp_path):
+    # values last 10 ms at least (--quick): not one fits 1 ms
     result, data = run_json(tmp_path, "--quick", "--no-memory", "--budget", "0.001",
                             fixture("tiny"))
-    assert result.returncode == 0
+    assert result.returncode == 1          # before, the baseline, is among them
     assert "skipped" in result.stdout and "budget" in result.stdout
     assert data["benchmarks"] == []
     assert {v["status"] for v in data["optdemo"]["workloads"][0]["variants"]} == {"skipped"}
@@ -270,9 +318,18 @@ def test_the_quick_suite_checks_every_pitfall(tmp_path):
                      if name.endswith(".py") and not name.startswith("_"))
     summaries = data["optdemo"]["workloads"]
     assert sorted(w["workload"] for w in summaries) == builtin
+    # A variant is skipped only when not one value fits the budget (5 s
+    # here); the slowest quick call is ~0.1 s on these machines (a build
+    # under AddressSanitizer may be far slower).
+    kept = ("ok",) if not os.environ.get("ASAN_OPTIONS") else ("ok", "skipped")
     for workload in summaries:
         assert workload["ok"], workload
-        assert all(v["status"] in ("ok", "skipped") for v in workload["variants"]), workload
+        assert all(v["status"] in kept for v in workload["variants"]), workload
+    # at most one stability line per table, and the run's summary
+    blocks = result.stdout.split("\n\n")
+    assert all(block.count("verdicts the noise could change") <= 1 for block in blocks)
+    assert "unstable:" not in result.stdout
+    assert result.stdout.count("\nstability: the noise could change ") == 1
 
 
 def test_sweep_reports_growth_per_variant(tmp_path):
@@ -300,26 +357,30 @@ def test_a_variant_needing_a_missing_module_is_unavailable_not_failed(tmp_path):
     assert [v["status"] for v in summary["variants"]] == ["ok", "unavailable"]
 
 
-def test_sweep_finds_a_known_crossover_and_exponent_cis(tmp_path):
-    # crossover's before walks n items, after a fixed 2,000: they swap order
-    # between n=1000 and n=4000, near n=2000.  A crossing needs the order
-    # decided (Mann-Whitney) on both sides: 5 rounds give 10 values a side,
-    # enough to tolerate a few outliers on a loaded machine.
-    result, data = run_json(tmp_path, "--quick", "--rounds", "5", "--no-memory", "--no-gap",
-                            "--sweep", fixture("crossover"))
+def test_sweep_reports_its_crossovers_and_exponent_cis_in_the_table_and_the_json(tmp_path):
+    # Which crossings and exponents a sweep finds is decided on made-up times
+    # in test_harness.c (crossover.py's shape among them): timed here, a
+    # loaded machine can leave a size undecided or bend an exponent.  What
+    # must hold whatever was measured: every size ran, and the table says
+    # what the JSON says.
+    result, data = run_json(tmp_path, "--quick", "--no-memory", "--no-gap", "--sweep",
+                            fixture("crossover"))
     assert result.returncode == 0, result.stdout
-    (crossing,) = data["optdemo"]["crossovers"]
-    assert (crossing["faster_after"], crossing["faster_before"]) == ("after", "before")
-    # On a loaded machine a size next to the crossing may not decide the
-    # order: the bracket then widens to the next decided size, never past
-    # the true crossing.
-    low, high = crossing["between_low"], crossing["between_high"]
-    assert low <= 1000 and high >= 4000 and low < crossing["n"] < high
-    assert f"after overtakes before between n={low} and n={high}" in result.stdout
+    sizes = [250, 1000, 4000, 16000]
     growth = {g["variant"]: g for g in data["optdemo"]["growth"]}
+    assert set(growth) == {"before", "after"}
     for entry in growth.values():
-        assert entry["exponent_ci_low"] <= entry["exponent"] <= entry["exponent_ci_high"]
-    assert growth["before"]["exponent"] > 0.7 and growth["after"]["exponent"] < 0.4
+        assert entry["n"] == sizes and len(entry["median"]) == len(sizes)
+        low, high = entry["exponent_ci_low"], entry["exponent_ci_high"]
+        assert low <= high
+        assert f"n^{entry['exponent']:.2f} [{low:.2f}, {high:.2f}]" in result.stdout
+    crossings = data["optdemo"]["crossovers"]
+    for crossing in crossings:
+        low, high = crossing["between_low"], crossing["between_high"]
+        assert low in sizes and high in sizes and low < crossing["n"] < high
+        assert (f"{crossing['faster_after']} overtakes {crossing['faster_before']} "
+                f"between n={low} and n={high}") in result.stdout
+    assert result.stdout.count(" overtakes ") == len(crossings)
 
 
 def test_profile_adds_each_variants_hot_line_to_the_table_json_and_page(tmp_path):

@@ -1,16 +1,19 @@
 """A workload whose speed depends on the process it runs in: every import
-adds one to a counter file named by $OPTDEMO_TEST_COUNTER, and `after` does
-three times the work in even-numbered processes.  Its processes disagree by
-design, so the row must be marked unstable."""
+adds one to a counter file named by $OPTDEMO_TEST_COUNTER, and `after` calls
+the C sum() in odd-numbered processes (several times faster than before's
+loop) and runs before's loop three times in even-numbered ones (3x slower).
+Its processes disagree about the verdict by design, by factors no load
+erases, so the row must be marked unstable."""
 
 import os
 
 ID = "process_dependent"
 TITLE = "A variant whose speed depends on the process"
 SECTION = "Test fixture"
-EXPLANATION = """after() sums the list once in odd-numbered worker processes and
-three times in even-numbered ones (counted in the file named by
-$OPTDEMO_TEST_COUNTER), returning the same sum. The timed region is one call."""
+EXPLANATION = """after() sums the list with sum() in odd-numbered worker processes
+and with a loop, three times, in even-numbered ones (counted in the file
+named by $OPTDEMO_TEST_COUNTER), returning the same sum. The timed region is
+one call."""
 SIZES = {"quick": 2000, "default": 2000, "sweep": [2000]}
 VARIANTS = ["before", "after"]
 
@@ -41,6 +44,8 @@ def before(data):
 
 
 def after(data):
+    if REPEATS == 1:
+        return sum(data)
     total = 0
     for _ in range(REPEATS):
         total = 0
