@@ -253,19 +253,20 @@ spawn_check(const struct lab_cli *cli, const char *self, const char *folder, con
     snprintf(memory, sizeof memory, "%lld", cli->check.sandboxed.memory_bytes);
     snprintf(retime, sizeof retime, "%.17g", cli->check.near_miss);
     snprintf(deadline, sizeof deadline, "%.17g", cli->check.deadline);
-    char *child[] = {(char *)self, "lab", "check", "--batch-child", "--quiet", "--json", json,
-                     "--timeout", timeout, "--memory-limit", memory, "--retime-within", retime,
-                     "--deadline", deadline, cli->quick ? "--quick" : "--none",
-                     cli->check.bwrap == NULL ? "--no-sandbox" : "--none", "--", (char *)lab,
-                     (char *)solution, NULL};
-    /* "--none" fills an unused slot: drop it. */
-    char **out = child;
-    for (char **arg = child; *arg != NULL; arg++) {
-        if (strcmp(*arg, "--none") != 0) {
-            *out++ = *arg;
-        }
+    char *child[24] = {(char *)self, "lab", "check", "--batch-child", "--quiet", "--json", json,
+                       "--timeout", timeout, "--memory-limit", memory, "--retime-within",
+                       retime, "--deadline", deadline};
+    size_t argc = 15;
+    if (cli->quick) {
+        child[argc++] = "--quick";
     }
-    *out = NULL;
+    if (cli->check.bwrap == NULL) {
+        child[argc++] = "--no-sandbox";
+    }
+    child[argc++] = "--";
+    child[argc++] = (char *)lab;
+    child[argc++] = (char *)solution;
+    child[argc] = NULL;
     return posix_spawn(&pid, self, NULL, NULL, child, environ) == 0 ? pid : -1;
 }
 

@@ -1,11 +1,12 @@
 /* lab.c: checking a lab solution (see lab.h and docs/labs.md).  Key
  * choices:
- * - two workers, each in an OS sandbox of its own (lab_sandbox.c: bwrap
- *   namespaces; the solution's also under a seccomp allowlist and the
- *   audit hook): the trusted one holds the lab, its starter and reference,
- *   and the expected results; the solution's holds only the solution, read
- *   by the host from the student's file (opened once, no symlink, no FIFO,
- *   at most 1 MiB) and sent as text;
+ * - workers each in an OS sandbox of its own (lab_sandbox.c: bwrap
+ *   namespaces; all but the trusted one also under a seccomp allowlist and
+ *   the audit hook): the trusted one holds the lab, its cases and the
+ *   expected results; the solution's holds only the solution, read by the
+ *   host from the student's file (opened once, no symlink, no FIFO, at most
+ *   1 MiB) and sent as text; the starter and the reference are timed in
+ *   workers of their own built the same way;
  * - correctness first, case by case, smallest first: the first wrong answer
  *   is the one shown, with its input shrunk (bounded by count and time);
  * - every timed call gets an input of its own, made by the trusted worker
@@ -750,9 +751,17 @@ timed_round(struct check *c, long n, const struct timed *order, size_t count, do
     return rc;
 }
 
+/* Inputs a value takes so that it lasts min_time, calls of `per_call`
+ * seconds each: 1 to MAX_INPUTS_PER_VALUE (each is made and sent afresh). */
+static long
+inputs_per_value(double per_call, double min_time)
+{
+    long k = per_call > 0 ? (long)ceil(min_time / per_call) : MAX_INPUTS_PER_VALUE;
+    return k < 1 ? 1 : k > MAX_INPUTS_PER_VALUE ? MAX_INPUTS_PER_VALUE : k;
+}
+
 /* How many inputs a value of each function takes at size n: one value on
- * one input each, then as many as make a value last min_time (at most
- * MAX_INPUTS_PER_VALUE: each is made and sent afresh). */
+ * one input each, then as many as make a value last min_time. */
 static int
 calibrate(struct check *c, long n, struct timed *timed, size_t count, double min_time)
 {
@@ -762,8 +771,7 @@ calibrate(struct check *c, long n, struct timed *timed, size_t count, double min
     }
     int rc = timed_round(c, n, timed, count, probe);
     for (size_t i = 0; rc == 0 && i < count; i++) {
-        long k = probe[i] > 0 ? (long)ceil(min_time / probe[i]) : MAX_INPUTS_PER_VALUE;
-        timed[i].k = k < 1 ? 1 : k > MAX_INPUTS_PER_VALUE ? MAX_INPUTS_PER_VALUE : k;
+        timed[i].k = inputs_per_value(probe[i], min_time);
     }
     return rc;
 }
@@ -916,11 +924,11 @@ measure_growth(struct check *c, const json_t *sizes)
     size_t count = json_array_size(sizes);
     double *x = calloc(count + 1, sizeof *x), *solution = calloc(count + 1, sizeof *solution),
            *reference = calloc(count + 1, sizeof *reference);
-    double (*values)[2][GROWTH_VALUES] = calloc(count + 1, sizeof *values);
     double (*solution_values)[GROWTH_VALUES] = calloc(count + 1, sizeof *solution_values);
+    double (*reference_values)[GROWTH_VALUES] = calloc(count + 1, sizeof *reference_values);
     int rc = 0;
-    if (count < 2 || x == NULL || solution == NULL || reference == NULL || values == NULL
-        || solution_values == NULL) {
+    if (count < 2 || x == NULL || solution == NULL || reference == NULL
+        || solution_values == NULL || reference_values == NULL) {
         goto done;
     }
     for (size_t s = 0; s < count && rc == 0; s++) {
@@ -930,20 +938,18 @@ measure_growth(struct check *c, const json_t *sizes)
         progress(c, "growth");
         x[s] = (double)n;
         for (size_t i = 0; i < 2; i++) {
-            double per_call = at_timing[i] * (double)n / (double)out->timing_n;
-            long k = per_call > 0 ? (long)ceil(c->options->min_time / 4 / per_call) : 1;
-            timed[i].k = k < 1 ? 1 : k > MAX_INPUTS_PER_VALUE ? MAX_INPUTS_PER_VALUE : k;
+            timed[i].k = inputs_per_value(at_timing[i] * (double)n / (double)out->timing_n,
+                                          c->options->min_time / 4);
         }
         for (int v = 0; rc == 0 && v < GROWTH_VALUES; v++) {
             double pair[2];
             rc = timed_round(c, n, timed, 2, pair);
-            values[s][0][v] = pair[0];
-            values[s][1][v] = pair[1];
+            solution_values[s][v] = pair[0];
+            reference_values[s][v] = pair[1];
         }
         if (rc == 0) {
-            solution[s] = stats_median(values[s][0], GROWTH_VALUES);
-            reference[s] = stats_median(values[s][1], GROWTH_VALUES);
-            memcpy(solution_values[s], values[s][0], sizeof solution_values[s]);
+            solution[s] = stats_median(solution_values[s], GROWTH_VALUES);
+            reference[s] = stats_median(reference_values[s], GROWTH_VALUES);
         }
     }
     if (rc == 0 && stats_loglog_slope(x, solution, count, &c->out->growth_solution) == STATS_OK
@@ -953,8 +959,8 @@ measure_growth(struct check *c, const json_t *sizes)
                   &c->out->growth_solution_high);
     }
 done:
-    free(values);
     free(solution_values);
+    free(reference_values);
     free(x);
     free(solution);
     free(reference);

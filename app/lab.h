@@ -1,9 +1,10 @@
 /* lab.h: `optdemo lab check`: a student's solution to a lab (docs/labs.md),
  * checked on the lab's hidden cases and timed against its starter and
  * reference in the same run.  The solution runs in a sandboxed worker of its
- * own; the lab, starter and reference in a trusted one, sandboxed apart; the
- * host compares results (through the trusted worker), times every call on a
- * fresh input itself, and reads memory peaks from outside the process. */
+ * own; the lab in a trusted one, sandboxed apart; the starter and the
+ * reference in workers built as the solution's is.  The host compares
+ * results (through the trusted worker), times every call on a fresh input
+ * itself, and reads memory peaks from outside the process. */
 #ifndef OPTDEMO_LAB_H
 #define OPTDEMO_LAB_H
 
