@@ -50,9 +50,78 @@ executor_parse_response(const char *line, json_t **result, char **error, char **
     return EXEC_ERROR;
 }
 
-/* Send `request` (stolen) and wait for its answer.  EXEC_OK with *result. */
+/* `request` as text, with `lines` (an array of strings, or NULL) after it,
+ * each on a line of its own: NULL when out of memory or a line holds a
+ * newline. */
+static char *
+message_text(json_t *request, const json_t *lines)
+{
+    char *header = request != NULL ? json_dumps(request, JSON_COMPACT) : NULL;
+    size_t length = header != NULL ? strlen(header) : 0, index;
+    const json_t *line;
+    json_array_foreach(lines, index, line) {
+        const char *text = json_string_value(line);
+        if (text == NULL || memchr(text, '\n', json_string_length(line)) != NULL) {
+            free(header);
+            return NULL;
+        }
+        length += 1 + json_string_length(line);
+    }
+    char *message = header != NULL ? realloc(header, length + 1) : NULL;
+    if (message == NULL) {
+        free(header);
+        return NULL;
+    }
+    char *end = message + strlen(message);
+    json_array_foreach(lines, index, line) {
+        *end++ = '\n';
+        memcpy(end, json_string_value(line), json_string_length(line));
+        end += json_string_length(line);
+    }
+    *end = '\0';
+    return message;
+}
+
+/* The lines an answer announced ("lines_after": N), read and put in the
+ * count's place as an array of strings. */
 static enum exec_status
-exchange(struct executor *ex, json_t *request, json_t **result, char **error, char **output)
+read_more(struct executor *ex, json_t *result, char **error)
+{
+    json_int_t count = json_integer_value(json_object_get(result, "lines_after"));
+    json_t *lines = json_array();
+    size_t bytes = 0;
+    enum exec_status status = lines != NULL && ex->ops->more != NULL ? EXEC_OK : EXEC_ERROR;
+    if (count < 0 || count > EXECUTOR_MAX_ANSWER_LINES) {
+        *error = text_format("the worker announced %lld lines: at most %d are read",
+                             (long long)count, EXECUTOR_MAX_ANSWER_LINES);
+        status = EXEC_ERROR;
+    }
+    for (json_int_t i = 0; status == EXEC_OK && i < count; i++) {
+        char *line = NULL;
+        status = ex->ops->more(ex, &line, error);
+        bytes += line != NULL ? strlen(line) : 0;
+        if (status == EXEC_OK && bytes > EXECUTOR_MAX_ANSWER_BYTES) {
+            *error = text_format("the worker's answer passed %d MiB",
+                                 EXECUTOR_MAX_ANSWER_BYTES >> 20);
+            status = EXEC_ERROR;
+        }
+        if (status == EXEC_OK && json_array_append_new(lines, json_string(line)) < 0) {
+            status = EXEC_ERROR;
+        }
+        free(line);
+    }
+    if (status == EXEC_ERROR && *error == NULL) {
+        *error = strdup("internal error: an answer's lines are missing or not UTF-8");
+    }
+    json_object_set_new(result, "lines_after", lines);
+    return status;
+}
+
+/* Send `request` (stolen), with `lines` after it (NULL: none), and wait for
+ * its answer.  EXEC_OK with *result. */
+static enum exec_status
+exchange_lines(struct executor *ex, json_t *request, const json_t *lines, json_t **result,
+               char **error, char **output)
 {
     char *line = NULL, *response = NULL;
     enum exec_status status = EXEC_ERROR;
@@ -62,24 +131,36 @@ exchange(struct executor *ex, json_t *request, json_t **result, char **error, ch
         *error = strdup("internal error: the executor is not running");
         goto done;
     }
-    line = request != NULL ? json_dumps(request, JSON_COMPACT) : NULL;
+    line = message_text(request, lines);
     if (line == NULL) {
-        *error = strdup("out of memory");
+        *error = strdup("internal error: out of memory, or a line holds a newline");
         goto done;
     }
     status = ex->ops->request(ex, line, &response, error);
+    if (status == EXEC_OK) {
+        status = executor_parse_response(response, result, error, output);
+    }
+    if (status == EXEC_OK && json_is_integer(json_object_get(*result, "lines_after"))) {
+        status = read_more(ex, *result, error);
+    }
     if (status == EXEC_TIMEOUT || status == EXEC_CRASHED) {
         ex->running = false;
     }
-    if (status != EXEC_OK) {
-        goto done;
-    }
-    status = executor_parse_response(response, result, error, output);
 done:
+    if (status != EXEC_OK) {
+        json_decref(*result);
+        *result = NULL;
+    }
     json_decref(request);
     free(line);
     free(response);
     return status;
+}
+
+static enum exec_status
+exchange(struct executor *ex, json_t *request, json_t **result, char **error, char **output)
+{
+    return exchange_lines(ex, request, NULL, result, error, output);
 }
 
 enum exec_status
@@ -87,6 +168,13 @@ executor_request(struct executor *ex, json_t *request, json_t **result, char **e
                  char **output)
 {
     return exchange(ex, request, result, error, output);
+}
+
+enum exec_status
+executor_request_lines(struct executor *ex, json_t *request, const json_t *lines,
+                       json_t **result, char **error)
+{
+    return exchange_lines(ex, request, lines, result, error, NULL);
 }
 
 /* A request whose answer carries nothing but ok. */

@@ -67,12 +67,19 @@ struct worker_limits {
 
 struct executor;
 
-/* The transport.  `request` sends one line and returns the response line
- * (malloc'd) or a status saying why there is none. */
+/* An answer longer than this (its lines together), or announcing more
+ * lines than this, is a worker gone wrong: it is refused. */
+enum { EXECUTOR_MAX_ANSWER_BYTES = 256 << 20, EXECUTOR_MAX_ANSWER_LINES = 1024 };
+
+/* The transport.  `request` sends one message (a line, or a line and the
+ * lines it announces, joined by newlines) and returns the response's first
+ * line (malloc'd) or a status saying why there is none; `more` returns the
+ * next line of the same response, when its first line announced more. */
 struct executor_ops {
     int (*start)(struct executor *ex, char **error);
     enum exec_status (*request)(struct executor *ex, const char *line, char **response,
                                 char **error);
+    enum exec_status (*more)(struct executor *ex, char **line, char **error);
     void (*stop)(struct executor *ex);
     void (*destroy)(struct executor *ex);
 };
@@ -142,6 +149,14 @@ enum exec_status executor_set_gc(struct executor *ex, bool enabled, char **error
  * way (docs/labs.md). */
 enum exec_status executor_request(struct executor *ex, json_t *request, json_t **result,
                                   char **error, char **output);
+/* The same with raw lines after the request (`lines`, an array of strings
+ * without newlines; the request says "lines_after": their count): bulk JSON
+ * texts a worker decodes itself, never parsed or rebuilt by the host.  An
+ * answer whose first line says "lines_after": N brings N such lines, which
+ * *result holds as its "lines_after" array of strings
+ * (docs/worker-protocol.md). */
+enum exec_status executor_request_lines(struct executor *ex, json_t *request,
+                                        const json_t *lines, json_t **result, char **error);
 
 void check_result_clear(struct check_result *result);
 void workload_info_clear(struct workload_info *info);

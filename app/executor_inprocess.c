@@ -11,9 +11,13 @@
 
 #include "interp.h"
 
-/* Invariant: `session` is NULL or an owned runner.Session. */
+/* Invariant: `session` is NULL or an owned runner.Session; `rest` is
+ * NULL or the lines of the last answer after its first (malloc'd), and
+ * `next` points into it. */
 struct inprocess {
     PyObject *session;
+    char *rest;
+    const char *next;
 };
 
 static const int TRACEBACK_LINES = 8;
@@ -54,14 +58,37 @@ inprocess_request(struct executor *ex, const char *line, char **response, char *
         }
         goto done;
     }
-    *response = strdup(utf8);
-    if (*response == NULL) {
+    free(self->rest);
+    const char *newline = strchr(utf8, '\n');
+    self->rest = newline != NULL ? strdup(newline + 1) : NULL;
+    self->next = self->rest;
+    *response = strndup(utf8, newline != NULL ? (size_t)(newline - utf8) : strlen(utf8));
+    if (*response == NULL || (newline != NULL && self->rest == NULL)) {
         *error = strdup("out of memory");
         status = EXEC_ERROR;
     }
 done:
     Py_XDECREF(answer);
     return status;
+}
+
+static enum exec_status
+inprocess_more(struct executor *ex, char **line, char **error)
+{
+    struct inprocess *self = ex->state;
+    if (self->next == NULL) {
+        *error = strdup("internal error (protocol): the answer has no more lines");
+        return EXEC_ERROR;
+    }
+    const char *newline = strchr(self->next, '\n');
+    size_t length = newline != NULL ? (size_t)(newline - self->next) : strlen(self->next);
+    *line = strndup(self->next, length);
+    self->next = newline != NULL ? newline + 1 : NULL;
+    if (*line == NULL) {
+        *error = strdup("out of memory");
+        return EXEC_ERROR;
+    }
+    return EXEC_OK;
 }
 
 static void
@@ -83,6 +110,10 @@ inprocess_stop(struct executor *ex)
 static void
 inprocess_destroy(struct executor *ex)
 {
+    struct inprocess *self = ex->state;
+    if (self != NULL) {
+        free(self->rest);
+    }
     free(ex->state);
     ex->state = NULL;
 }
@@ -90,6 +121,7 @@ inprocess_destroy(struct executor *ex)
 static const struct executor_ops inprocess_ops = {
     .start = inprocess_start,
     .request = inprocess_request,
+    .more = inprocess_more,
     .stop = inprocess_stop,
     .destroy = inprocess_destroy,
 };

@@ -31,7 +31,6 @@ enum {
     TAIL_BYTES = 8192,        /* the worker's last output kept for a crash report */
     TAIL_LINES = 12,          /* ... of which a report shows this many lines */
     READ_CHUNK = 65536,
-    MAX_RESPONSE = 256 << 20, /* a longer response line is a worker gone wrong */
     REQUEST_FD = 3,           /* the child reads requests here */
     RESPONSE_FD = 4,          /* ... and writes responses here */
 };
@@ -53,6 +52,7 @@ struct worker {
     int to_worker, from_worker, from_output;
     char *pending;
     size_t pending_length, pending_capacity;
+    double deadline;          /* clock_wall() by which the current answer is due */
     char tail[TAIL_BYTES];
     size_t tail_length;
 };
@@ -470,7 +470,7 @@ take_line(struct worker *self, char **response)
 }
 
 /* Read what the worker answered so far.  0; 1 at end of file; -1 no
- * memory; -2 a response past MAX_RESPONSE bytes. */
+ * memory; -2 a response past EXECUTOR_MAX_ANSWER_BYTES bytes. */
 static int
 read_response(struct worker *self)
 {
@@ -488,7 +488,7 @@ read_response(struct worker *self)
                          self->pending_capacity - self->pending_length);
         if (n > 0) {
             self->pending_length += (size_t)n;
-            if (self->pending_length > MAX_RESPONSE) {
+            if (self->pending_length > EXECUTOR_MAX_ANSWER_BYTES) {
                 return -2;
             }
             continue;
@@ -500,26 +500,15 @@ read_response(struct worker *self)
     }
 }
 
+/* The next line of the answer, by the request's deadline. */
 static enum exec_status
-worker_request(struct executor *ex, const char *line, char **response, char **error)
+await_line(struct worker *self, char **response, char **error)
 {
-    struct worker *self = ex->state;
-    double timeout = self->limits.timeout > 0 ? self->limits.timeout : 1e9;
-    double deadline = clock_wall() + timeout;
-
-    if (self->pid <= 0) {
-        *error = strdup("internal error: no worker is running");
-        return EXEC_ERROR;
-    }
-    if (write_all(self->to_worker, line, strlen(line)) < 0
-        || write_all(self->to_worker, "\n", 1) < 0) {
-        return worker_died(self, error);
-    }
     for (;;) {
         if (take_line(self, response)) {
             return EXEC_OK;
         }
-        double left = deadline - clock_wall();
+        double left = self->deadline - clock_wall();
         if (left <= 0) {
             return worker_timed_out(self, error);
         }
@@ -548,7 +537,8 @@ worker_request(struct executor *ex, const char *line, char **response, char **er
             if (read_status < 0) {
                 *error = read_status == -1 ? strdup("out of memory")
                                            : text_format("the worker's answer passed %d MiB: "
-                                                         "it was stopped", MAX_RESPONSE >> 20);
+                                                         "it was stopped",
+                                                         EXECUTOR_MAX_ANSWER_BYTES >> 20);
                 reap(self);
                 return EXEC_CRASHED;
             }
@@ -559,6 +549,36 @@ worker_request(struct executor *ex, const char *line, char **response, char **er
             }
         }
     }
+}
+
+static enum exec_status
+worker_request(struct executor *ex, const char *line, char **response, char **error)
+{
+    struct worker *self = ex->state;
+    double timeout = self->limits.timeout > 0 ? self->limits.timeout : 1e9;
+    self->deadline = clock_wall() + timeout;
+
+    if (self->pid <= 0) {
+        *error = strdup("internal error: no worker is running");
+        return EXEC_ERROR;
+    }
+    if (write_all(self->to_worker, line, strlen(line)) < 0
+        || write_all(self->to_worker, "\n", 1) < 0) {
+        return worker_died(self, error);
+    }
+    return await_line(self, response, error);
+}
+
+/* The next line of the last request's answer (its deadline still holds). */
+static enum exec_status
+worker_more(struct executor *ex, char **line, char **error)
+{
+    struct worker *self = ex->state;
+    if (self->pid <= 0) {
+        *error = strdup("internal error: no worker is running");
+        return EXEC_ERROR;
+    }
+    return await_line(self, line, error);
 }
 
 static void
@@ -603,6 +623,7 @@ worker_destroy(struct executor *ex)
 static const struct executor_ops worker_ops = {
     .start = worker_start,
     .request = worker_request,
+    .more = worker_more,
     .stop = worker_stop,
     .destroy = worker_destroy,
 };

@@ -89,15 +89,17 @@ ask(struct executor *ex, json_t *request, json_t **result, char **error)
     return executor_request(ex, request, result, error, NULL);
 }
 
-/* A timing request (stage, run, results), whose answer must repeat its
+/* A timing request (stage, run, results), with `lines` after it (or
+ * NULL), whose answer must repeat its
  * nonce: a line the solution wrote into the pipe itself is never taken
  * for the worker's answer. */
 static enum exec_status
-ask_timing(struct check *c, struct executor *ex, json_t *request, json_t **result, char **error)
+ask_timing(struct check *c, struct executor *ex, json_t *request, const json_t *lines,
+           json_t **result, char **error)
 {
     json_int_t nonce = ++c->nonce;
     json_object_set_new(request, "nonce", json_integer(nonce));
-    enum exec_status status = ask(ex, request, result, error);
+    enum exec_status status = executor_request_lines(ex, request, lines, result, error);
     if (status == EXEC_OK && json_integer_value(json_object_get(*result, "nonce")) != nonce) {
         json_decref(*result);
         *result = NULL;
@@ -621,7 +623,8 @@ timing_failed(struct check *c, const struct timed *t, enum exec_status status, c
 }
 
 /* `count` fresh inputs at size n from the trusted worker, each different
- * by value (their seeds are never used twice in a check), and the
+ * by value (their seeds are never used twice in a check), as lines of JSON
+ * text (*inputs, an array of strings the host never parses), and the
  * reference's results on them kept there under *batch. */
 static enum exec_status
 fresh_inputs(struct check *c, long n, long count, json_t **inputs, json_int_t *batch,
@@ -635,7 +638,7 @@ fresh_inputs(struct check *c, long n, long count, json_t **inputs, json_int_t *b
                                                          c->seed), &result, error);
     c->seed += count;
     if (status == EXEC_OK) {
-        *inputs = json_incref(json_object_get(result, "inputs"));
+        *inputs = json_incref(json_object_get(result, "lines_after"));
         *batch = json_integer_value(json_object_get(result, "batch"));
     }
     json_decref(result);
@@ -644,7 +647,8 @@ fresh_inputs(struct check *c, long n, long count, json_t **inputs, json_int_t *b
 
 /* The results of the last run in `ex`, checked by the trusted worker
  * against the batch's (batch -1: dropped unread, the lab's own function's):
- * *wrong (malloc'd) says how the first wrong one differs. */
+ * *wrong (malloc'd) says how the first wrong one differs.  The results
+ * pass through the host as lines of JSON text, never parsed here. */
 static enum exec_status
 verify_results(struct check *c, struct executor *ex, json_int_t batch, char **wrong,
                char **error)
@@ -652,11 +656,14 @@ verify_results(struct check *c, struct executor *ex, json_int_t batch, char **wr
     json_t *result = NULL, *verified = NULL;
     enum exec_status status = ask_timing(c, ex, json_pack("{s:s}", "op",
                                                           batch >= 0 ? "results" : "forget"),
-                                         &result, error);
+                                         NULL, &result, error);
+    const json_t *lines = json_object_get(result, "lines_after");
     if (status == EXEC_OK && batch >= 0) {
-        status = ask(&c->trusted, json_pack("{s:s, s:I, s:O}", "op", "lab_verify", "batch",
-                                            batch, "results", json_object_get(result, "results")),
-                     &verified, error);
+        status = executor_request_lines(&c->trusted, json_pack("{s:s, s:I, s:I}", "op",
+                                                               "lab_verify", "batch", batch,
+                                                               "lines_after",
+                                                               (json_int_t)json_array_size(lines)),
+                                        lines, &verified, error);
     }
     if (status == EXEC_OK && !json_is_true(json_object_get(verified, "matches"))) {
         *wrong = text_copy(json_string_value(json_object_get(verified, "mismatch")));
@@ -668,9 +675,10 @@ verify_results(struct check *c, struct executor *ex, json_int_t batch, char **wr
 
 /* The first k of `inputs` staged in t's worker, then run there: *seconds
  * by the host's clock around `run`.  Every worker gets its inputs the same
- * way, as JSON turned into objects by the same C code: how an input was
- * built changes how fast a function walks it (1.5x measured here between
- * objects from the trusted worker's own json.loads and from lab_worker.c). */
+ * way, as lines of JSON text turned into objects by the same C code: how an
+ * input was built changes how fast a function walks it (1.5x measured
+ * here between objects from json.loads in the trusted worker and from
+ * jansson's parse in lab_worker.c). */
 static enum exec_status
 time_on(struct check *c, const struct timed *t, const json_t *inputs, double *seconds,
         char **error)
@@ -679,14 +687,16 @@ time_on(struct check *c, const struct timed *t, const json_t *inputs, double *se
     for (long i = 0; i < t->k && i < (long)json_array_size(inputs); i++) {
         json_array_append(some, json_array_get(inputs, (size_t)i));
     }
-    enum exec_status status = ask_timing(c, t->ex, json_pack("{s:s, s:o}", "op", "stage",
-                                                             "inputs", some), &result, error);
+    json_t *stage = json_pack("{s:s, s:I}", "op", "stage", "lines_after",
+                              (json_int_t)json_array_size(some));
+    enum exec_status status = ask_timing(c, t->ex, stage, some, &result, error);
+    json_decref(some);
     json_decref(result);
     result = NULL;
     if (status == EXEC_OK) {
         json_t *run = json_pack("{s:s, s:s}", "op", "run", "name", t->name);
         double start = clock_wall();
-        status = ask_timing(c, t->ex, run, &result, error);
+        status = ask_timing(c, t->ex, run, NULL, &result, error);
         *seconds = clock_wall() - start;
         json_decref(result);
     }

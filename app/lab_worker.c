@@ -2,12 +2,15 @@
  * in C.  Every request but three goes to pyscripts' runner, as in any worker;
  * the three that time a function are answered here, where no Python code of
  * the process runs between them:
- *   stage    {inputs: [[args...], ...]}  JSON to Python objects, with the
- *            cyclic GC off, kept in this file only;
+ *   stage    {lines: k} + k lines        each line the JSON text of an
+ *            argument list, made Python objects by the json module's C
+ *            scanner (taken at start), with the cyclic GC off; kept in
+ *            this file only;
  *   run      {name}                      the function called on each staged
  *            input, its results kept (the host's clock is around this one);
- *   results  {}                          the kept results, as JSON (forget:
- *            dropped unread, for the lab's own functions).
+ *   results  {}                          the kept results, a line of JSON text
+ *            each after the answer (forget: dropped unread, for the lab's
+ *            own functions).
  * Each answer repeats the request's nonce.  A solution can rewrite anything
  * written in Python in its own process, the runner's loop included; if that
  * loop staged the inputs, a solution could work on them before the timed
@@ -37,6 +40,7 @@ struct lab_worker {
     size_t length, capacity;
     PyObject *session;        /* runner.Session() */
     PyObject *gc_freeze;      /* gc.freeze, taken before any solution is loaded */
+    PyObject *scan;           /* json.decoder.JSONDecoder().scan_once, likewise */
     PyObject *staged, *results;
 };
 
@@ -50,61 +54,6 @@ freeze_staged(struct lab_worker *w)
     PyObject *done = PyObject_CallNoArgs(w->gc_freeze);
     Py_XDECREF(done);
     return done != NULL ? 0 : -1;
-}
-
-/* A JSON value as a new Python object (NULL with an exception set). */
-static PyObject *
-from_json(const json_t *value, int depth)
-{
-    if (depth > MAX_DEPTH) {
-        PyErr_SetString(PyExc_ValueError, "input nested too deeply");
-        return NULL;
-    }
-    switch (json_typeof(value)) {
-    case JSON_OBJECT: {
-        PyObject *dict = PyDict_New();
-        const char *key;
-        json_t *item;
-        json_object_foreach((json_t *)value, key, item) {
-            PyObject *converted = dict != NULL ? from_json(item, depth + 1) : NULL;
-            if (converted == NULL || PyDict_SetItemString(dict, key, converted) < 0) {
-                Py_XDECREF(converted);
-                Py_CLEAR(dict);
-                break;
-            }
-            Py_DECREF(converted);
-        }
-        return dict;
-    }
-    case JSON_ARRAY: {
-        size_t size = json_array_size(value);
-        PyObject *list = PyList_New((Py_ssize_t)size);
-        for (size_t i = 0; list != NULL && i < size; i++) {
-            PyObject *converted = from_json(json_array_get(value, i), depth + 1);
-            if (converted == NULL) {
-                Py_CLEAR(list);
-                break;
-            }
-            PyList_SET_ITEM(list, (Py_ssize_t)i, converted);
-        }
-        return list;
-    }
-    case JSON_STRING:
-        return PyUnicode_FromStringAndSize(json_string_value(value),
-                                           (Py_ssize_t)json_string_length(value));
-    case JSON_INTEGER:
-        return PyLong_FromLongLong(json_integer_value(value));
-    case JSON_REAL:
-        return PyFloat_FromDouble(json_real_value(value));
-    case JSON_TRUE:
-        Py_RETURN_TRUE;
-    case JSON_FALSE:
-        Py_RETURN_FALSE;
-    case JSON_NULL:
-        Py_RETURN_NONE;
-    }
-    PyErr_SetString(PyExc_ValueError, "unknown JSON type");
-    return NULL;
 }
 
 /* A result as JSON: exact built-in types only (a subclass could run code
@@ -188,29 +137,30 @@ to_json(PyObject *value, int depth, const char **why)
     return NULL;
 }
 
+/* `length` bytes of text, then a newline. */
 static int
-write_line(struct lab_worker *w, json_t *response)
+write_text(struct lab_worker *w, const char *text, size_t length)
 {
-    char *text = json_dumps(response, JSON_COMPACT);
-    int rc = -1;
-    json_decref(response);
-    if (text == NULL) {
-        return -1;
-    }
-    size_t length = strlen(text), done = 0;
-    text[length] = '\n';   /* json_dumps' terminator becomes the line's end */
-    while (done < length + 1) {
-        ssize_t n = write(w->write_fd, text + done, length + 1 - done);
+    for (size_t done = 0; done < length + 1;) {
+        ssize_t n = done < length ? write(w->write_fd, text + done, length - done)
+                                  : write(w->write_fd, "\n", 1);
         if (n < 0 && errno == EINTR) {
             continue;
         }
         if (n <= 0) {
-            goto done;
+            return -1;
         }
         done += (size_t)n;
     }
-    rc = 0;
-done:
+    return 0;
+}
+
+static int
+write_line(struct lab_worker *w, json_t *response)
+{
+    char *text = json_dumps(response, JSON_COMPACT);
+    json_decref(response);
+    int rc = text != NULL ? write_text(w, text, strlen(text)) : -1;
     free(text);
     return rc;
 }
@@ -222,32 +172,53 @@ failure(json_int_t nonce, const char *kind, const char *error)
                      error != NULL ? error : "?");
 }
 
-/* stage: the inputs as argument tuples, GC off meanwhile (a
- * collection could run a callback the solution registered). */
-static json_t *
-op_stage(struct lab_worker *w, const json_t *request, json_int_t nonce)
+static char *read_line(struct lab_worker *w, size_t from, size_t *next);
+
+/* One line of JSON text as an argument tuple (NULL with an exception set):
+ * by the scanner taken at start, not by json.loads, which the solution may
+ * have replaced by now. */
+static PyObject *
+arguments(struct lab_worker *w, const char *line)
 {
-    const json_t *inputs = json_object_get(request, "inputs");
-    if (!json_is_array(inputs)) {
-        return failure(nonce, "protocol", "stage: inputs must be a list of argument lists");
+    PyObject *text = PyUnicode_DecodeUTF8(line, (Py_ssize_t)strlen(line), "strict");
+    PyObject *scanned = text != NULL ? PyObject_CallFunction(w->scan, "On", text,
+                                                             (Py_ssize_t)0) : NULL;
+    PyObject *tuple = NULL;
+    if (scanned != NULL && PyTuple_CheckExact(scanned) && PyTuple_GET_SIZE(scanned) == 2
+        && PyList_CheckExact(PyTuple_GET_ITEM(scanned, 0))
+        && PyLong_AsSsize_t(PyTuple_GET_ITEM(scanned, 1)) == PyUnicode_GET_LENGTH(text)) {
+        tuple = PyList_AsTuple(PyTuple_GET_ITEM(scanned, 0));
+    } else if (scanned != NULL || !PyErr_Occurred()) {
+        PyErr_SetString(PyExc_ValueError, "an input is not one JSON list");
     }
+    Py_XDECREF(scanned);
+    Py_XDECREF(text);
+    return tuple;
+}
+
+/* stage: the k lines after the request (from byte *next of the buffer on;
+ * *next moves past them, all read whatever happens) as argument tuples,
+ * GC off meanwhile (a collection could run a callback the solution
+ * registered). */
+static json_t *
+op_stage(struct lab_worker *w, const json_t *request, json_int_t nonce, size_t *next)
+{
+    json_int_t count = json_integer_value(json_object_get(request, "lines_after"));
     int was_enabled = PyGC_Disable();
     Py_CLEAR(w->staged);
     Py_CLEAR(w->results);
     PyObject *staged = PyList_New(0);
-    size_t index;
-    const json_t *args;
-    json_array_foreach(inputs, index, args) {
-        PyObject *list = staged != NULL && json_is_array(args) ? from_json(args, 0) : NULL;
-        PyObject *tuple = list != NULL ? PyList_AsTuple(list) : NULL;
-        if (tuple == NULL || PyList_Append(staged, tuple) < 0) {
-            Py_XDECREF(tuple);
-            Py_XDECREF(list);
+    for (json_int_t i = 0; i < count; i++) {
+        const char *line = read_line(w, *next, next);
+        if (line == NULL) {
             Py_CLEAR(staged);
             break;
         }
-        Py_DECREF(tuple);
-        Py_DECREF(list);
+        PyObject *tuple = staged != NULL ? arguments(w, line) : NULL;
+        if (tuple == NULL || PyList_Append(staged, tuple) < 0) {
+            Py_CLEAR(staged);
+        }
+        Py_XDECREF(tuple);
     }
     if (was_enabled) {
         PyGC_Enable();
@@ -255,7 +226,8 @@ op_stage(struct lab_worker *w, const json_t *request, json_int_t nonce)
     if (staged == NULL || freeze_staged(w) < 0) {
         Py_XDECREF(staged);
         PyErr_Clear();
-        return failure(nonce, "protocol", "stage: an input is not a list of JSON values");
+        return failure(nonce, "protocol", "stage: an input is not a line of JSON: a list of "
+                                          "arguments");
     }
     w->staged = staged;
     return json_pack("{s:b, s:I, s:I}", "ok", 1, "nonce", nonce, "staged",
@@ -327,48 +299,102 @@ done:
     return response;
 }
 
-/* results: what the last run returned, as JSON. */
-static json_t *
+/* results: what the last run returned, a line of JSON text each after
+ * the answer's line; 0, or -1 when the host is gone. */
+static int
 op_results(struct lab_worker *w, json_int_t nonce)
 {
     Py_CLEAR(w->staged);
     if (w->results == NULL) {
-        return failure(nonce, "protocol", "results: run first");
+        return write_line(w, failure(nonce, "protocol", "results: run first"));
     }
+    Py_ssize_t count = PyList_GET_SIZE(w->results);
+    char **lines = calloc((size_t)count + 1, sizeof *lines);
     const char *why = NULL;
-    json_t *results = to_json(w->results, 0, &why);
-    Py_CLEAR(w->results);
-    if (results == NULL) {
-        char *text = text_format("a result is %s", why != NULL ? why : "not a JSON value");
-        json_t *response = failure(nonce, "contract", text);
-        free(text);
-        return response;
+    int rc = -1;
+    for (Py_ssize_t i = 0; lines != NULL && i < count; i++) {
+        json_t *result = to_json(PyList_GET_ITEM(w->results, i), 0, &why);
+        lines[i] = result != NULL ? json_dumps(result, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+        json_decref(result);
+        if (lines[i] == NULL) {
+            break;
+        }
     }
-    return json_pack("{s:b, s:I, s:o}", "ok", 1, "nonce", nonce, "results", results);
+    Py_CLEAR(w->results);
+    if (lines == NULL || (count > 0 && lines[count - 1] == NULL)) {
+        char *text = text_format("a result is %s", why != NULL ? why : "not a JSON value");
+        rc = write_line(w, failure(nonce, "contract", text));
+        free(text);
+        goto done;
+    }
+    rc = write_line(w, json_pack("{s:b, s:I, s:I}", "ok", 1, "nonce", nonce, "lines_after",
+                                 (json_int_t)count));
+    for (Py_ssize_t i = 0; rc == 0 && i < count; i++) {
+        rc = write_text(w, lines[i], strlen(lines[i]));
+    }
+done:
+    for (Py_ssize_t i = 0; lines != NULL && i < count; i++) {
+        free(lines[i]);
+    }
+    free(lines);
+    return rc;
 }
 
-/* Any other request: the runner's Session.handle_line. */
-static int
-pass_to_runner(struct lab_worker *w, const char *line)
+/* The `count` lines after a request (from byte *next on; *next moves past
+ * them) as a list of str: NULL with an exception set. */
+static PyObject *
+read_lines(struct lab_worker *w, json_int_t count, size_t *next)
 {
-    PyObject *answer = PyObject_CallMethod(w->session, "handle_line", "s", line);
-    const char *text = answer != NULL && PyUnicode_Check(answer) ? PyUnicode_AsUTF8(answer) : NULL;
-    json_error_t ignored;
-    json_t *response = text != NULL ? json_loads(text, 0, &ignored) : NULL;
-    if (response == NULL) {
+    PyObject *lines = PyList_New(0);
+    for (json_int_t i = 0; lines != NULL && i < count; i++) {
+        const char *line = read_line(w, *next, next);
+        PyObject *text = line != NULL ? PyUnicode_DecodeUTF8(line, (Py_ssize_t)strlen(line),
+                                                             "strict") : NULL;
+        if (line == NULL) {
+            PyErr_SetString(PyExc_EOFError, "the host's lines ended early");
+        }
+        if (text == NULL || PyList_Append(lines, text) < 0) {
+            Py_CLEAR(lines);
+        }
+        Py_XDECREF(text);
+    }
+    return lines;
+}
+
+/* Any other request: the runner's Session.handle_line, with the lines the
+ * request brings (from byte *next on); its answer (JSON text, and the lines
+ * it announces) is written as it is. */
+static int
+pass_to_runner(struct lab_worker *w, const char *line, json_int_t count, size_t *next)
+{
+    /* The request's own line first: reading more may move the buffer. */
+    PyObject *request = PyUnicode_DecodeUTF8(line, (Py_ssize_t)strlen(line), "strict");
+    PyObject *lines = request != NULL ? read_lines(w, count, next) : NULL;
+    PyObject *answer = lines != NULL ? PyObject_CallMethod(w->session, "handle_line", "OO",
+                                                           request, lines) : NULL;
+    Py_XDECREF(request);
+    Py_XDECREF(lines);
+    Py_ssize_t length = 0;
+    const char *text = answer != NULL && PyUnicode_Check(answer)
+                           ? PyUnicode_AsUTF8AndSize(answer, &length) : NULL;
+    int rc;
+    if (text != NULL) {
+        rc = write_text(w, text, (size_t)length);
+    } else {
         char *why = interp_exception_message();
         PyErr_Clear();
-        response = json_pack("{s:b, s:s, s:s}", "ok", 0, "kind", "protocol", "error",
-                             why != NULL ? why : "the runner gave no answer");
+        rc = write_line(w, json_pack("{s:b, s:s, s:s}", "ok", 0, "kind", "protocol", "error",
+                                     why != NULL ? why : "the runner gave no answer"));
         free(why);
     }
     Py_XDECREF(answer);
-    return write_line(w, response);
+    return rc;
 }
 
-/* One request line: 0, 1 after quit, -1 when the host is gone. */
+/* One request line (and the lines it brings, from *next on; *next moves
+ * past them): 0, 1 after quit, -1 when the host is gone. */
 static int
-handle(struct lab_worker *w, const char *line)
+handle(struct lab_worker *w, const char *line, size_t *next)
 {
     json_error_t error;
     json_t *request = json_loads(line, 0, &error);
@@ -377,11 +403,9 @@ handle(struct lab_worker *w, const char *line)
     json_t *response = NULL;
     int rc;
     if (op != NULL && strcmp(op, "stage") == 0) {
-        response = op_stage(w, request, nonce);
+        response = op_stage(w, request, nonce, next);
     } else if (op != NULL && strcmp(op, "run") == 0) {
         response = op_run(w, request, nonce);
-    } else if (op != NULL && strcmp(op, "results") == 0) {
-        response = op_results(w, nonce);
     } else if (op != NULL && strcmp(op, "forget") == 0) {
         Py_CLEAR(w->staged);     /* what results frees, without the JSON */
         Py_CLEAR(w->results);
@@ -389,8 +413,11 @@ handle(struct lab_worker *w, const char *line)
     }
     if (response != NULL) {
         rc = write_line(w, response);
+    } else if (op != NULL && strcmp(op, "results") == 0) {
+        rc = op_results(w, nonce);
     } else {
-        rc = pass_to_runner(w, line);
+        rc = pass_to_runner(w, line, json_integer_value(json_object_get(request, "lines_after")),
+                            next);
         /* Only after the runner's requests: reading an attribute may run
          * Python code the solution planted, which must never happen
          * between stage and run. */
@@ -405,17 +432,19 @@ handle(struct lab_worker *w, const char *line)
     return rc;
 }
 
-/* The next request line (NUL-terminated, in the buffer); NULL at end of
- * file. */
+/* The line that starts at byte `from` of the buffer, its newline made a
+ * NUL; *next is where the line after it starts.  NULL at end of file.  The
+ * buffer may move: a line is used before the next is read. */
 static char *
-read_line(struct lab_worker *w, size_t *consumed)
+read_line(struct lab_worker *w, size_t from, size_t *next)
 {
     for (;;) {
-        char *newline = w->length > 0 ? memchr(w->buffer, '\n', w->length) : NULL;
+        char *start = w->buffer + from;
+        char *newline = w->length > from ? memchr(start, '\n', w->length - from) : NULL;
         if (newline != NULL) {
             *newline = '\0';
-            *consumed = (size_t)(newline - w->buffer) + 1;
-            return w->buffer;
+            *next = (size_t)(newline - w->buffer) + 1;
+            return start;
         }
         if (w->capacity - w->length < READ_CHUNK) {
             size_t grown = w->capacity * 2 + READ_CHUNK;
@@ -449,17 +478,21 @@ lab_worker_serve(int read_fd, int write_fd)
     PyObject *gc = crash_file != NULL ? PyImport_ImportModule("gc") : NULL;
     w.gc_freeze = gc != NULL ? PyObject_GetAttrString(gc, "freeze") : NULL;
     Py_XDECREF(gc);
-    if (w.session == NULL || crash_file == NULL || w.gc_freeze == NULL) {
+    PyObject *decoder = w.gc_freeze != NULL ? interp_call("json.decoder", "JSONDecoder", NULL)
+                                            : NULL;
+    w.scan = decoder != NULL ? PyObject_GetAttrString(decoder, "scan_once") : NULL;
+    Py_XDECREF(decoder);
+    if (w.session == NULL || crash_file == NULL || w.gc_freeze == NULL || w.scan == NULL) {
         PyErr_Print();
         goto done;
     }
     for (;;) {
         size_t consumed = 0;
-        char *line = read_line(&w, &consumed);
+        char *line = read_line(&w, 0, &consumed);
         if (line == NULL) {
             break;
         }
-        int handled = handle(&w, line);
+        int handled = handle(&w, line, &consumed);
         if (handled < 0) {
             goto done;
         }
@@ -475,6 +508,7 @@ done:
     Py_XDECREF(w.results);
     Py_XDECREF(w.session);
     Py_XDECREF(w.gc_freeze);
+    Py_XDECREF(w.scan);
     Py_XDECREF(crash_file);
     free(w.buffer);
     return rc;

@@ -211,6 +211,69 @@ test_responses_are_parsed_by_kind(void **state)
     free(error);
 }
 
+/* Bulk lines after a message: the request's reach the worker as lines of
+ * their own, the answer's come back as an array, unparsed. */
+static void
+test_lines_travel_after_a_message_both_ways(void **state)
+{
+    struct executor ex;
+    json_t *result = NULL, *lines = json_pack("[s, s]", "[1, 2, [3]]", "{\"a\": \"b c\"}");
+    char *error = NULL;
+    (void)state;
+    /* Reads the request and its two lines, answers with them swapped. */
+    start_shell(&ex, AFTER_HELLO("read -r head <&3; read -r one <&3; read -r two <&3; "
+                                 "echo '{\"ok\":true,\"lines_after\":2}' >&4; "
+                                 "printf '%s\\n%s\\n' \"$two\" \"$one\" >&4; sleep 60"), 5);
+    assert_int_equal(executor_request_lines(&ex, json_pack("{s:s, s:i}", "op", "stage",
+                                                           "lines_after", 2),
+                                            lines, &result, &error), EXEC_OK);
+    const json_t *back = json_object_get(result, "lines_after");
+    assert_int_equal(json_array_size(back), 2);
+    assert_string_equal(json_string_value(json_array_get(back, 0)), "{\"a\": \"b c\"}");
+    assert_string_equal(json_string_value(json_array_get(back, 1)), "[1, 2, [3]]");
+    json_decref(result);
+    json_decref(lines);
+    executor_free(&ex);
+}
+
+/* A worker that announces lines it never sends, or far too many, or a line
+ * with a newline in it: a timeout, a refusal, never a hang or a host that
+ * reads forever. */
+static void
+test_announced_lines_are_bounded(void **state)
+{
+    struct executor ex;
+    json_t *result = NULL, *bad = json_pack("[s]", "one\ntwo");
+    char *error = NULL;
+    (void)state;
+    start_shell(&ex, AFTER_HELLO("read -r line <&3; "
+                                 "echo '{\"ok\":true,\"lines_after\":3}' >&4; echo '1' >&4; "
+                                 "sleep 60"), 0.5);
+    assert_int_equal(executor_request(&ex, json_pack("{s:s}", "op", "results"), &result, &error,
+                                      NULL), EXEC_TIMEOUT);
+    assert_null(result);
+    free(error);
+    error = NULL;
+    executor_free(&ex);
+
+    start_shell(&ex, AFTER_HELLO("read -r line <&3; "
+                                 "echo '{\"ok\":true,\"lines_after\":100000000}' >&4; "
+                                 "while :; do echo 1; done >&4"), 5);
+    assert_int_equal(executor_request(&ex, json_pack("{s:s}", "op", "results"), &result, &error,
+                                      NULL), EXEC_ERROR);
+    assert_null(result);
+    assert_non_null(strstr(error, "at most 1024"));
+    free(error);
+    error = NULL;
+
+    assert_int_equal(executor_request_lines(&ex, json_pack("{s:s}", "op", "stage"), bad,
+                                            &result, &error), EXEC_ERROR);
+    assert_non_null(strstr(error, "newline"));
+    free(error);
+    json_decref(bad);
+    executor_free(&ex);
+}
+
 int
 main(void)
 {
@@ -223,6 +286,8 @@ main(void)
         cmocka_unit_test(test_answers_in_pieces_and_long_lines_arrive_whole),
         cmocka_unit_test(test_limits_reach_the_worker),
         cmocka_unit_test(test_responses_are_parsed_by_kind),
+        cmocka_unit_test(test_lines_travel_after_a_message_both_ways),
+        cmocka_unit_test(test_announced_lines_are_bounded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

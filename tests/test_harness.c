@@ -127,7 +127,9 @@ fake_destroy(struct executor *ex)
     (void)ex;
 }
 
-static const struct executor_ops fake_ops = {fake_start, fake_request, fake_stop, fake_destroy};
+static const struct executor_ops fake_ops = {
+    .start = fake_start, .request = fake_request, .stop = fake_stop, .destroy = fake_destroy,
+};
 
 /* `optdemo run`'s defaults (cmd_run.c), and --quick's (run_options.c). */
 static struct harness_options

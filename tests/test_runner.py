@@ -10,6 +10,7 @@ No test here asserts a timing; the waits only stop a stuck worker.
 import functools
 import glob
 import hashlib
+import importlib.util
 import json
 import os
 import re
@@ -336,6 +337,33 @@ def test_a_bug_of_the_runner_still_gets_a_response(session, monkeypatch):
 
 def user_code():
     raise KeyError("inner")
+
+
+def test_lab_inputs_and_results_travel_as_lines_after_the_message():
+    """Bulk JSON texts go as lines after a message saying "lines_after": the
+    trusted side's fresh inputs out, a solution's results in."""
+    session = runner.Session()
+    folder = os.path.join(SOURCE_ROOT, "pyscripts", "labs", "print_queue")
+    assert ok(session, "lab", folder=folder)["lab"]["function"] == "print_order"
+    text = session.handle_line(json.dumps({"op": "lab_inputs", "n": 30, "count": 2, "seed": 7}))
+    head, *lines = text.split("\n")
+    assert json.loads(head) == {"ok": True, "batch": 7, "lines_after": 2}
+    inputs = [json.loads(line) for line in lines]
+    assert inputs[0] != inputs[1] and all(len(jobs) == 30 for jobs, _ in inputs)
+
+    spec = importlib.util.spec_from_file_location("print_queue_reference",
+                                                  os.path.join(folder, "reference.py"))
+    reference = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(reference)
+    results = [json.dumps(reference.print_order(*args)) for args in inputs]
+    verify = {"op": "lab_verify", "batch": 7, "lines_after": 2}
+    answer = json.loads(session.handle_line(json.dumps(verify), results))
+    assert answer == {"ok": True, "matches": True, "index": None, "mismatch": None}
+    wrong = [results[0], json.dumps(list(reversed(json.loads(results[1]))))]
+    answer = json.loads(session.handle_line(json.dumps(verify), wrong))
+    assert answer["matches"] is False and answer["index"] == 1
+    answer = json.loads(session.handle_line(json.dumps(verify), [results[0], "[1,"]))
+    assert answer["ok"] is False and "not JSON" in answer["error"]
 
 
 def test_format_tail_drops_our_frames_from_chained_exceptions_too():

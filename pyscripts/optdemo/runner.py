@@ -186,13 +186,25 @@ class Session:
             "solution": self.op_solution, "call": self.op_call, "settle": self.op_settle,
         }
 
-    def handle_line(self, line):
-        """One request line (JSON) -> one response line (JSON, no newline)."""
+    def handle_line(self, line, lines=()):
+        """One request line (JSON) -> one response line (JSON, no newline).
+        Bulk JSON texts travel as lines of their own after a message whose
+        "lines_after" says how many: `lines` are a request's (lab_verify's),
+        given to the operation as request["lines_after"]; a response whose
+        "lines_after" is a list of texts (lab_inputs') is sent as its line,
+        then one line each."""
         try:
             request = json.loads(line)
         except ValueError as error:
             return json.dumps(Failure("protocol", f"request is not JSON: {error}").response())
-        return json.dumps(self.handle(request))
+        if isinstance(request, dict) and lines:
+            request["lines_after"] = list(lines)
+        response = self.handle(request)
+        lines = response.get("lines_after")
+        if not isinstance(lines, list):
+            return json.dumps(response)
+        response["lines_after"] = len(lines)
+        return "\n".join([json.dumps(response)] + lines)
 
     def handle(self, request):
         """One request (a dict) -> one response (a dict)."""
@@ -433,8 +445,9 @@ class Session:
     def op_lab_inputs(self, request):
         """`count` fresh timing inputs at size n (timing_input(n, seed + i)),
         each different by value, and the reference's results on them, kept
-        under a batch id for lab_verify.  The host sends the inputs to the
-        workers to be timed; no worker sees an input before it is timed."""
+        under a batch id for lab_verify.  The inputs go back as lines of
+        JSON text, which the host passes on to the workers to be timed
+        without parsing them; no worker sees an input before it is timed."""
         n, count, seed = request.get("n"), request.get("count"), request.get("seed")
         if (self.lab is None or not all(isinstance(x, int) for x in (n, count, seed))
                 or n <= 0 or not 0 < count <= MAX_BATCH):
@@ -444,23 +457,28 @@ class Session:
         for i in range(count):
             args = call_workload(self.lab.timing_input, n, seed + i)
             text = self._as_json(list(args), f"timing_input({n})")
-            inputs.append(json.loads(text))
+            inputs.append(text)
             result = call_workload(self.callables["reference"], *json.loads(text))
             expected.append(json.loads(self._as_json(result, "the reference's result")))
         batch = seed
         self.batches[batch] = expected
         while len(self.batches) > KEPT_BATCHES:       # the oldest first (dicts keep order)
             del self.batches[next(iter(self.batches))]
-        return {"batch": batch, "inputs": inputs}
+        return {"batch": batch, "lines_after": inputs}
 
     def op_lab_verify(self, request):
-        """Whether results of timed calls (the first len(results) inputs of a
-        batch) are the reference's: the first that is not, and how."""
-        batch, results = request.get("batch"), request.get("results")
+        """Whether results of timed calls (the first len(lines) inputs of a
+        batch; each line a result's JSON text) are the reference's: the first
+        that is not, and how."""
+        batch, lines = request.get("batch"), request.get("lines_after", [])
         expected = self.batches.get(batch) if isinstance(batch, int) else None
-        if expected is None or not isinstance(results, list) or len(results) > len(expected):
+        if expected is None or not isinstance(lines, list) or len(lines) > len(expected):
             raise Failure("protocol", "lab_verify: a batch of lab_inputs and at most as many "
                                       "results")
+        try:
+            results = [json.loads(line) for line in lines]
+        except (TypeError, ValueError) as error:
+            raise Failure("protocol", f"lab_verify: a result is not JSON: {error}") from None
         tolerance = getattr(self.lab, "TOLERANCE", None)
         for index, (want, got) in enumerate(zip(expected, results)):
             if not call_workload(workloads.same_result, want, got, tolerance):
