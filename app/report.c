@@ -58,7 +58,9 @@ report_format_bytes(double bytes, char *buffer, size_t size)
         bytes /= 1024;
         i++;
     }
-    snprintf(buffer, size, "%.3g %s", bytes, units[i]);
+    /* Three significant digits, but never "1e+03": 1000-1023 of a unit
+     * (and past the largest unit) print whole. */
+    snprintf(buffer, size, bytes >= 1000 ? "%.0f %s" : "%.3g %s", bytes, units[i]);
 }
 
 /* The cells of one row, as plain text. */
@@ -403,6 +405,9 @@ report_workload(FILE *out, const struct workload_result *w, const struct report_
     const char *dim = style->color ? DIM : "", *red = style->color ? RED : "";
     struct row *rows = NULL;
 
+    if (w->id == NULL) {
+        return;   /* interrupted before it was loaded: nothing to show */
+    }
     fprintf(out, "\n%s%s%s", bold, w->id, reset);
     if (w->title != NULL) {
         fprintf(out, " %s %s  %s[%s]%s", style->unicode ? "—" : "-", w->title, dim,
@@ -589,6 +594,9 @@ report_markdown(const struct workload_result *workloads, size_t n, const char *c
     fprintf(out, "# optdemo results\n\n%s\n", context);
     for (size_t i = 0; i < n; i++) {
         const struct workload_result *w = &workloads[i];
+        if (w->id == NULL) {
+            continue;   /* interrupted before it was loaded */
+        }
         timed = timed || workload_result_timed(w);
         fprintf(out, "\n## %s — %s\n\n", w->id, w->title != NULL ? w->title : "");
         if (w->section != NULL) {

@@ -70,7 +70,7 @@ int report_display_width(const char *text, size_t bytes);
  * (right-aligned) or on the right. */
 void report_pad(FILE *out, const char *text, int width, bool right);
 
-/* "1.23 MiB". */
+/* "1.23 MiB", "1000 B": three significant digits, never an exponent. */
 void report_format_bytes(double bytes, char *buffer, size_t size);
 
 #endif

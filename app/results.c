@@ -436,6 +436,9 @@ results_to_json(const struct run_record *run)
     json_object_set_new(common, "partial", json_boolean(run->partial));
     for (size_t i = 0; i < run->count; i++) {
         const struct workload_result *w = &run->workloads[i];
+        if (w->id == NULL) {
+            continue;   /* interrupted before it was loaded */
+        }
         for (size_t k = 0; k < w->n_variants; k++) {
             if (w->variants[k].n_values > 0) {
                 json_t *bench = benchmark_json(run, w, &w->variants[k]);

@@ -63,6 +63,16 @@ def test_show_broken_file_exits_1_with_the_error():
     assert result.returncode == 1 and "SyntaxError" in result.stderr
 
 
+def test_a_file_with_nul_bytes_is_refused_in_one_line(tmp_path):
+    broken = tmp_path / "nul.py"
+    broken.write_bytes(b'ID = "nul"\0\n')
+    for command in (("show",), ("run", "--quick", "--no-memory")):
+        result = optdemo(*command, str(broken))
+        assert result.returncode == 1, result
+        assert "contains NUL bytes" in result.stdout + result.stderr
+        assert "Traceback" not in result.stdout + result.stderr
+
+
 def test_show_lists_only_workload_ids_as_valid_names():
     unknown = optdemo("show", "no_such_pitfall")
     valid = unknown.stderr.split("valid names:")[1]

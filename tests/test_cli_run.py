@@ -244,6 +244,31 @@ def test_ctrl_c_writes_partial_results_and_exits_130(tmp_path):
     assert any(b["metadata"]["workload"] == "tiny" for b in data["benchmarks"])
 
 
+def test_ctrl_c_before_a_workload_is_loaded_shows_nothing_of_it(tmp_path):
+    """Interrupted while the next workload imports: no "(null)" row, no empty
+    table, and the JSON holds only what was measured."""
+    slow_import = tmp_path / "slow_import.py"
+    slow_import.write_text(open(fixture("tiny")).read().replace(
+        'ID = "tiny"', 'import time\ntime.sleep(60)\nID = "slow_import"'))
+    path = tmp_path / "partial.json"
+    process = subprocess.Popen(
+        [OPTDEMO, "run", "--no-memory", fixture("tiny"), str(slow_import), "--json", str(path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines = []
+    for line in process.stdout:
+        lines.append(line)
+        if line.startswith("  after"):
+            break
+    time.sleep(1)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    out = "".join(lines) + out
+    assert process.returncode == 130, err
+    assert "(null)" not in out and out.count("  variant") == 1, out
+    data = json.loads(path.read_text())
+    assert [w["workload"] for w in data["optdemo"]["workloads"]] == ["tiny"]
+
+
 def test_no_colour_when_piped_or_no_color_set():
     piped = optdemo("run", *FAST, fixture("tiny"))
     assert "\033[" not in piped.stdout

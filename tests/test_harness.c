@@ -644,6 +644,26 @@ test_an_undecided_size_widens_the_bracket_and_noise_never_crosses(void **state)
     }
 }
 
+/* A memory cell: three significant digits, never an exponent. */
+static void
+test_bytes_print_without_an_exponent(void **state)
+{
+    const struct {
+        double bytes;
+        const char *text;
+    } cases[] = {
+        {0, "0 B"}, {9.1, "9.1 B"}, {999, "999 B"}, {1000, "1000 B"}, {1023, "1023 B"},
+        {1024, "1 KiB"}, {4208, "4.11 KiB"}, {1023.9 * 1024, "1024 KiB"},
+        {10.5 * 1024 * 1024, "10.5 MiB"}, {2048.0 * 1024 * 1024 * 1024, "2048 GiB"},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[32];
+        report_format_bytes(cases[i].bytes, text, sizeof text);
+        assert_string_equal(text, cases[i].text);
+    }
+}
+
 int
 main(void)
 {
@@ -664,6 +684,7 @@ main(void)
         cmocka_unit_test(test_one_stability_line_per_table_and_a_summary),
         cmocka_unit_test(test_a_known_crossover_and_exponents),
         cmocka_unit_test(test_an_undecided_size_widens_the_bracket_and_noise_never_crosses),
+        cmocka_unit_test(test_bytes_print_without_an_exponent),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,7 +11,11 @@ PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 def format_tail(exc_type, exc_value, exc_traceback, max_lines):
     """The last `max_lines` lines of the formatted traceback, as one string,
     without the import machinery's own frames (noise around a SyntaxError)
-    and without optdemo's own frames, unless that would leave none."""
+    and without optdemo's own frames, unless that would leave none.  An
+    exception whose class says message_only (a broken workload contract)
+    is its message alone."""
+    if getattr(exc_type, "message_only", False):
+        return str(exc_value)
     summary = traceback.TracebackException(exc_type, exc_value, exc_traceback)
     # A SyntaxError shows its file and line itself, below the frames.
     shows_location = isinstance(exc_type, type) and issubclass(exc_type, SyntaxError)

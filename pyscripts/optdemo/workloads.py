@@ -29,7 +29,10 @@ REQUIRED = ("ID", "TITLE", "SECTION", "EXPLANATION", "SIZES", "VARIANTS", "setup
 
 
 class WorkloadError(Exception):
-    """A workload file that does not follow the contract."""
+    """A workload file that does not follow the contract.  Its message names
+    the file and the rule, so it is shown alone, without a traceback."""
+
+    message_only = True
 
 
 class UnknownWorkload(LookupError):
@@ -107,6 +110,9 @@ def load(path):
     spec = importlib.util.spec_from_file_location(module_name, path)
     if spec is None:
         raise WorkloadError(f"{path}: not a Python file")
+    with open(path, "rb") as source:
+        if b"\0" in source.read():
+            raise WorkloadError(f"{path}: contains NUL bytes, so it is not Python source")
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
     try:
