@@ -13,11 +13,12 @@ static void
 usage(FILE *out)
 {
     fprintf(out,
-        "usage: optdemo lint [--json] FILE.py...\n"
+        "usage: optdemo lint [--json] FILE.py|FOLDER...\n"
         "\n"
         "Find the performance pitfalls the article names -- list.pop(0) as a queue,\n"
         "`x in list` in a loop, string += in a loop, hand-written counting, ... --\n"
         "in Python files, by reading their syntax tree (the files are not run).\n"
+        "A folder means every .py file under it (hidden folders skipped).\n"
         "Each finding names its lesson: `optdemo show ID` shows the fix, measured.\n"
         "\n"
         "  --json     print the findings as JSON\n"

@@ -112,11 +112,29 @@ done:
 
 /* sys.executable: the host cannot stand in for python3.11 on a command line
  * (`optdemo -c ...` is no command), so subprocess and multiprocessing get
- * the interpreter matching the embedded libpython (-Dpython). */
+ * the interpreter matching the embedded libpython (-Dpython)... */
 static PyStatus
 set_executable(PyConfig *config)
 {
     return PyConfig_SetBytesString(config, &config->executable, OPTDEMO_MATCHING_PYTHON);
+}
+
+/* ...except under `optdemo python`, whose children should be what it is:
+ * the `optdemo-python` link beside the executable, which main() runs as
+ * `optdemo python` (so a subprocess or a multiprocessing worker imports
+ * optnative too).  The matching python3.11 when the link is missing. */
+static PyStatus
+set_python_executable(PyConfig *config)
+{
+    char link[PATH_MAX + 32];
+    const char *self = interp_executable();
+    const char *slash = self != NULL ? strrchr(self, '/') : NULL;
+    if (slash == NULL) {
+        return set_executable(config);
+    }
+    snprintf(link, sizeof link, "%.*s/optdemo-python", (int)(slash - self), self);
+    return access(link, X_OK) == 0 ? PyConfig_SetBytesString(config, &config->executable, link)
+                                   : set_executable(config);
 }
 
 static int
@@ -229,7 +247,7 @@ interp_python_main(int argc, char **argv)
     if (PyStatus_Exception(status)) {
         goto error;
     }
-    status = set_executable(&config);
+    status = set_python_executable(&config);
     if (PyStatus_Exception(status)) {
         goto error;
     }

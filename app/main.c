@@ -65,6 +65,12 @@ finish_stdout(int rc)
 int
 main(int argc, char **argv)
 {
+    /* The optdemo-python link (sys.executable under `optdemo python`) is
+     * `optdemo python`. */
+    const char *slash = argc > 0 ? strrchr(argv[0], '/') : NULL;
+    if (argc > 0 && strcmp(slash != NULL ? slash + 1 : argv[0], "optdemo-python") == 0) {
+        return finish_stdout(cmd_python(argc, argv));
+    }
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;

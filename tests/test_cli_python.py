@@ -126,11 +126,28 @@ def test_unknown_command_exits_2_and_lists_the_commands():
         assert f"  {command} " in done.stderr
 
 
-def test_sys_executable_is_the_matching_interpreter_not_path_python():
-    """subprocess/multiprocessing children must get a real python3.11 whatever
-    PATH says (PATH's python3 here is a pyenv build without numpy)."""
-    expected = os.environ.get("OPTDEMO_PYTHON", "/usr/bin/python3.11")
+def test_sys_executable_is_optdemo_python_not_path_python(tmp_path):
+    """subprocess/multiprocessing children get the same embedded interpreter,
+    optnative included, whatever PATH says (PATH's python3 here is a pyenv
+    build without numpy): sys.executable is the optdemo-python link beside
+    the host, which runs as `optdemo python`."""
+    link = os.path.join(os.path.dirname(OPTDEMO), "optdemo-python")
     for path in (os.environ.get("PATH", ""), "/usr/bin"):
         result = optdemo("python", "-c", "import sys; print(sys.executable)", env={"PATH": path})
         assert result.returncode == 0, result.stderr
-        assert result.stdout.strip() == expected
+        assert result.stdout.strip() == link
+    script = tmp_path / "children.py"
+    script.write_text(
+        "import multiprocessing, subprocess, sys\n"
+        "def native(x):\n"
+        "    import optnative\n"
+        "    return optnative.__name__ + str(x)\n"
+        "if __name__ == '__main__':\n"
+        "    child = subprocess.run([sys.executable, '-c', 'import optnative, numpy; print(1)'],\n"
+        "                           capture_output=True, text=True)\n"
+        "    print(child.returncode, child.stdout.strip())\n"
+        "    with multiprocessing.get_context('spawn').Pool(1) as pool:\n"
+        "        print(pool.map(native, [7]))\n")
+    result = optdemo("python", str(script))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:2] == ["0 1", "['optnative7']"]

@@ -34,6 +34,13 @@ def test_installed_host_runs_without_the_source_tree(tmp_path):
                            capture_output=True, text=True, env=environment)
     assert probe.returncode == 0, probe.stderr
     assert probe.stdout.strip().startswith(str(moved))
+    # optdemo-python, the link that is `optdemo python` (its sys.executable).
+    link = os.path.join(os.path.dirname(host), "optdemo-python")
+    assert os.readlink(link) == "optdemo"
+    probe = subprocess.run([link, "-c", "import sys, optnative; print(sys.executable)"],
+                           capture_output=True, text=True, env=environment)
+    assert probe.returncode == 0, probe.stderr
+    assert probe.stdout.strip() == link
     # The loadable optnative is installed under libdir (architecture-specific)
     # and found from there for another interpreter's worker.
     libraries = [os.path.join(root, name) for root, _dirs, files in os.walk(moved)
