@@ -95,8 +95,8 @@ def test_claims_on_cpython(results):
 @pytest.mark.parametrize("speedup, verdict, expected", [
     (1.11, "faster", claims.HOLDS),          # a gain, and small
     (1.6, "faster", claims.FAILS),           # a gain, not small
-    (1.03, "unclear", claims.PARTLY),        # no gain this run can show
-    (1.0, "same", claims.PARTLY),
+    (1.03, "unclear", claims.UNDECIDED),     # the run cannot tell
+    (1.0, "same", claims.PARTLY),            # no gain this run can show
     (0.8, "slower", claims.FAILS),
 ])
 def test_local_binding_needs_a_measured_gain(speedup, verdict, expected):
@@ -157,6 +157,31 @@ def test_optdemo_claims_end_to_end(tmp_path):
         assert f"measured: {row['measured']}" in done.stdout
 
 
+@pytest.mark.parametrize("check, workload, variant", [
+    (claims.slots_faster_access, "slots_access", "after"),
+    (claims.cache_helps, "caching", "after"),
+    (claims.numpy_100_to_1000, "numpy_vectorize", "after"),
+    (claims.local_binding_small, "global_lookup", "after"),
+])
+@pytest.mark.parametrize("verdict", ["unclear", "too few values"])
+def test_a_speedup_the_run_cannot_decide_is_undecided_on_every_build(check, workload, verdict,
+                                                                      variant):
+    """issue 18: 1.89x (unclear) read "does not hold" on python3.11 while
+    1.92x (faster) read "partly" embedded.  Undecided is undecided, and the
+    same figure gets the same verdict whichever interpreter measured it."""
+    labels = [interpreter("embedded", "cpython"), interpreter("python3.11", "cpython"),
+              interpreter("pypy", "pypy")]
+    point = {"optdemo": {"interpreters": labels, "workloads": [
+        summary(label["label"], workload, [ok("before", 1.0), ok(variant, 1 / 1.89, 1.89,
+                                                                   verdict)])
+        for label in labels]}}
+    results = claims.Results({"optdemo": {"interpreters": labels}}, point)
+    judged = {check(results, label["label"]) for label in labels}
+    assert len(judged) == 1
+    (measured, verdict_read), = judged
+    assert verdict_read == claims.UNDECIDED, measured
+
+
 def sweep_of(*entries):
     """A sweep's results holding (workload, variant, Growth) entries, on one CPython."""
     return claims.Results(
@@ -171,6 +196,7 @@ def sweep_of(*entries):
     (claims.Growth(1.98, 1.9, 2.05), claims.HOLDS),     # quadratic: pop(0) is O(n)
     (claims.Growth(1.62, 1.45, 1.8), claims.HOLDS),     # superlinear, n^2 within the CI
     (claims.Growth(1.05, 0.98, 1.1), claims.FAILS),     # linear: it is not
+    (claims.Growth(1.5, 1.2, 1.8), claims.UNDECIDED),   # the CI reaches both
     (None, claims.NOT_MEASURED),
 ])
 def test_pop_front_claim_on_fixed_growth(before, expected):
@@ -188,6 +214,7 @@ def test_pop_front_claim_on_fixed_growth(before, expected):
     (claims.Growth(2.0, 1.9, 2.1), claims.Growth(1.6, 1.5, 1.75), claims.PARTLY),
     (claims.Growth(1.1, 1.0, 1.2), claims.Growth(1.0, 0.9, 1.1), claims.PARTLY),
     (claims.Growth(1.1, 1.0, 1.2), claims.Growth(1.6, 1.5, 1.75), claims.FAILS),
+    (claims.Growth(1.5, 1.2, 1.8), claims.Growth(1.0, 0.9, 1.1), claims.UNDECIDED),
 ])
 def test_membership_claim_on_fixed_growth(before, after, expected):
     results = sweep_of(("list_membership", "before", before), ("list_membership", "after", after))
@@ -199,6 +226,7 @@ def test_membership_claim_on_fixed_growth(before, after, expected):
     (claims.Growth(2.0, 1.9, 2.1), None, claims.HOLDS),                # PyPy's +=
     (claims.Growth(1.0, 0.9, 1.1), claims.Growth(2.0, 1.9, 2.1), claims.PARTLY),
     (claims.Growth(1.0, 0.9, 1.1), claims.Growth(1.1, 1.0, 1.2), claims.FAILS),
+    (claims.Growth(1.5, 1.2, 1.8), claims.Growth(2.0, 1.9, 2.1), claims.UNDECIDED),
 ])
 def test_string_concat_claim_on_fixed_growth(before, aliased, expected):
     entries = [("string_concat", "before", before)]

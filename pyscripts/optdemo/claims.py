@@ -7,15 +7,24 @@ claim below reads those results and says, per interpreter, whether it holds
 *here*, with the figure that decides. Nothing is taken from the article but
 the claim itself.
 
-Verdicts: "holds", "does not hold", "partly" (some of it holds), or "not
-measured" with the reason (numpy missing on PyPy, say).
+Verdicts: "holds", "does not hold", "partly" (some of it holds),
+"undecided" (the measurement could not tell: a speedup the statistics call
+unclear, an order of growth whose CI reaches both n^1.3 and n^1.7), or "not
+measured" with the reason (numpy missing on PyPy, say).  A verdict depends
+only on the figures and their statistical verdicts, never on which
+interpreter measured them: the same figure gets the same verdict on every
+build.
 """
 
 import json
 import math
 from collections import namedtuple
 
-HOLDS, FAILS, PARTLY, NOT_MEASURED = "holds", "does not hold", "partly", "not measured"
+HOLDS, FAILS, PARTLY, UNDECIDED, NOT_MEASURED = (
+    "holds", "does not hold", "partly", "undecided", "not measured")
+
+# A comparison's verdicts (optdemo run) that decide nothing.
+UNDECIDED_SPEEDUPS = ("unclear", "too few values")
 
 # Orders of growth, from the fitted exponent of time over n.
 QUADRATIC_FROM = 1.7    # n^1.7 and above: quadratic for our purposes
@@ -39,6 +48,11 @@ def linear(growth):
     if growth.exponent <= LINEAR_UP_TO:
         return True
     return growth.low is not None and growth.low <= LINEAR_UP_TO and growth.high < QUADRATIC_FROM
+
+
+def undecided(growth):
+    """Neither quadratic nor linear: between them, or a CI reaching both."""
+    return not quadratic(growth) and not linear(growth)
 
 
 class Results:
@@ -117,6 +131,8 @@ def string_concat_quadratic(results, interpreter):
                 f"to s, {growth_words(aliased)}")
     if quadratic(before):
         return measured, HOLDS
+    if undecided(before):
+        return measured, UNDECIDED
     if aliased is not None and quadratic(aliased):
         return measured + ": in place while s has one reference, quadratic once aliased", PARTLY
     return measured, FAILS
@@ -134,6 +150,8 @@ def membership_linear_vs_constant(results, interpreter):
     set_constant = linear(after)
     if list_linear and set_constant:
         return measured, HOLDS
+    if undecided(before) or undecided(after):
+        return measured, UNDECIDED
     return measured, PARTLY if list_linear or set_constant else FAILS
 
 
@@ -144,7 +162,9 @@ def pop_front_linear(results, interpreter):
         return "the sweep did not measure before", NOT_MEASURED
     measured = (f"n pops grow as {growth_words(before)} with list.pop(0), "
                 f"{growth_words(after)} with deque.popleft() (n^2 and n^1 if it holds)")
-    return measured, HOLDS if quadratic(before) else FAILS
+    if quadratic(before):
+        return measured, HOLDS
+    return measured, UNDECIDED if undecided(before) else FAILS
 
 
 def numpy_100_to_1000(results, interpreter):
@@ -152,6 +172,8 @@ def numpy_100_to_1000(results, interpreter):
     if speedup is None:
         return f"NumPy not measured: {verdict}", NOT_MEASURED
     measured = f"NumPy {speedup:.0f}x faster than the loop ({verdict})"
+    if verdict in UNDECIDED_SPEEDUPS:
+        return measured, UNDECIDED
     if verdict != "faster":
         return measured, FAILS
     return measured, HOLDS if 100 <= speedup <= 1000 else PARTLY
@@ -161,8 +183,10 @@ def cache_helps(results, interpreter):
     speedup, verdict = speedup_of(results, interpreter, "caching", "after")
     if speedup is None:
         return f"not measured: {verdict}", NOT_MEASURED
-    return (f"functools.cache {speedup:.2f}x faster ({verdict})",
-            HOLDS if verdict == "faster" else FAILS)
+    measured = f"functools.cache {speedup:.2f}x faster ({verdict})"
+    if verdict in UNDECIDED_SPEEDUPS:
+        return measured, UNDECIDED
+    return measured, HOLDS if verdict == "faster" else FAILS
 
 
 def slots_save_memory(results, interpreter):
@@ -186,7 +210,7 @@ def slots_faster_access(results, interpreter):
         return measured, HOLDS
     if verdict == "faster":
         return measured + (": more than claimed" if speedup > 1.25 else ": less"), PARTLY
-    return measured, FAILS
+    return measured, UNDECIDED if verdict in UNDECIDED_SPEEDUPS else FAILS
 
 
 def local_binding_small(results, interpreter):
@@ -196,8 +220,10 @@ def local_binding_small(results, interpreter):
     measured = f"binding math.sqrt to a local: {speedup:.2f}x ({verdict})"
     if verdict == "faster":
         return measured, HOLDS if speedup <= 1.3 else FAILS
-    # within noise: no gain this run can show, small or not
-    return measured, PARTLY if verdict in ("same", "unclear", "too few values") else FAILS
+    if verdict in UNDECIDED_SPEEDUPS:
+        return measured, UNDECIDED
+    # the same within the margin: no gain this run can show, small or not
+    return measured, PARTLY if verdict == "same" else FAILS
 
 
 PURE_PYTHON_BEFORES = ["caching", "global_lookup", "numpy_vectorize", "slots_access",
