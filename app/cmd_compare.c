@@ -125,6 +125,51 @@ format_value(double value, const char *unit, bool unicode, char *buffer, size_t 
 }
 
 /* One comparison as a terminal table (markdown false) or a Markdown one. */
+/* The benchmarks of one file only, a few names each, and a summary line:
+ * how many rows of each verdict. */
+static void
+print_unmatched(FILE *out, const struct comparison *c, bool markdown)
+{
+    enum { NAMES_SHOWN = 5 };
+    const struct { const char *label; const char **names; size_t count; } lists[] = {
+        {"only in the reference", c->only_reference, c->n_only_reference},
+        {"only in this file", c->only_other, c->n_only_other},
+    };
+    for (size_t l = 0; l < 2; l++) {
+        if (lists[l].count == 0) {
+            continue;
+        }
+        fprintf(out, "%s%s (%zu): ", markdown ? "\n- " : "  ", lists[l].label, lists[l].count);
+        for (size_t i = 0; i < lists[l].count && i < NAMES_SHOWN; i++) {
+            fprintf(out, "%s%s", i > 0 ? ", " : "", lists[l].names[i]);
+        }
+        if (lists[l].count > NAMES_SHOWN) {
+            fprintf(out, " and %zu more (all in --json)", lists[l].count - NAMES_SHOWN);
+        }
+        fprintf(out, "\n");
+    }
+    size_t verdicts[STATS_TOO_FEW + 1] = {0};
+    for (size_t i = 0; i < c->n_rows; i++) {
+        verdicts[c->rows[i].verdict]++;
+    }
+    fprintf(out, "%ssummary: %zu benchmark%s in common", markdown ? "\n" : "  ", c->n_rows,
+            c->n_rows == 1 ? "" : "s");
+    for (int v = STATS_FASTER; v <= STATS_TOO_FEW; v++) {
+        if (verdicts[v] > 0) {
+            fprintf(out, ", %zu %s", verdicts[v], stats_verdict_name((enum stats_verdict)v));
+        }
+    }
+    fprintf(out, "; %zu only in the reference, %zu only in this file", c->n_only_reference,
+            c->n_only_other);
+    if (c->n_changed > 0) {
+        fprintf(out, ", %zu not compared (changed source)", c->n_changed);
+    }
+    if (c->n_warnings > 0) {
+        fprintf(out, "; %zu warning%s above", c->n_warnings, c->n_warnings == 1 ? "" : "s");
+    }
+    fprintf(out, "\n");
+}
+
 static void
 print_comparison(FILE *out, const struct comparison *c, const struct compare_cli *cli,
                  const struct report_style *style, bool markdown)
@@ -136,14 +181,24 @@ print_comparison(FILE *out, const struct comparison *c, const struct compare_cli
         name_width = width > name_width ? width : name_width;
     }
     if (markdown) {
-        fprintf(out, "\n## %s against %s\n\n| benchmark | %s | %s | %s vs reference | 95%% CI |\n"
-                     "|---|---:|---:|---|---|\n", c->other->label, c->reference->label,
+        fprintf(out, "\n## %s against %s\n\n", c->other->label, c->reference->label);
+    } else {
+        fprintf(out, "\n%s against %s", c->other->label, c->reference->label);
+    }
+    for (size_t i = 0; i < c->n_warnings; i++) {
+        fprintf(out, markdown ? "- warning: %s\n" : "\n  warning: %s", c->warnings[i]);
+    }
+    if (c->n_rows == 0) {
+        fprintf(out, markdown ? "\nNo benchmark in common.\n" : "\n  no benchmark in common\n");
+    } else if (markdown) {
+        fprintf(out, "\n| benchmark | %s | %s | %s vs reference | 95%% CI |\n"
+                     "|---|---:|---:|---|---|\n",
                 c->reference->label, c->other->label, c->other->label);
     } else {
-        fprintf(out, "\n%s against %s (medians; %s's speedup over the reference, 95%% CI over "
-                     "processes, then values)\n  %-*s  %10s  %10s  %-24s  %s\n",
-                c->other->label, c->reference->label, c->other->label, name_width, "benchmark",
-                "reference", "other", "other vs reference", "95% CI");
+        fprintf(out, "\n  (medians; %s's speedup over the reference, 95%% CI over processes, "
+                     "then values)\n  %-*s  %10s  %10s  %-24s  %s\n",
+                c->other->label, name_width, "benchmark", "reference", "other",
+                "other vs reference", "95% CI");
     }
     for (size_t i = 0; i < c->n_rows; i++) {
         const struct compare_row *row = &c->rows[i];
@@ -189,16 +244,7 @@ print_comparison(FILE *out, const struct comparison *c, const struct compare_cli
                     c->geometric_count == 1 ? "" : "s", cells.speedup, cells.ci);
         }
     }
-    const struct { const char *label; const char **names; size_t count; } lists[] = {
-        {"only in the reference", c->only_reference, c->n_only_reference},
-        {"only in this file", c->only_other, c->n_only_other},
-    };
-    for (size_t l = 0; l < 2; l++) {
-        for (size_t i = 0; i < lists[l].count; i++) {
-            fprintf(out, "%s%s: %s\n", markdown ? "\n- " : "  ", lists[l].label,
-                    lists[l].names[i]);
-        }
-    }
+    print_unmatched(out, c, markdown);
 }
 
 /* The benchmarks slower than the gate allows: printed on stderr; their

@@ -50,6 +50,7 @@ compare_file_clear(struct results_file *file)
     free(file->path);
     free(file->label);
     free(file->description);
+    json_decref(file->metadata);
     memset(file, 0, sizeof *file);
 }
 
@@ -144,10 +145,11 @@ compare_read(const json_t *root, const char *path, const char *interpreter,
     out->label = interpreter != NULL ? text_copy(interpreter)
                                      : text_copy(slash != NULL ? slash + 1 : path);
     out->description = describe_file(common);
+    out->metadata = json_is_object(common) ? json_deep_copy(common) : json_object();
     out->from_optdemo = json_object_get(root, "optdemo") != NULL;
     out->benchmarks = calloc(json_array_size(benchmarks) + 1, sizeof *out->benchmarks);
     if (out->path == NULL || out->label == NULL || out->description == NULL
-        || out->benchmarks == NULL) {
+        || out->metadata == NULL || out->benchmarks == NULL) {
         *error = text_copy("out of memory");
         goto done;
     }
@@ -340,6 +342,78 @@ compare_row(const struct bench_sample *a, const struct bench_sample *b,
     return 0;
 }
 
+static int
+warn(struct comparison *out, char *text)
+{
+    char **grown = text != NULL ? realloc(out->warnings, (out->n_warnings + 1) * sizeof *grown)
+                                : NULL;
+    if (grown == NULL) {
+        free(text);
+        return -1;
+    }
+    grown[out->n_warnings++] = text;
+    out->warnings = grown;
+    return 0;
+}
+
+/* A warning when both files name `key` and the values differ (in their
+ * first word: pyperf writes "3.11.2 (64-bit)", optdemo "3.11.2"). */
+static int
+warn_if_different(struct comparison *out, const char *key, const char *what,
+                  const char *consequence)
+{
+    const char *a = string_field(out->reference->metadata, key);
+    const char *b = string_field(out->other->metadata, key);
+    size_t length = a != NULL ? strcspn(a, " ") : 0;
+    if (a == NULL || b == NULL || (strncmp(a, b, length) == 0 && strcspn(b, " ") == length)) {
+        return 0;
+    }
+    return warn(out, text_format("%s differ: %s in the reference, %s in %s%s%s", what, a, b,
+                                 out->other->label, consequence[0] != '\0' ? ": " : "",
+                                 consequence));
+}
+
+/* Where the two runs' conditions differ, as the metadata tells. */
+static int
+compare_conditions(struct comparison *out)
+{
+    const json_t *a = out->reference->metadata, *b = out->other->metadata;
+    const json_t *load_a = json_object_get(a, "load_avg_1min");
+    const json_t *load_b = json_object_get(b, "load_avg_1min");
+    const json_t *cpus = json_object_get(a, "cpu_count");
+    double busy = json_is_integer(cpus) ? (double)json_integer_value(cpus) / 2 : 1;
+    if (warn_if_different(out, "optdemo_template", "the timing templates",
+                          "each adds its own overhead to every call") < 0
+        || warn_if_different(out, "python_implementation", "the interpreters", "") < 0
+        || warn_if_different(out, "python_version", "the Python versions", "") < 0
+        || warn_if_different(out, "python_build", "the Python builds", "") < 0
+        || warn_if_different(out, "cpu_model_name", "the CPUs", "") < 0
+        || warn_if_different(out, "numpy_version", "the NumPy versions", "") < 0
+        || warn_if_different(out, "numpy_blas_kind", "the BLAS libraries", "") < 0) {
+        return -1;
+    }
+    const json_t *gc_a = json_object_get(a, "optdemo_gc");
+    const json_t *gc_b = json_object_get(b, "optdemo_gc");
+    if (json_is_boolean(gc_a) && json_is_boolean(gc_b) && json_equal(gc_a, gc_b) == 0
+        && warn(out, text_format("the collector was %s in the reference and %s in %s",
+                                 json_is_true(gc_a) ? "on" : "off",
+                                 json_is_true(gc_b) ? "on" : "off", out->other->label)) < 0) {
+        return -1;
+    }
+    /* Load: half the CPUs busy or more apart, and one run past that. */
+    if (json_is_number(load_a) && json_is_number(load_b)) {
+        double la = json_number_value(load_a), lb = json_number_value(load_b);
+        if (fabs(la - lb) >= busy && (la >= busy || lb >= busy)
+            && warn(out, text_format("the machine's load differed: a 1-minute load average of "
+                                     "%.2f in the reference, %.2f in %s: the busier run's "
+                                     "times are slower and noisier", la, lb,
+                                     out->other->label)) < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int
 compare_files(const struct results_file *reference, const struct results_file *other,
               const struct compare_options *options, struct comparison *out)
@@ -383,6 +457,9 @@ compare_files(const struct results_file *reference, const struct results_file *o
             return -1;
         }
     }
+    if (compare_conditions(out) < 0) {
+        return -1;
+    }
     return geometric_mean(out, options);
 }
 
@@ -393,21 +470,11 @@ comparison_clear(struct comparison *comparison)
     free(comparison->only_reference);
     free(comparison->only_other);
     free(comparison->changed);
-    memset(comparison, 0, sizeof *comparison);
-}
-
-static const char *
-verdict_word(enum stats_verdict verdict)
-{
-    switch (verdict) {
-    case STATS_FASTER: return "faster";
-    case STATS_SLOWER: return "slower";
-    case STATS_SAME: return "same";
-    case STATS_UNCLEAR: return "unclear";
-    case STATS_TOO_FEW: return "too few values";
-    case STATS_VERDICT_NONE: break;
+    for (size_t i = 0; i < comparison->n_warnings; i++) {
+        free(comparison->warnings[i]);
     }
-    return "none";
+    free(comparison->warnings);
+    memset(comparison, 0, sizeof *comparison);
 }
 
 static json_t *
@@ -432,11 +499,16 @@ comparison_to_json(const struct comparison *comparison)
             "other_median", row->other, "speedup", row->speedup, "speedup_ci_low", row->low,
             "speedup_ci_high", row->high, "p_value", row->p_value,
             "reference_values", (json_int_t)row->n_reference,
-            "other_values", (json_int_t)row->n_other, "verdict", verdict_word(row->verdict)));
+            "other_values", (json_int_t)row->n_other, "verdict", stats_verdict_name(row->verdict)));
     }
-    json_t *result = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}",
+    json_t *warnings = json_array();
+    for (size_t i = 0; warnings != NULL && i < comparison->n_warnings; i++) {
+        json_array_append_new(warnings, json_string(comparison->warnings[i]));
+    }
+    json_t *result = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o}",
                                "reference", comparison->reference->path,
                                "other", comparison->other->path, "rows", rows,
+                               "warnings", warnings,
                                "only_in_reference", names_array(comparison->only_reference,
                                                                 comparison->n_only_reference),
                                "only_in_other", names_array(comparison->only_other,

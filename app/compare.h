@@ -27,6 +27,7 @@ struct results_file {
     char *label;             /* the file's name, for column headers */
     char *description;       /* what was measured on what, from the metadata */
     bool from_optdemo;       /* written by optdemo (else pyperf or alike) */
+    json_t *metadata;        /* the file's common metadata (owned; may be empty) */
     struct bench_sample *benchmarks;
     size_t count;
 };
@@ -68,6 +69,8 @@ struct comparison {
     size_t n_only_reference, n_only_other;
     const char **changed;    /* names whose workload source differs */
     size_t n_changed;
+    char **warnings;         /* how the two runs' conditions differ (owned) */
+    size_t n_warnings;
     bool has_geometric_mean; /* over the rows measured in seconds */
     double geometric_mean, geometric_low, geometric_high;
     size_t geometric_count;
@@ -76,7 +79,9 @@ struct comparison {
 /* Compare `other` with `reference`.  Benchmarks match by name; unequal
  * numbers of values and runs are fine.  A benchmark whose workload source
  * hash differs between the files is listed in `changed` and not compared.
- * 0, or -1 on no memory. */
+ * `warnings` say where the runs' conditions differ: timing template,
+ * interpreter, CPU, NumPy, the collector, the machine's load.  0, or -1 on
+ * no memory. */
 int compare_files(const struct results_file *reference, const struct results_file *other,
                   const struct compare_options *options, struct comparison *out);
 void comparison_clear(struct comparison *comparison);

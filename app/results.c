@@ -180,20 +180,6 @@ status_name(enum variant_status status)
     return "unknown";
 }
 
-static const char *
-verdict_name(enum stats_verdict verdict)
-{
-    switch (verdict) {
-    case STATS_FASTER: return "faster";
-    case STATS_SLOWER: return "slower";
-    case STATS_SAME: return "same";
-    case STATS_UNCLEAR: return "unclear";
-    case STATS_TOO_FEW: return "too few values";
-    case STATS_VERDICT_NONE: return "none";
-    }
-    return "none";
-}
-
 static json_t *
 values_array(const double *values, size_t n)
 {
@@ -286,7 +272,7 @@ benchmark_json(const struct run_record *run, const struct workload_result *w,
                                     "speedup", v->speedup, "speedup_ci_low", v->ci_low,
                                     "speedup_ci_high", v->ci_high, "p_value", v->p_value,
                                     "speedup_pairs", (json_int_t)v->pairs,
-                                    "verdict", verdict_name(v->verdict),
+                                    "verdict", stats_verdict_name(v->verdict),
                                     "significant", v->verdict == STATS_FASTER
                                                    || v->verdict == STATS_SLOWER);
         json_object_update(metadata, speedup);
@@ -335,7 +321,7 @@ workload_summary(const struct workload_result *w)
             json_object_set_new(item, "speedup", json_real(v->speedup));
             json_object_set_new(item, "speedup_ci_low", json_real(v->ci_low));
             json_object_set_new(item, "speedup_ci_high", json_real(v->ci_high));
-            json_object_set_new(item, "verdict", json_string(verdict_name(v->verdict)));
+            json_object_set_new(item, "verdict", json_string(stats_verdict_name(v->verdict)));
             json_object_set_new(item, "significant", json_boolean(v->verdict == STATS_FASTER
                                                                   || v->verdict == STATS_SLOWER));
             if (v->range_low > 0) {

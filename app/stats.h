@@ -212,6 +212,10 @@ enum stats_verdict {
 enum stats_verdict stats_verdict(double ratio, double low, double high, double p,
                                  size_t na, size_t nb, double alpha, double min_effect);
 
+/* The verdict's word in results and comparisons: "faster", "slower",
+ * "same", "unclear", "too few values" or "none". */
+const char *stats_verdict_name(enum stats_verdict verdict);
+
 /* ---- samples grouped by worker process ----------------------------------- */
 
 /* Values measured in several worker processes, process after process:

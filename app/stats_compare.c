@@ -526,3 +526,17 @@ done:
     free(ratios);
     return status;
 }
+
+const char *
+stats_verdict_name(enum stats_verdict verdict)
+{
+    switch (verdict) {
+    case STATS_FASTER: return "faster";
+    case STATS_SLOWER: return "slower";
+    case STATS_SAME: return "same";
+    case STATS_UNCLEAR: return "unclear";
+    case STATS_TOO_FEW: return "too few values";
+    case STATS_VERDICT_NONE: break;
+    }
+    return "none";
+}

@@ -56,7 +56,58 @@ def test_known_answers_on_optdemo_files(tmp_path):
     assert comparison["only_in_other"] == ["demo/new@1000"]
     out = done.stdout
     assert "2.00× faster *" in out and "1.50× slower *" in out and "same" in out
-    assert "pypy 3.9.16" in out and "only in the reference: demo/gone@1000" in out
+    assert "pypy 3.9.16" in out and "only in the reference (1): demo/gone@1000" in out
+    assert "summary: 3 benchmarks in common, 1 faster, 1 slower, 1 same; 1 only in the " \
+        "reference, 1 only in this file" in out
+    # cpython against pypy: said, in the text and the JSON
+    assert "warning: the interpreters differ: cpython in the reference, pypy" in out
+    assert any("interpreters differ" in w for w in comparison["warnings"])
+
+
+def with_metadata(tmp_path, name, **changes):
+    """A copy of a fixture whose common metadata is changed."""
+    data = json.load(open(result(name)))
+    data["metadata"].update(changes)
+    path = tmp_path / f"{name}_{len(os.listdir(tmp_path))}.json"
+    path.write_text(json.dumps(data))
+    return str(path)
+
+
+def test_runs_measured_under_other_conditions_are_warned_about(tmp_path):
+    quiet = with_metadata(tmp_path, "reference", optdemo_template="c", load_avg_1min=0.2,
+                          cpu_count=2, optdemo_gc=True)
+    busy = with_metadata(tmp_path, "reference", optdemo_template="python", load_avg_1min=2.6,
+                         cpu_count=2, optdemo_gc=False)
+    done, data = compare_json(tmp_path, quiet, busy)
+    assert done.returncode == 0, done.stderr
+    warnings = data["comparisons"][0]["warnings"]
+    assert len(warnings) == 3, warnings
+    assert "timing templates differ: c in the reference, python" in warnings[0]
+    assert "collector was on in the reference and off" in warnings[1]
+    assert "load average of 0.20 in the reference, 2.60" in warnings[2]
+    assert done.stdout.count("  warning: ") == 3 and "3 warnings above" in done.stdout
+    # the same conditions, a load within one CPU's worth: nothing to say
+    calm = with_metadata(tmp_path, "reference", load_avg_1min=0.7, cpu_count=2)
+    done, data = compare_json(tmp_path, quiet, calm)
+    assert data["comparisons"][0]["warnings"] == [] and "warning" not in done.stdout
+
+
+def test_files_with_nothing_in_common_say_so_in_a_few_lines(tmp_path):
+    data = json.load(open(result("reference")))
+    template = data["benchmarks"][0]
+    data["benchmarks"] = [dict(template, metadata=dict(template["metadata"], name=f"w{i}/b@1"))
+                          for i in range(80)]
+    many = tmp_path / "many.json"
+    many.write_text(json.dumps(data))
+    done = optdemo("compare", str(many), result("pyperf_a"))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) < 12, done.stdout
+    assert "  no benchmark in common" in lines
+    assert any(line.startswith("  only in the reference (80): w0/b@1, w1/b@1") and
+               line.endswith("and 75 more (all in --json)") for line in lines)
+    assert lines[-1] == ("  summary: 0 benchmarks in common; 80 only in the reference, "
+                         "1 only in this file")
 
 
 def test_pyperf_files_are_read(tmp_path):
