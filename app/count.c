@@ -5,8 +5,13 @@
  *   and setup cost nothing and are not counted;
  * - two uncounted calls come first: CPython 3.11 specialises its bytecode
  *   after a few executions, and the timed calls run specialised code;
- * - enough calls for ~20 ms of real time, at most 1000: counts are
- *   deterministic, so a few calls say all, and callgrind runs ~50x slower. */
+ * - how many calls are counted is decided by counting too, never by a
+ *   time: one call is counted first, then a 1-2-5 number of calls that
+ *   together execute about COUNTED_INSTRUCTIONS (at most 1000 calls).  A
+ *   count taken over a number of calls chosen from a wall-clock time moved
+ *   by 1.7% between runs (what a collection or a resize costs is spread
+ *   over a different number of calls); callgrind runs ~50x slower, so a
+ *   few calls say all. */
 #include "count.h"
 
 #include <dirent.h>
@@ -21,7 +26,7 @@
 #include "text.h"
 
 enum { MAX_COUNTED_CALLS = 1000, WARMUP_CALLS = 2 };
-static const double COUNTED_SECONDS = 0.02;
+static const double COUNTED_INSTRUCTIONS = 5e7;
 
 int
 counter_init(struct counter *counter, const char *self, const struct worker_limits *limits,
@@ -138,6 +143,33 @@ note(struct variant_result *v, const char *text)
     }
 }
 
+/* The largest 1-2-5 number of calls (1, 2, 5, 10, 20, ...) whose
+ * instructions stay within COUNTED_INSTRUCTIONS, from one call's count;
+ * 1 to MAX_COUNTED_CALLS. */
+long
+count_calls_for(double one_call)
+{
+    long calls = 1;
+    for (long next = 2, step = 0; next <= MAX_COUNTED_CALLS
+         && (double)next * one_call <= COUNTED_INSTRUCTIONS; step++) {
+        calls = next;
+        next = step % 3 == 0 ? next / 2 * 5 : next * 2;
+    }
+    return calls;
+}
+
+/* Instructions per call of variant `index` over `loops` counted calls. */
+static enum exec_status
+count_per_call(struct counter *counter, size_t index, long loops, double *per_call,
+               char **error)
+{
+    enum exec_status status = executor_count(&counter->executor, index, loops, WARMUP_CALLS,
+                                             error);
+    double totals = status == EXEC_OK ? read_dump(counter->folder) : -1;
+    *per_call = totals >= 0 ? totals / (double)loops : -1;
+    return status;
+}
+
 enum exec_status
 count_instructions(struct counter *counter, const char *path, struct workload_result *result)
 {
@@ -160,14 +192,17 @@ count_instructions(struct counter *counter, const char *path, struct workload_re
         if (v->status != VARIANT_OK || index == info->n_variants) {
             continue;
         }
-        double per_call = v->n_values > 0 ? v->summary.median : v->first_call;
-        long loops = per_call > 0 ? (long)ceil(COUNTED_SECONDS / per_call) : 1;
-        loops = loops < 1 ? 1 : loops > MAX_COUNTED_CALLS ? MAX_COUNTED_CALLS : loops;
-        status = executor_count(ex, index, loops, WARMUP_CALLS, &error);
+        double one_call = -1, per_call = -1;
+        status = count_per_call(counter, index, 1, &one_call, &error);
+        long loops = one_call > 0 ? count_calls_for(one_call) : 1;
+        if (status == EXEC_OK && loops > 1) {
+            status = count_per_call(counter, index, loops, &per_call, &error);
+        } else {
+            per_call = one_call;
+        }
         if (status == EXEC_OK) {
-            double totals = read_dump(counter->folder);
-            if (totals >= 0) {
-                v->instructions = totals / (double)loops;
+            if (per_call >= 0) {
+                v->instructions = per_call;
             } else {
                 note(v, "instructions: no callgrind dump was found");
             }

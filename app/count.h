@@ -27,4 +27,9 @@ void counter_free(struct counter *counter);
 enum exec_status count_instructions(struct counter *counter, const char *path,
                                     struct workload_result *result);
 
+/* How many calls are counted, from one call's instructions: the largest
+ * 1-2-5 number of calls within the target (1 to 1000), so that the same
+ * variant is always counted over the same number of calls. */
+long count_calls_for(double one_call);
+
 #endif
