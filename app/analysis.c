@@ -30,24 +30,6 @@
 
 static const uint64_t BOOTSTRAP_SEED = 0x0b7d3e5eedULL;
 
-bool
-harness_row_has_speedup(const struct workload_result *w, size_t k)
-{
-    if (k == 0 || k >= w->n_variants) {
-        return false;
-    }
-    const struct variant_result *base = &w->variants[0], *v = &w->variants[k];
-    if (base->status != VARIANT_OK || v->status != VARIANT_OK) {
-        return false;
-    }
-    for (size_t r = 0; r < w->n_processes; r++) {
-        if (base->processes[r].n_values > 0 && v->processes[r].n_values > 0) {
-            return true;
-        }
-    }
-    return false;
-}
-
 /* Every value of a variant, process after process, in one array. */
 static int
 flatten(struct variant_result *v, size_t n_processes)
@@ -239,7 +221,7 @@ analysis_workload(struct workload_result *w, const struct harness_options *optio
         }
     }
     for (size_t k = 1; k < w->n_variants; k++) {
-        if (harness_row_has_speedup(w, k)) {
+        if (workload_result_has_speedup(w, k)) {
             compare_with_before(w, k, options);
         }
     }

@@ -4,10 +4,10 @@
 #ifndef OPTDEMO_ANALYSIS_H
 #define OPTDEMO_ANALYSIS_H
 
-#include "harness.h"
+#include "workload_result.h"
 
 /* Fill every variant's values, summary, unstable note and, for the rows
- * harness_row_has_speedup admits, speedup, CI, p-value and verdict. */
+ * workload_result_has_speedup admits, speedup, CI, p-value and verdict. */
 void analysis_workload(struct workload_result *w, const struct harness_options *options);
 
 #endif

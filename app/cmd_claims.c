@@ -144,7 +144,8 @@ evaluate(const struct claims_options *opts, const char *sweep, const char *point
     if (json == NULL) {
         bool interrupted = PyErr_Occurred() && interp_exception_is_interrupt();
         char *why = PyErr_Occurred() ? interp_exception_text(8) : text_copy("a malformed report");
-        fprintf(stderr, "optdemo claims: %s\n", interrupted ? "interrupted" : why);
+        fprintf(stderr, "optdemo claims: %s\n",
+                interrupted ? "interrupted" : text_or(why, "out of memory"));
         free(why);
         rc = interrupted ? EXIT_INTERRUPTED : EXIT_FAILED;
         goto done;

@@ -9,6 +9,7 @@
 #include "interp.h"
 #include "metadata.h"
 #include "optdemo.h"
+#include "text.h"
 
 static void
 usage(FILE *out)
@@ -59,10 +60,12 @@ json_dumps(PyObject *obj)
     if (module == NULL) {
         goto done;
     }
+    /* Each call only once the one before it succeeded: no C API call with
+     * an exception pending. */
     dumps = PyObject_GetAttrString(module, "dumps");
-    args = PyTuple_Pack(1, obj);
-    kwargs = Py_BuildValue("{s:i}", "indent", 2);
-    if (dumps == NULL || args == NULL || kwargs == NULL) {
+    args = dumps != NULL ? PyTuple_Pack(1, obj) : NULL;
+    kwargs = args != NULL ? Py_BuildValue("{s:i}", "indent", 2) : NULL;
+    if (kwargs == NULL) {
         goto done;
     }
     result = PyObject_Call(dumps, args, kwargs);
@@ -151,7 +154,7 @@ cmd_info(int argc, char **argv)
             return EXIT_INTERRUPTED;
         }
         char *text = interp_exception_text(20);
-        fprintf(stderr, "optdemo info: %s\n", text);
+        fprintf(stderr, "optdemo info: %s\n", text_or(text, "out of memory"));
         free(text);
         return EXIT_FAILED;
     }

@@ -94,7 +94,7 @@ lab_folder(const char *name)
     char *copy = text != NULL ? text_copy(text) : NULL;
     if (copy == NULL) {
         char *why = interp_exception_message();
-        fprintf(stderr, "optdemo lab: %s\n", why);
+        fprintf(stderr, "optdemo lab: %s\n", text_or(why, "out of memory"));
         free(why);
     }
     Py_XDECREF(args);

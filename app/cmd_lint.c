@@ -8,6 +8,7 @@
 
 #include "interp.h"
 #include "optdemo.h"
+#include "text.h"
 
 static void
 usage(FILE *out)
@@ -50,13 +51,17 @@ cmd_lint(int argc, char **argv)
     result = args != NULL ? interp_call("optdemo.lint", "main", args) : NULL;
     if (result != NULL && PyLong_Check(result)) {
         long status = PyLong_AsLong(result);
+        if (status == -1 && PyErr_Occurred()) {
+            PyErr_Clear();    /* past a long: no status of lint's, a failure */
+            status = 1;
+        }
         rc = status == 0 ? EXIT_OK : status == 2 ? EXIT_USAGE : EXIT_FAILED;
     } else if (result == NULL && interp_exception_is_interrupt()) {
         PyErr_Clear();
         rc = EXIT_INTERRUPTED;
     } else if (result == NULL) {
         char *text = interp_exception_text(8);
-        fprintf(stderr, "optdemo lint: %s\n", text);
+        fprintf(stderr, "optdemo lint: %s\n", text_or(text, "out of memory"));
         free(text);
     }
     fflush(stdout);

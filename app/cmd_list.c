@@ -7,6 +7,7 @@
 
 #include "interp.h"
 #include "optdemo.h"
+#include "text.h"
 
 static void
 usage(FILE *out)
@@ -75,7 +76,7 @@ cmd_list(int argc, char **argv)
     }
     if (rows == NULL) {
         char *text = interp_exception_text(4);
-        fprintf(stderr, "optdemo list: %s\n", text);
+        fprintf(stderr, "optdemo list: %s\n", text_or(text, "out of memory"));
         free(text);
         return EXIT_FAILED;
     }

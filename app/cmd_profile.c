@@ -194,7 +194,7 @@ resolve(const char *name, bool *usage_error)
     if (text == NULL) {
         *usage_error = PyErr_ExceptionMatches(PyExc_LookupError);
         char *why = *usage_error ? interp_exception_message() : interp_exception_text(6);
-        fprintf(stderr, "optdemo profile: %s\n", why);
+        fprintf(stderr, "optdemo profile: %s\n", text_or(why, "out of memory"));
         free(why);
     }
     Py_XDECREF(args);

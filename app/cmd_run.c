@@ -51,24 +51,26 @@ clear_progress(void)
     }
 }
 
-/* Resolve names to paths with optdemo.workloads.resolve.  Returns a list
- * (new reference), or NULL with *usage_error true when a name is unknown
- * (the message is printed). */
-static PyObject *
-resolve_names(int count, char **names, bool *usage_error)
+/* Resolve names to paths with optdemo.workloads.resolve, checked at this
+ * boundary: a NULL-terminated array of malloc'd paths (*n_paths of them),
+ * or NULL with the message printed (*usage_error true when a name is
+ * unknown). */
+static char **
+resolve_names(int count, char **names, size_t *n_paths, bool *usage_error)
 {
     static char *const suite[] = {"pitfalls"};
     PyObject *list = count > 0 ? interp_string_list(count, names) : interp_string_list(1, suite);
     PyObject *args = list != NULL ? PyTuple_Pack(1, list) : NULL;
-    PyObject *paths = args != NULL ? interp_call("optdemo.workloads", "resolve", args) : NULL;
+    PyObject *resolved = args != NULL ? interp_call("optdemo.workloads", "resolve", args) : NULL;
+    char **paths = resolved != NULL ? pydata_str_list(resolved, "a workload's path", n_paths)
+                                    : NULL;
     if (paths == NULL) {
-        if (PyErr_ExceptionMatches(PyExc_LookupError)) {
-            *usage_error = true;
-        }
+        *usage_error = PyErr_ExceptionMatches(PyExc_LookupError);
         char *text = *usage_error ? interp_exception_message() : interp_exception_text(6);
-        fprintf(stderr, "optdemo run: %s\n", text);
+        fprintf(stderr, "optdemo run: %s\n", text_or(text, "out of memory"));
         free(text);
     }
+    Py_XDECREF(resolved);
     Py_XDECREF(list);
     Py_XDECREF(args);
     return paths;
@@ -81,7 +83,7 @@ plotting_available(void)
     PyObject *checked = interp_call("optdemo.plot", "check_available", NULL);
     if (checked == NULL) {
         char *why = interp_exception_message();
-        fprintf(stderr, "optdemo run: --plot: %s\n", why);
+        fprintf(stderr, "optdemo run: --plot: %s\n", text_or(why, "out of memory"));
         free(why);
         return false;
     }
@@ -259,26 +261,23 @@ describe_run(const struct run_options *opts, const struct interpreter_set *set,
  * a typo would otherwise leave every table with `before` alone.  0; -1
  * after naming the unknown variant on stderr; 1 on Ctrl-C. */
 static int
-check_variant_names(struct executor *ex, PyObject *paths, char *const *only)
+check_variant_names(struct executor *ex, char *const *paths, char *const *only)
 {
     int rc = 0;
     for (char *const *name = only; *name != NULL && rc == 0; name++) {
         bool found = strcmp(*name, "before") == 0;
-        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(paths) && !found; i++) {
+        for (char *const *path = paths; *path != NULL && !found; path++) {
             long *sweep = NULL;
             char **variants = NULL;
             size_t n_sweep = 0, n_variants = 0;
-            const char *path = PyUnicode_AsUTF8(PyList_GET_ITEM(paths, i));
-            enum exec_status status = path != NULL ? harness_describe(ex, path, &sweep, &n_sweep,
-                                                                      &variants, &n_variants)
-                                                   : EXEC_ERROR;
+            enum exec_status status = harness_describe(ex, *path, &sweep, &n_sweep, &variants,
+                                                       &n_variants);
             for (size_t k = 0; k < n_variants; k++) {
                 found = found || strcmp(variants[k], *name) == 0;
                 free(variants[k]);
             }
             free(variants);
             free(sweep);
-            PyErr_Clear();
             if (status == EXEC_INTERRUPTED) {
                 return 1;
             }
@@ -443,7 +442,8 @@ struct run_state {
     size_t count, capacity;
     struct result_group *sweeps;
     size_t n_sweeps;
-    PyObject *paths;
+    char **paths;              /* the workloads' files, NULL-terminated */
+    size_t n_paths;
     struct counter counter;    /* --count instructions */
     bool counting;
     json_t *profiles;          /* --profile: run_profile_workload's entries */
@@ -469,7 +469,7 @@ run_state_clear(struct run_state *state)
     }
     json_decref(state->metadata);
     json_decref(state->profiles);
-    Py_XDECREF(state->paths);
+    text_free_list(state->paths);
     run_options_free(&state->opts);
     free(state->header);
     free(state->context);
@@ -598,7 +598,8 @@ cmd_run(int argc, char **argv)
         rc = EXIT_USAGE;
         goto done;
     }
-    state.paths = resolve_names(argc - first_name, argv + first_name, &usage_error);
+    state.paths = resolve_names(argc - first_name, argv + first_name, &state.n_paths,
+                                &usage_error);
     if (state.paths == NULL) {
         rc = usage_error ? EXIT_USAGE : EXIT_FAILED;
         goto done;
@@ -655,7 +656,7 @@ cmd_run(int argc, char **argv)
         rc = EXIT_INTERRUPTED;
         goto done;
     }
-    size_t n_paths = (size_t)PyList_GET_SIZE(state.paths);
+    size_t n_paths = state.n_paths;
     state.header = describe_run(opts, &state.interpreters, state.metadata, argc, argv, n_paths,
                                 state.gap, false);
     state.context = describe_run(opts, &state.interpreters, state.metadata, argc, argv, n_paths,
@@ -667,11 +668,7 @@ cmd_run(int argc, char **argv)
     progress_on = isatty(fileno(stderr));
     progress_total = (int)n_paths;
     for (size_t i = 0; i < n_paths && !interrupted; i++) {
-        const char *path = PyUnicode_AsUTF8(PyList_GET_ITEM(state.paths, (Py_ssize_t)i));
-        if (path == NULL) {
-            PyErr_Clear();
-            continue;
-        }
+        const char *path = state.paths[i];
         progress_index = (int)i + 1;
         interrupted = run_workload(&state, path, &style, &failed) == HARNESS_INTERRUPTED;
         if (state.profiles != NULL && !interrupted) {

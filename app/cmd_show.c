@@ -11,6 +11,7 @@
 
 #include "interp.h"
 #include "optdemo.h"
+#include "text.h"
 #include "parse.h"
 #include "pydata.h"
 #include "report.h"
@@ -307,7 +308,8 @@ cmd_show(int argc, char **argv)
                         &style) < 0) {
         bool interrupted = interp_exception_is_interrupt();
         char *text = usage_error ? interp_exception_message() : interp_exception_text(6);
-        fprintf(stderr, "optdemo show: %s\n", interrupted ? "interrupted" : text);
+        fprintf(stderr, "optdemo show: %s\n",
+                interrupted ? "interrupted" : text_or(text, "out of memory"));
         free(text);
         rc = interrupted ? EXIT_INTERRUPTED : usage_error ? EXIT_USAGE : EXIT_FAILED;
     }

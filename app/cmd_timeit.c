@@ -226,10 +226,12 @@ register_source(const char *source)
     if (linecache == NULL) {
         goto done;
     }
+    /* Each call only once the one before it succeeded: no C API call with
+     * an exception pending. */
     cache = PyObject_GetAttrString(linecache, "cache");
-    text = PyUnicode_FromString(source);
+    text = cache != NULL ? PyUnicode_FromString(source) : NULL;
     lines = text != NULL ? PyUnicode_Splitlines(text, 1) : NULL;
-    if (cache == NULL || lines == NULL) {
+    if (lines == NULL) {
         goto done;
     }
     entry = Py_BuildValue("(nOOs)", PyUnicode_GetLength(text), Py_None, lines, SOURCE_NAME);

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "harness.h"
+#include "workload_result.h"
 
 /* The exponent k of time ~ n^k for variant k... of the sweep `sizes`, and
  * its 95% CI: each resample redraws every size's values (processes, then

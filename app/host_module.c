@@ -98,8 +98,18 @@ host_count_calls(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     }
 #ifdef OPTDEMO_HAVE_CALLGRIND
     PyObject *call_args[1] = {args[1]};
-    long loops = PyLong_AsLong(args[2]), warmups = PyLong_AsLong(args[3]);
-    if ((loops == -1 || warmups == -1) && PyErr_Occurred()) {
+    if (!PyCallable_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "count_calls: function must be callable");
+        return NULL;
+    }
+    long loops = PyLong_AsLong(args[2]);
+    long warmups = loops == -1 && PyErr_Occurred() ? -1 : PyLong_AsLong(args[3]);
+    if (PyErr_Occurred()) {
+        return NULL;
+    }
+    if (loops < 1 || warmups < 0 || warmups > LONG_MAX - loops) {
+        PyErr_SetString(PyExc_ValueError, "count_calls: loops must be at least 1 and warmups "
+                                          "at least 0");
         return NULL;
     }
     if (!RUNNING_ON_VALGRIND) {
@@ -200,7 +210,9 @@ static PyModuleDef_Slot host_slots[] = {
 static struct PyModuleDef host_module = {
     PyModuleDef_HEAD_INIT,
     .m_name = "_optdemo_host",
-    .m_doc = "What only the optdemo host can give pyscripts: the C timing loop, its metadata.",
+    .m_doc = "What only the optdemo host can give pyscripts: the C timing loop, instruction "
+             "counts under callgrind, the C line tracer, the lab's seccomp lockdown and the "
+             "host's metadata.",
     .m_size = sizeof(struct host_state),
     .m_methods = host_methods,
     .m_slots = host_slots,

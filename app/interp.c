@@ -191,12 +191,6 @@ done:
 }
 
 bool
-interp_running(void)
-{
-    return running;
-}
-
-bool
 interp_interrupted(void)
 {
     if (running && PyErr_CheckSignals() < 0) {

@@ -14,9 +14,6 @@
  * after printing why to stderr. */
 int interp_start(void);
 
-/* Whether interp_start() succeeded and interp_stop() was not called yet. */
-bool interp_running(void);
-
 /* A worker's wait was cut short by a signal: was it Ctrl-C?  Runs the
  * interpreter's signal handlers and clears the KeyboardInterrupt; false
  * when the interpreter is not running.  The executors' `interrupted`. */
@@ -48,11 +45,12 @@ PyObject *interp_call(const char *module, const char *function, PyObject *args);
 PyObject *interp_string_list(int count, char *const *items);
 
 /* The current exception as text: its last `max_lines` traceback lines
- * (malloc'd, caller frees).  Clears the exception.  Never NULL. */
+ * (malloc'd, caller frees).  Clears the exception.  NULL only when memory
+ * runs out (print it with text_or). */
 char *interp_exception_text(int max_lines);
 
 /* The current exception's message alone, str(exc) (malloc'd, caller frees).
- * Clears the exception.  Never NULL. */
+ * Clears the exception.  NULL only when memory runs out. */
 char *interp_exception_message(void);
 
 /* Whether the current exception is a KeyboardInterrupt (Ctrl-C). */

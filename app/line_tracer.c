@@ -242,8 +242,11 @@ code_last_line(PyObject *code)
         PyObject *line = PyTuple_Check(item) && PyTuple_GET_SIZE(item) == 3
                              ? PyTuple_GET_ITEM(item, 2) : NULL;   /* None: no line */
         long number = line != NULL && PyLong_Check(line) ? PyLong_AsLong(line) : 0;
-        last = number > last && number < INT_MAX ? (int)number : last;
         Py_DECREF(item);
+        if (number == -1 && PyErr_Occurred()) {
+            break;    /* past a long: no line number; reported below */
+        }
+        last = number > last && number < INT_MAX ? (int)number : last;
     }
     if (iterator == NULL || PyErr_Occurred()) {
         last = -1;

@@ -2,6 +2,11 @@
  * the latter swallows errors raised while hashing or comparing the key. */
 #include "pydata.h"
 
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+
 const char *
 pydata_str(PyObject *value, const char *what)
 {
@@ -62,4 +67,31 @@ pydata_get_list(PyObject *dict, const char *key, const char *what)
         return NULL;
     }
     return value;
+}
+
+char **
+pydata_str_list(PyObject *value, const char *what, size_t *count)
+{
+    if (value == NULL || !PyList_Check(value)) {
+        PyErr_Format(PyExc_TypeError, "%s must be a list, not %s", what,
+                     value != NULL ? Py_TYPE(value)->tp_name : "missing");
+        return NULL;
+    }
+    *count = (size_t)PyList_GET_SIZE(value);
+    char **copies = calloc(*count + 1, sizeof *copies);
+    for (size_t i = 0; copies != NULL && i < *count; i++) {
+        const char *text = pydata_str(PyList_GET_ITEM(value, (Py_ssize_t)i), what);
+        copies[i] = text != NULL ? strdup(text) : NULL;
+        if (copies[i] == NULL) {
+            if (!PyErr_Occurred()) {
+                PyErr_NoMemory();
+            }
+            text_free_list(copies);
+            return NULL;
+        }
+    }
+    if (copies == NULL) {
+        PyErr_NoMemory();
+    }
+    return copies;
 }

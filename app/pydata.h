@@ -22,6 +22,10 @@ const char *pydata_get_str(PyObject *dict, const char *key, const char *what);
  * PyErr_Occurred()). */
 const char *pydata_get_optional_str(PyObject *dict, const char *key, const char *what);
 
+/* A list of str as a NULL-terminated array of malloc'd copies (*count of
+ * them; free with text_free_list); NULL with an exception otherwise. */
+char **pydata_str_list(PyObject *value, const char *what, size_t *count);
+
 /* dict[key], borrowed, when it is a list; NULL with TypeError otherwise. */
 PyObject *pydata_get_list(PyObject *dict, const char *key, const char *what);
 

@@ -7,7 +7,7 @@
 #include <stdio.h>
 
 #include "growth.h"
-#include "harness.h"
+#include "workload_result.h"
 
 struct report_style {
     bool color;   /* ANSI colours */

@@ -12,7 +12,7 @@
 #include <stdio.h>
 
 #include "growth.h"
-#include "harness.h"
+#include "workload_result.h"
 
 /* Whether `path` can be written (its folder exists and accepts a new file),
  * checked by creating and removing a temporary file there.  0, or -1 with

@@ -137,3 +137,12 @@ text_escape_controls(const char *text, bool keep_newlines)
 {
     return escape(text, true, keep_newlines);
 }
+
+void
+text_free_list(char **list)
+{
+    for (char **item = list; item != NULL && *item != NULL; item++) {
+        free(*item);
+    }
+    free(list);
+}

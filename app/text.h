@@ -6,12 +6,24 @@
 #define OPTDEMO_TEXT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* printf into a new string. */
 char *text_format(const char *format, ...) __attribute__((format(printf, 1, 2)));
 
 /* A copy of `text`, or NULL when `text` is NULL. */
 char *text_copy(const char *text);
+
+/* `text`, or `fallback` when it is NULL (a message that could not be made
+ * for want of memory). */
+static inline const char *
+text_or(const char *text, const char *fallback)
+{
+    return text != NULL ? text : fallback;
+}
+
+/* Free a NULL-terminated array of malloc'd strings and the array (NULL: nothing). */
+void text_free_list(char **list);
 
 /* A copy of `bytes` that is valid UTF-8 (what jansson accepts): every byte
  * that does not belong to a well-formed sequence (stray continuation bytes,

@@ -1,35 +1,11 @@
 /* workload_result.c: what the harness's results know of themselves --
- * releasing them, whether a workload passed or timed anything, and the
- * growth of a sweep -- shared by the terminal report, the Markdown and the
- * JSON, so all three say the same. */
-#include "harness.h"
+ * releasing them, whether a workload passed or timed anything, and which
+ * rows get a speedup -- shared by the statistics, the terminal report, the
+ * Markdown and the JSON, so all of them say the same. */
+#include "workload_result.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-bool
-harness_growth_exponent(const struct workload_result *sizes, size_t count, size_t k,
-                        double *exponent)
-{
-    double *x = calloc(count + 1, sizeof *x), *y = calloc(count + 1, sizeof *y);
-    size_t points = 0;
-    bool fitted = false;
-    if (x == NULL || y == NULL) {
-        goto done;
-    }
-    for (size_t s = 0; s < count; s++) {
-        if (k < sizes[s].n_variants && sizes[s].variants[k].n_values > 0) {
-            x[points] = (double)sizes[s].n;
-            y[points] = sizes[s].variants[k].summary.median;
-            points++;
-        }
-    }
-    fitted = stats_loglog_slope(x, y, points, exponent) == STATS_OK;
-done:
-    free(x);
-    free(y);
-    return fitted;
-}
 
 void
 workload_result_clear(struct workload_result *result)
@@ -85,6 +61,24 @@ workload_result_timed(const struct workload_result *result)
 {
     for (size_t k = 0; k < result->n_variants; k++) {
         if (result->variants[k].n_values > 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool
+workload_result_has_speedup(const struct workload_result *w, size_t k)
+{
+    if (k == 0 || k >= w->n_variants) {
+        return false;
+    }
+    const struct variant_result *base = &w->variants[0], *v = &w->variants[k];
+    if (base->status != VARIANT_OK || v->status != VARIANT_OK) {
+        return false;
+    }
+    for (size_t r = 0; r < w->n_processes; r++) {
+        if (base->processes[r].n_values > 0 && v->processes[r].n_values > 0) {
             return true;
         }
     }

@@ -3,7 +3,7 @@ workloads run RUNS times with `--count instructions`, and for each variant
 the spread (highest / lowest) of its instructions per call and of its median
 time per call over the runs, side by side.
 
-Instruction counts measure work, not time: they repeat to ~0.1% where wall
+Instruction counts measure work, not time: they repeat to ~0.01% where wall
 time moves 10% or more on a shared machine, and they disagree with time
 where the cost is memory traffic, not instructions.
 
@@ -18,7 +18,7 @@ import tempfile
 
 SOURCE_ROOT = os.environ.get(
     "OPTDEMO_SOURCE_ROOT", os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-WORKLOADS = ["string_concat", "list_membership", "numpy_vectorize", "slots_access"]
+WORKLOADS = ["string_concat", "list_membership", "numpy_vectorize", "slots_access", "queue_popleft"]
 
 
 def one_run(optdemo):

@@ -36,7 +36,9 @@ static const struct {
 /* Whether obj can be an ndarray, answered without importing numpy: an
  * ndarray exports buffers (lists, tuples, ranges and generators do not, so
  * the first test answers for them at no cost), and none exists before numpy
- * is in sys.modules. */
+ * is in sys.modules.  1, 0, or -1 with an exception (looking the key up
+ * can fail: PyDict_GetItemWithError, not PyDict_GetItemString, which
+ * would swallow the error). */
 static int
 might_be_ndarray(PyObject *obj)
 {
@@ -46,7 +48,11 @@ might_be_ndarray(PyObject *obj)
     if (numpy_api_loaded) {
         return 1;
     }
-    return PyDict_GetItemString(PyImport_GetModuleDict(), "numpy") != NULL;
+    PyObject *key = PyUnicode_FromString("numpy");
+    PyObject *numpy = key != NULL ? PyDict_GetItemWithError(PyImport_GetModuleDict(), key)
+                                  : NULL;
+    Py_XDECREF(key);
+    return numpy != NULL ? 1 : PyErr_Occurred() ? -1 : 0;
 }
 
 array_status
@@ -61,8 +67,9 @@ array_vector_from(PyObject *obj, array_dtype dtype, array_need need,
     int is_array, is_dtype;
 
     *vector = (array_vector){NULL, NULL, 0, 0};
-    if (need == ARRAY_OR_ITERABLE && !might_be_ndarray(obj)) {
-        status = ARRAY_OTHER;
+    int maybe = need == ARRAY_OR_ITERABLE ? might_be_ndarray(obj) : 1;
+    if (maybe <= 0) {
+        status = maybe == 0 ? ARRAY_OTHER : ARRAY_ERROR;
         goto done;
     }
     if (optnative_numpy_import() < 0) {

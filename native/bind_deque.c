@@ -33,7 +33,7 @@ typedef struct {
 } DequeIterObject;
 
 static int
-deque_has_maxlen(const DequeObject *self)
+has_maxlen(const DequeObject *self)
 {
     return self->limit != SIZE_MAX;
 }
@@ -42,7 +42,7 @@ deque_has_maxlen(const DequeObject *self)
  * full, drops the item at the other end, released last because its decref
  * may run Python.  Returns 0, or -1 with MemoryError (deque unchanged). */
 static int
-deque_push(DequeObject *self, PyObject *item, int at_front)
+push_item(DequeObject *self, PyObject *item, int at_front)
 {
     void *dropped = NULL;
     ringbuf_status status;
@@ -74,18 +74,18 @@ done:
 }
 
 static PyObject *
-deque_append(DequeObject *self, PyObject *item)
+Deque_append(DequeObject *self, PyObject *item)
 {
-    if (deque_push(self, item, 0) < 0) {
+    if (push_item(self, item, 0) < 0) {
         return NULL;
     }
     Py_RETURN_NONE;
 }
 
 static PyObject *
-deque_appendleft(DequeObject *self, PyObject *item)
+Deque_appendleft(DequeObject *self, PyObject *item)
 {
-    if (deque_push(self, item, 1) < 0) {
+    if (push_item(self, item, 1) < 0) {
         return NULL;
     }
     Py_RETURN_NONE;
@@ -93,7 +93,7 @@ deque_appendleft(DequeObject *self, PyObject *item)
 
 /* Returns the removed item (the deque's reference, handed to the caller). */
 static PyObject *
-deque_pop(DequeObject *self, PyObject *Py_UNUSED(ignored))
+Deque_pop(DequeObject *self, PyObject *Py_UNUSED(ignored))
 {
     void *item;
 
@@ -106,7 +106,7 @@ deque_pop(DequeObject *self, PyObject *Py_UNUSED(ignored))
 }
 
 static PyObject *
-deque_popleft(DequeObject *self, PyObject *Py_UNUSED(ignored))
+Deque_popleft(DequeObject *self, PyObject *Py_UNUSED(ignored))
 {
     void *item;
 
@@ -121,7 +121,7 @@ deque_popleft(DequeObject *self, PyObject *Py_UNUSED(ignored))
 /* Detaches the storage, leaving an empty deque, and only then releases the
  * items: a __del__ run by a decref sees a valid empty deque. */
 static void
-deque_clear_items(DequeObject *self)
+clear_items(DequeObject *self)
 {
     ringbuf old = self->items;
 
@@ -134,14 +134,14 @@ deque_clear_items(DequeObject *self)
 }
 
 static PyObject *
-deque_clear(DequeObject *self, PyObject *Py_UNUSED(ignored))
+Deque_clear(DequeObject *self, PyObject *Py_UNUSED(ignored))
 {
-    deque_clear_items(self);
+    clear_items(self);
     Py_RETURN_NONE;
 }
 
 static PyObject *
-deque_extend(DequeObject *self, PyObject *iterable)
+Deque_extend(DequeObject *self, PyObject *iterable)
 {
     PyObject *iterator = NULL, *item = NULL, *copy = NULL, *result = NULL;
 
@@ -149,12 +149,12 @@ deque_extend(DequeObject *self, PyObject *iterable)
         /* d.extend(d): iterate over a snapshot, not the growing deque. */
         copy = PySequence_List(iterable);
         if (copy == NULL) {
-            goto error;
+            goto done;
         }
         iterable = copy;
     }
     if ((PyList_CheckExact(iterable) || PyTuple_CheckExact(iterable))
-        && !deque_has_maxlen(self)) {
+        && !has_maxlen(self)) {
         /* Fast path for Deque(list): one allocation, then a loop that runs
          * no Python code (nothing is dropped without maxlen), so the list
          * cannot change under it.  Deque(list of 4000 ints): 22 -> 8 us
@@ -163,30 +163,30 @@ deque_extend(DequeObject *self, PyObject *iterable)
         PyObject **items = PySequence_Fast_ITEMS(iterable);
         if (ringbuf_reserve(&self->items, (size_t)count) != RINGBUF_OK) {
             PyErr_NoMemory();
-            goto error;
+            goto done;
         }
         for (Py_ssize_t i = 0; i < count; i++) {
             (void)ringbuf_push_back(&self->items, Py_NewRef(items[i]));
         }
         self->state++;
         result = Py_NewRef(Py_None);
-        goto error;
+        goto done;
     }
     iterator = PyObject_GetIter(iterable);
     if (iterator == NULL) {
-        goto error;
+        goto done;
     }
     while ((item = PyIter_Next(iterator)) != NULL) {
-        if (deque_push(self, item, 0) < 0) {
-            goto error;
+        if (push_item(self, item, 0) < 0) {
+            goto done;
         }
         Py_CLEAR(item);
     }
     if (PyErr_Occurred()) {
-        goto error;
+        goto done;
     }
     result = Py_NewRef(Py_None);
-error: /* and success: the one exit */
+done:
     Py_XDECREF(item);
     Py_XDECREF(iterator);
     Py_XDECREF(copy);
@@ -196,20 +196,20 @@ error: /* and success: the one exit */
 /* Its own slot, though sq_length would do: `while queue:` asks nb_bool first,
  * and a heap type has empty number and mapping tables to fall through. */
 static int
-deque_bool(DequeObject *self)
+Deque_bool(DequeObject *self)
 {
     return ringbuf_count(&self->items) != 0;
 }
 
 static Py_ssize_t
-deque_length(DequeObject *self)
+Deque_length(DequeObject *self)
 {
     return (Py_ssize_t)ringbuf_count(&self->items);
 }
 
 /* d[i]; PySequence_GetItem has already added len(d) to a negative i. */
 static PyObject *
-deque_item(DequeObject *self, Py_ssize_t index)
+Deque_item(DequeObject *self, Py_ssize_t index)
 {
     if (index < 0 || (size_t)index >= ringbuf_count(&self->items)) {
         PyErr_SetString(PyExc_IndexError, "deque index out of range");
@@ -219,7 +219,7 @@ deque_item(DequeObject *self, Py_ssize_t index)
 }
 
 static PyObject *
-deque_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+Deque_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 {
     static char *keywords[] = {"iterable", "maxlen", NULL};
     PyObject *iterable = NULL, *maxlen_obj = Py_None, *extended;
@@ -249,7 +249,7 @@ deque_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
     self->state = 0;
     self->weakreflist = NULL;
     if (iterable != NULL) {
-        extended = deque_extend(self, iterable);
+        extended = Deque_extend(self, iterable);
         if (extended == NULL) {
             goto error;
         }
@@ -262,7 +262,7 @@ error:
 }
 
 static int
-deque_traverse(DequeObject *self, visitproc visit, void *arg)
+Deque_traverse(DequeObject *self, visitproc visit, void *arg)
 {
     Py_VISIT(Py_TYPE(self));
     for (size_t i = 0; i < ringbuf_count(&self->items); i++) {
@@ -272,31 +272,31 @@ deque_traverse(DequeObject *self, visitproc visit, void *arg)
 }
 
 static int
-deque_tp_clear(DequeObject *self)
+Deque_tp_clear(DequeObject *self)
 {
-    deque_clear_items(self);
+    clear_items(self);
     return 0;
 }
 
 static void
-deque_dealloc(DequeObject *self)
+Deque_dealloc(DequeObject *self)
 {
     PyTypeObject *type = Py_TYPE(self);
 
     PyObject_GC_UnTrack(self);
     /* Deques nested a million deep would otherwise recurse a million deep. */
-    Py_TRASHCAN_BEGIN(self, deque_dealloc)
+    Py_TRASHCAN_BEGIN(self, Deque_dealloc)
     if (self->weakreflist != NULL) {
         PyObject_ClearWeakRefs((PyObject *)self);
     }
-    deque_clear_items(self);
+    clear_items(self);
     type->tp_free(self);
     Py_DECREF(type);
     Py_TRASHCAN_END
 }
 
 static PyObject *
-deque_repr(DequeObject *self)
+Deque_repr(DequeObject *self)
 {
     PyObject *list = NULL, *result = NULL;
     int status = Py_ReprEnter((PyObject *)self);
@@ -310,7 +310,7 @@ deque_repr(DequeObject *self)
     /* Inside the Enter/Leave pair: the list's repr reprs the items. */
     list = PySequence_List((PyObject *)self);
     if (list != NULL) {
-        if (deque_has_maxlen(self)) {
+        if (has_maxlen(self)) {
             result = PyUnicode_FromFormat("Deque(%R, maxlen=%zu)", list, self->limit);
         }
         else {
@@ -324,9 +324,9 @@ done:
 }
 
 static PyObject *
-deque_get_maxlen(DequeObject *self, void *Py_UNUSED(closure))
+Deque_get_maxlen(DequeObject *self, void *Py_UNUSED(closure))
 {
-    if (!deque_has_maxlen(self)) {
+    if (!has_maxlen(self)) {
         Py_RETURN_NONE;
     }
     return PyLong_FromSize_t(self->limit);
@@ -336,7 +336,7 @@ deque_get_maxlen(DequeObject *self, void *Py_UNUSED(closure))
  * deque's type: a Deque made in one interpreter never yields another's
  * iterator type. */
 static PyObject *
-deque_iter(DequeObject *self)
+Deque_iter(DequeObject *self)
 {
     optnative_state *state = optnative_state_of_type(Py_TYPE(self));
     DequeIterObject *iterator = NULL;
@@ -357,7 +357,7 @@ done:
 }
 
 static PyObject *
-deque_iter_next(DequeIterObject *self)
+DequeIter_next(DequeIterObject *self)
 {
     /* Checked before exhaustion, as collections.deque does: a mutation is
      * reported even to an iterator that has already reached the end. */
@@ -372,7 +372,7 @@ deque_iter_next(DequeIterObject *self)
 }
 
 static PyObject *
-deque_iter_length_hint(DequeIterObject *self, PyObject *Py_UNUSED(ignored))
+DequeIter_length_hint(DequeIterObject *self, PyObject *Py_UNUSED(ignored))
 {
     size_t count = ringbuf_count(&self->deque->items);
 
@@ -380,7 +380,7 @@ deque_iter_length_hint(DequeIterObject *self, PyObject *Py_UNUSED(ignored))
 }
 
 static int
-deque_iter_traverse(DequeIterObject *self, visitproc visit, void *arg)
+DequeIter_traverse(DequeIterObject *self, visitproc visit, void *arg)
 {
     Py_VISIT(Py_TYPE(self));
     Py_VISIT(self->deque);
@@ -388,7 +388,7 @@ deque_iter_traverse(DequeIterObject *self, visitproc visit, void *arg)
 }
 
 static void
-deque_iter_dealloc(DequeIterObject *self)
+DequeIter_dealloc(DequeIterObject *self)
 {
     PyTypeObject *type = Py_TYPE(self);
 
@@ -399,19 +399,19 @@ deque_iter_dealloc(DequeIterObject *self)
 }
 
 static PyMethodDef deque_methods[] = {
-    {"append", (PyCFunction)deque_append, METH_O, "Add an item at the right end."},
-    {"appendleft", (PyCFunction)deque_appendleft, METH_O, "Add an item at the left end."},
-    {"pop", (PyCFunction)deque_pop, METH_NOARGS,
+    {"append", (PyCFunction)Deque_append, METH_O, "Add an item at the right end."},
+    {"appendleft", (PyCFunction)Deque_appendleft, METH_O, "Add an item at the left end."},
+    {"pop", (PyCFunction)Deque_pop, METH_NOARGS,
      "Remove and return the rightmost item; IndexError if empty."},
-    {"popleft", (PyCFunction)deque_popleft, METH_NOARGS,
+    {"popleft", (PyCFunction)Deque_popleft, METH_NOARGS,
      "Remove and return the leftmost item; IndexError if empty."},
-    {"extend", (PyCFunction)deque_extend, METH_O, "Append every item of an iterable."},
-    {"clear", (PyCFunction)deque_clear, METH_NOARGS, "Remove all items."},
+    {"extend", (PyCFunction)Deque_extend, METH_O, "Append every item of an iterable."},
+    {"clear", (PyCFunction)Deque_clear, METH_NOARGS, "Remove all items."},
     {NULL, NULL, 0, NULL},
 };
 
 static PyGetSetDef deque_getset[] = {
-    {"maxlen", (getter)deque_get_maxlen, NULL, "maximum size, or None if unbounded", NULL},
+    {"maxlen", (getter)Deque_get_maxlen, NULL, "maximum size, or None if unbounded", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -423,18 +423,18 @@ static PyMemberDef deque_members[] = {
 static PyType_Slot deque_slots[] = {
     {Py_tp_doc, "Deque(iterable=(), maxlen=None): a double-ended queue of any "
                 "Python objects on a C ring buffer, like collections.deque."},
-    {Py_tp_new, SLOT_FUNCTION(deque_new)},
-    {Py_tp_dealloc, SLOT_FUNCTION(deque_dealloc)},
-    {Py_tp_traverse, SLOT_FUNCTION(deque_traverse)},
-    {Py_tp_clear, SLOT_FUNCTION(deque_tp_clear)},
-    {Py_tp_repr, SLOT_FUNCTION(deque_repr)},
-    {Py_tp_iter, SLOT_FUNCTION(deque_iter)},
+    {Py_tp_new, SLOT_FUNCTION(Deque_new)},
+    {Py_tp_dealloc, SLOT_FUNCTION(Deque_dealloc)},
+    {Py_tp_traverse, SLOT_FUNCTION(Deque_traverse)},
+    {Py_tp_clear, SLOT_FUNCTION(Deque_tp_clear)},
+    {Py_tp_repr, SLOT_FUNCTION(Deque_repr)},
+    {Py_tp_iter, SLOT_FUNCTION(Deque_iter)},
     {Py_tp_methods, deque_methods},
     {Py_tp_getset, deque_getset},
     {Py_tp_members, deque_members},
-    {Py_nb_bool, SLOT_FUNCTION(deque_bool)},
-    {Py_sq_length, SLOT_FUNCTION(deque_length)},
-    {Py_sq_item, SLOT_FUNCTION(deque_item)},
+    {Py_nb_bool, SLOT_FUNCTION(Deque_bool)},
+    {Py_sq_length, SLOT_FUNCTION(Deque_length)},
+    {Py_sq_item, SLOT_FUNCTION(Deque_item)},
     {0, NULL},
 };
 
@@ -447,15 +447,15 @@ static PyType_Spec deque_spec = {
 };
 
 static PyMethodDef deque_iter_methods[] = {
-    {"__length_hint__", (PyCFunction)deque_iter_length_hint, METH_NOARGS, NULL},
+    {"__length_hint__", (PyCFunction)DequeIter_length_hint, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL},
 };
 
 static PyType_Slot deque_iter_slots[] = {
-    {Py_tp_dealloc, SLOT_FUNCTION(deque_iter_dealloc)},
-    {Py_tp_traverse, SLOT_FUNCTION(deque_iter_traverse)},
+    {Py_tp_dealloc, SLOT_FUNCTION(DequeIter_dealloc)},
+    {Py_tp_traverse, SLOT_FUNCTION(DequeIter_traverse)},
     {Py_tp_iter, SLOT_FUNCTION(PyObject_SelfIter)},
-    {Py_tp_iternext, SLOT_FUNCTION(deque_iter_next)},
+    {Py_tp_iternext, SLOT_FUNCTION(DequeIter_next)},
     {Py_tp_methods, deque_iter_methods},
     {0, NULL},
 };
