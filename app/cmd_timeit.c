@@ -13,6 +13,7 @@
 
 #include "clock.h"
 #include "interp.h"
+#include "loops.h"
 #include "optdemo.h"
 #include "parse.h"
 #include "pydata.h"
@@ -389,23 +390,18 @@ done:
 static int
 autorange(const struct stmt_timer *timer, int verbose, int precision, long *number)
 {
-    static const long steps[] = {1, 2, 5};
-
-    for (long scale = 1;; scale *= 10) {
-        for (int j = 0; j < 3; j++) {
-            long loops = scale * steps[j];
-            double seconds;
-            if (stmt_timer_run(timer, loops, &seconds) < 0) {
-                return -1;
-            }
-            if (verbose) {
-                PySys_WriteStdout("%ld loop%s -> %.*g secs\n", loops, loops != 1 ? "s" : "",
-                                  precision, seconds);
-            }
-            if (seconds >= 0.2) {
-                *number = loops;
-                return 0;
-            }
+    for (long loops = 1;; loops = loops_next(loops)) {
+        double seconds;
+        if (stmt_timer_run(timer, loops, &seconds) < 0) {
+            return -1;
+        }
+        if (verbose) {
+            PySys_WriteStdout("%ld loop%s -> %.*g secs\n", loops, loops != 1 ? "s" : "",
+                              precision, seconds);
+        }
+        if (seconds >= 0.2 || loops >= LOOPS_MAX) {
+            *number = loops;
+            return 0;
         }
     }
 }

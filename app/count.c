@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "loops.h"
 #include "text.h"
 
 enum { MAX_COUNTED_CALLS = 1000, WARMUP_CALLS = 2 };
@@ -149,13 +150,8 @@ note(struct variant_result *v, const char *text)
 long
 count_calls_for(double one_call)
 {
-    long calls = 1;
-    for (long next = 2, step = 0; next <= MAX_COUNTED_CALLS
-         && (double)next * one_call <= COUNTED_INSTRUCTIONS; step++) {
-        calls = next;
-        next = step % 3 == 0 ? next / 2 * 5 : next * 2;
-    }
-    return calls;
+    double fit = one_call > 0 ? COUNTED_INSTRUCTIONS / one_call : 1;
+    return loops_at_most(fit < MAX_COUNTED_CALLS ? fit : MAX_COUNTED_CALLS);
 }
 
 /* Instructions per call of variant `index` over `loops` counted calls. */

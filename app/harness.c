@@ -14,10 +14,10 @@
 
 #include "analysis.h"
 #include "clock.h"
+#include "loops.h"
 #include "text.h"
 
 /* Calibration never goes past this many calls per value. */
-static const long MAX_LOOPS = 1000000000L;
 
 /* One interpreter's share of a workload. */
 struct target {
@@ -96,21 +96,6 @@ static bool
 planned_in(const struct variant_result *v, int p)
 {
     return p < v->plan.processes;
-}
-
-/* The 1-2-5 sequence timeit uses, starting at the first value >= want. */
-static long
-loops_at_least(double want)
-{
-    static const long steps[] = {1, 2, 5};
-    for (long scale = 1; scale <= MAX_LOOPS; scale *= 10) {
-        for (size_t i = 0; i < 3; i++) {
-            if ((double)(steps[i] * scale) >= want) {
-                return steps[i] * scale;
-            }
-        }
-    }
-    return MAX_LOOPS;
 }
 
 static void
@@ -557,7 +542,7 @@ calibrate(struct target *t, size_t k, const struct harness_options *options, cha
             *error = text_copy("out of memory");
             return EXEC_ERROR;
         }
-        if (seconds >= options->min_time || loops >= MAX_LOOPS) {
+        if (seconds >= options->min_time || loops >= LOOPS_MAX) {
             break;
         }
         double per_call = fmax(seconds / (double)loops, 1e-9);

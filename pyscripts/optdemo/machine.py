@@ -22,6 +22,8 @@ import sys
 import sysconfig
 import timeit
 
+from optdemo.calibration import autorange
+
 REFERENCE_PYTHON = "/usr/bin/python3.11"
 
 # (statement, setup): small pure-Python statements, the same for the
@@ -264,13 +266,8 @@ def _calibrate(stmt, setup, value_seconds):
     """timeit's autorange (1, 2, 5, 10, 20, 50, ... loops) with a shorter
     target: the first loop count whose value lasts value_seconds."""
     timer = timeit.Timer(stmt, setup)
-    scale = 1
-    while True:
-        for step in (1, 2, 5):
-            loops = scale * step
-            if timer.timeit(loops) >= value_seconds:
-                return loops
-        scale *= 10
+    loops, _, _ = autorange(lambda loops: (timer.timeit(loops), None), value_seconds)
+    return loops
 
 
 def interpreter_gap(python=REFERENCE_PYTHON, statements=None, rounds=2,

@@ -26,6 +26,7 @@ import statistics
 import time
 
 from optdemo import errors
+from optdemo.calibration import autorange
 
 try:
     import tracemalloc
@@ -65,20 +66,6 @@ def profile(kind, time_calls, function, data, loops=None, top=TOP, pstats_path=N
     if kind == "lines":
         return profile_lines(time_calls, function, data, loops)
     return profile_memory(function, data, top)
-
-
-def autorange(measure, min_seconds):
-    """timeit's autorange: try 1, 2, 5, 10, 20, 50... loops until
-    measure(loops) says it lasted min_seconds.  measure returns (seconds,
-    anything); autorange returns (loops, seconds, that anything)."""
-    scale = 1
-    while True:
-        for step in (1, 2, 5):
-            loops = scale * step
-            seconds, result = measure(loops)
-            if seconds >= min_seconds:
-                return loops, seconds, result
-        scale *= 10
 
 
 # --- cProfile: which functions ------------------------------------------------

@@ -23,6 +23,7 @@ import tempfile
 import time
 
 from optdemo import errors, lab, machine, profiling, sandbox, workloads
+from optdemo.calibration import autorange
 
 PROTOCOL = 1
 TRACEBACK_LINES = 6        # the tail of a traceback an error response shows
@@ -634,13 +635,9 @@ class Session:
     def _calibrate_noop(self):
         """The first loop count, in timeit's 1, 2, 5, 10, 20, 50... steps,
         whose value lasts OVERHEAD_MIN_SECONDS."""
-        scale = 1
-        while True:
-            for step in (1, 2, 5):
-                loops = scale * step
-                if self._time_calls(noop, None, loops) >= OVERHEAD_MIN_SECONDS:
-                    return loops
-            scale *= 10
+        loops, _, _ = autorange(lambda loops: (self._time_calls(noop, None, loops), None),
+                                OVERHEAD_MIN_SECONDS)
+        return loops
 
     def _time_calls(self, function, data, loops):
         if self.template == "c":
