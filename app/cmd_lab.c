@@ -490,7 +490,7 @@ check(int argc, char **argv)
     if (cli.check.bwrap != NULL && lab_sandbox_probe(cli.check.bwrap, &refused) < 0) {
         fprintf(stderr, "optdemo lab: %s.\nA solution is checked only inside that sandbox; "
                         "--no-sandbox checks it without one (never for code you do not "
-                        "trust: see the README's \"Labs\").\n", refused);
+                        "trust: see docs/labs.md).\n", refused);
         free(refused);
         return EXIT_USAGE;
     }

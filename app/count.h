@@ -2,7 +2,7 @@
  * call, counted by valgrind's callgrind around exactly the timed calls --
  * a number that repeats to ~0.1% where wall time moves 10% on a busy
  * machine.  It measures work, not time: memory-bound code can run fewer
- * instructions and still take longer (README, "Instruction counts"). */
+ * instructions and still take longer (docs/measuring.md, "Instruction counts"). */
 #ifndef OPTDEMO_COUNT_H
 #define OPTDEMO_COUNT_H
 

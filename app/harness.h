@@ -1,4 +1,4 @@
-/* harness.h: the measurement protocol (README, "How it measures").  For one
+/* harness.h: the measurement protocol (docs/measuring.md).  For one
  * workload at one size, on one or several interpreters: values come from
  * several worker processes (pyperf's lesson: one process's values share its
  * luck -- memory layout, hash seeds, what else the machine did).  In each

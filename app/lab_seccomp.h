@@ -11,7 +11,7 @@
 int lab_seccomp_install(char **error);
 
 /* The allowed system calls' names (x86_64), NULL-terminated, in the
- * table's order: for the README and tests.  Some are allowed only with
+ * table's order: for docs/labs.md and the tests.  Some are allowed only with
  * certain arguments; lab_seccomp_restriction says which. */
 const char *const *lab_seccomp_allowed(void);
 

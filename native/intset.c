@@ -1,7 +1,7 @@
 /* intset.c: a set of int64 on uthash, made fast.  Plain uthash (Jenkins
  * hash, one malloc per 64-byte entry, chains up to 10 long) is no faster
  * than Python's set; the levers, each measured by bench/bench_intset_levers
- * (figures in the README): a splitmix64 finalizer as HASH_FUNCTION, a bloom
+ * (figures in bench/README.md): a splitmix64 finalizer as HASH_FUNCTION, a bloom
  * filter (16 bits per key, up to 2^22) that answers most misses without
  * touching a chain, entries from a slab pool, buckets doubled at load factor
  * 1, and software prefetch in the batch lookup so that several needles are

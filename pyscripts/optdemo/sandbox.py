@@ -27,7 +27,7 @@ so it only makes the common mistakes and the first tries fail loudly:
   os.mkfifo and os.mknod raise no audit event at all and are replaced by
   functions that refuse.
 
-The README's "Labs" section says which layer stops what; tests/labs/ holds
+docs/labs.md says which layer stops what; tests/labs/ holds
 an attack for each, tried by tests/test_cli_lab.py.
 """
 

@@ -8,7 +8,7 @@ heapq.nsmallest instead of sorting every distinct word.
 
 The gain is a constant factor (about 2x), not an order of growth: no MAX_GROWTH,
 and a modest target. Counter is no faster than the dict loop on PyPy (see
-the README's table), so this target holds on CPython only.
+docs/builds.md, "What the matrix showed here"), so this target holds on CPython only.
 """
 
 import random
