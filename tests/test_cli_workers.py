@@ -120,7 +120,10 @@ def test_values_come_from_several_processes(tmp_path):
         assert len(runs) == 3
         assert [run["metadata"]["optdemo_process"] for run in runs] == [1, 2, 3]
         assert all(len(run["values"]) == 2 for run in runs)
-        assert all(len(run["warmups"]) >= 1 for run in runs)
+        # the first process records its calibration's values as warm-ups;
+        # --quick times no warm-up values (the check call warms up)
+        assert len(runs[0]["warmups"]) >= 1
+        assert all(len(run["warmups"]) == 0 for run in runs[1:])
         assert bench["metadata"]["optdemo_processes"] == 3
     assert data["metadata"]["optdemo_processes"] == 3
     assert data["metadata"]["optdemo_executor"] == "worker"

@@ -42,7 +42,7 @@ common, most are rare). setup also keeps the same ids in a NumPy int64 array
 dict {category: count}; a Counter is a dict subclass and compares equal to a
 dict with the same counts.
 """
-SIZES = {"quick": 100_000, "default": 1_000_000,
+SIZES = {"quick": 50_000, "default": 1_000_000,
          "sweep": [10_000, 30_000, 100_000, 300_000, 1_000_000]}
 VARIANTS = ["before", "after", "native"]
 REQUIRES = {"native": ["optnative", "numpy"]}

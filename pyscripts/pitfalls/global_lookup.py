@@ -48,7 +48,7 @@ made (a list of Python floats, and the same values as a float64 array for
 leaves room for `sum()`, which on CPython 3.12+ uses compensated summation,
 and for `native`, which keeps four running sums.
 """
-SIZES = {"quick": 200_000, "default": 2_000_000,
+SIZES = {"quick": 100_000, "default": 2_000_000,
          "sweep": [20_000, 60_000, 200_000, 600_000, 2_000_000]}
 VARIANTS = ["before", "after", "after_map", "native"]
 REQUIRES = {"native": ["optnative", "numpy"]}

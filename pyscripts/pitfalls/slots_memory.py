@@ -34,7 +34,7 @@ Timed region: creating n instances with three int attributes from setup's
 tuples, keeping them all alive in a list (so the memory peak holds all of
 them), then summing one attribute over all of them. Result: that sum.
 """
-SIZES = {"quick": 30_000, "default": 300_000,
+SIZES = {"quick": 15_000, "default": 300_000,
          "sweep": [10_000, 30_000, 100_000, 300_000, 1_000_000]}
 VARIANTS = ["before", "after", "after_dataclass"]
 NO_NATIVE = ("the lesson is the per-instance layout of Python objects; a native "
