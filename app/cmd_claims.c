@@ -14,6 +14,7 @@
 
 #include "interp.h"
 #include "optdemo.h"
+#include "run_options.h"
 #include "pydata.h"
 #include "results.h"
 #include "text.h"
@@ -102,29 +103,24 @@ parse(int argc, char **argv, struct claims_options *opts)
     return 0;
 }
 
-/* `optdemo run` with these options, workloads and results file. */
+/* The workloads measured as `optdemo run` would (run_workloads), on the
+ * claims' interpreters, into json_path: a growth sweep, or one size.  The
+ * results record the claims' own command line.  An exit code. */
 static int
-run_measurement(const struct claims_options *opts, const char *const *extra, size_t n_extra,
-                const char *const *workloads, size_t n_workloads, const char *json_path)
+run_measurement(const struct claims_options *claims, bool sweep, const char *const *workloads,
+                size_t n_workloads, const char *json_path, int argc, char **argv)
 {
-    char *argv[64];
-    int argc = 0;
-    argv[argc++] = "run";
-    argv[argc++] = "--no-gap";
-    for (size_t i = 0; i < n_extra; i++) {
-        argv[argc++] = (char *)extra[i];
-    }
-    for (size_t i = 0; i < opts->n_interpreters; i++) {
-        argv[argc++] = "--interpreter";
-        argv[argc++] = (char *)opts->interpreters[i];
-    }
-    for (size_t i = 0; i < n_workloads; i++) {
-        argv[argc++] = (char *)workloads[i];
-    }
-    argv[argc++] = "--json";
-    argv[argc++] = (char *)json_path;
-    argv[argc] = NULL;
-    return cmd_run(argc, argv);
+    struct run_options opts;
+    run_options_defaults(&opts);
+    opts.quick = sweep || claims->quick;
+    opts.sweep = sweep;
+    opts.harness.memory = !sweep;
+    opts.no_gap = true;
+    opts.json_path = json_path;
+    opts.interpreters = (char **)claims->interpreters;
+    opts.n_interpreters = claims->n_interpreters;
+    run_options_apply_mode(&opts);
+    return run_workloads(&opts, (int)n_workloads, (char **)workloads, argc, argv);
 }
 
 /* Evaluate the claims and write them out.  An exit code. */
@@ -187,11 +183,9 @@ cmd_claims(int argc, char **argv)
     }
     snprintf(sweep, sizeof sweep, "%s/sweep.json", folder);
     snprintf(point, sizeof point, "%s/point.json", folder);
-    static const char *const sweep_options[] = {"--sweep", "--quick", "--no-memory"};
-    static const char *const quick[] = {"--quick"};
-    int swept = run_measurement(&opts, sweep_options, 3, SWEPT, 3, sweep);
+    int swept = run_measurement(&opts, true, SWEPT, 3, sweep, argc, argv);
     int measured = swept == EXIT_OK || swept == EXIT_FAILED
-                       ? run_measurement(&opts, quick, opts.quick ? 1 : 0, POINT, 5, point)
+                       ? run_measurement(&opts, false, POINT, 5, point, argc, argv)
                        : swept;
     if (measured == EXIT_USAGE || measured == EXIT_INTERRUPTED) {
         rc = measured;

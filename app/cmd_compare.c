@@ -320,7 +320,7 @@ int
 cmd_compare(int argc, char **argv)
 {
     struct compare_cli cli = {
-        .stats = {.alpha = 0.01, .min_effect = 0.05, .resamples = 2000},
+        .stats = compare_options_default(),
         .fail_if_slower = -1,
     };
     struct results_file *files = NULL;

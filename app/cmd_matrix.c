@@ -76,7 +76,7 @@ cmd_matrix(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     const char *reference = NULL, *json_path = NULL, *markdown_path = NULL;
-    struct compare_options options = {.alpha = 0.01, .min_effect = 0.05, .resamples = 2000};
+    struct compare_options options = compare_options_default();
     bool no_color = false;
     json_error_t problem;
     struct matrix m = {0};

@@ -19,6 +19,7 @@
 #include "parse.h"
 #include "report.h"
 #include "results.h"
+#include "run_profile.h"
 #include "text.h"
 
 enum { N_KINDS = 3 };
@@ -47,6 +48,7 @@ struct profile_state {
     char *path;                   /* the workload's file */
     json_t *variants;             /* the JSON's per-variant results */
     struct report_style style;
+    FILE *out;                    /* where the tables go: stdout, or /dev/null for run --profile */
     long n;                       /* setup's size */
     bool usage_error;             /* the variant or a --pstats file does not fit the workload */
 };
@@ -260,23 +262,23 @@ base_name(const char *path)
 }
 
 static void
-print_time_cell(double seconds, int width, const struct report_style *style)
+print_time_cell(FILE *out, double seconds, int width, const struct report_style *style)
 {
     char cell[32];
     report_format_time(seconds, style->unicode, cell, sizeof cell);
-    report_pad(stdout, cell, width, true);
+    report_pad(out, cell, width, true);
 }
 
 static void
-print_cprofile(const json_t *r, const struct report_style *style)
+print_cprofile(FILE *out, const json_t *r, const struct report_style *style)
 {
     const json_t *rows = json_object_get(r, "functions");
     char seconds[32];
     report_format_time(number(r, "seconds"), style->unicode, seconds, sizeof seconds);
-    printf("\n  cProfile: %lld calls of the variant, %s profiled; functions by their own "
+    fprintf(out, "\n  cProfile: %lld calls of the variant, %s profiled; functions by their own "
            "time (tottime), heaviest first (top %zu), all calls together\n",
            (long long)number(r, "loops"), seconds, json_array_size(rows));
-    printf("  %12s %10s %6s %10s  %s\n", "ncalls", "tottime", "%own", "cumtime", "function");
+    fprintf(out, "  %12s %10s %6s %10s  %s\n", "ncalls", "tottime", "%own", "cumtime", "function");
     double total = number(r, "total_tottime");
     size_t i;
     const json_t *row;
@@ -289,27 +291,27 @@ print_cprofile(const json_t *r, const struct report_style *style)
         } else {
             snprintf(calls, sizeof calls, "%lld", all);
         }
-        printf("  ");
-        report_pad(stdout, calls, 12, true);
-        print_time_cell(number(row, "tottime"), 11, style);
-        printf(" %5.1f%%", total > 0 ? 100 * number(row, "tottime") / total : 0.0);
-        print_time_cell(number(row, "cumtime"), 11, style);
-        printf("  %s\n", string(row, "function", "?"));
+        fprintf(out, "  ");
+        report_pad(out, calls, 12, true);
+        print_time_cell(out, number(row, "tottime"), 11, style);
+        fprintf(out, " %5.1f%%", total > 0 ? 100 * number(row, "tottime") / total : 0.0);
+        print_time_cell(out, number(row, "cumtime"), 11, style);
+        fprintf(out, "  %s\n", string(row, "function", "?"));
     }
     const char *pstats = string(r, "pstats_path", NULL);
     if (pstats != NULL) {
-        printf("  pstats file: %s (python3 -m pstats, snakeviz)\n", pstats);
+        fprintf(out, "  pstats file: %s (python3 -m pstats, snakeviz)\n", pstats);
     }
 }
 
 static void
-print_lines(const json_t *r, const struct report_style *style)
+print_lines(FILE *out, const json_t *r, const struct report_style *style)
 {
     const char *bold = style->color ? "\033[1m" : "", *reset = style->color ? "\033[0m" : "";
     const json_t *lines = json_object_get(r, "lines"), *source = json_object_get(r, "source");
     const char *note = string(r, "note", NULL);
     if (note != NULL) {
-        printf("\n  Lines: %s\n", note);
+        fprintf(out, "\n  Lines: %s\n", note);
         return;
     }
     long first = (long)number(r, "first_line");
@@ -319,12 +321,12 @@ print_lines(const json_t *r, const struct report_style *style)
     json_array_foreach(lines, i, entry) {
         hottest = number(entry, "seconds") > hottest ? number(entry, "seconds") : hottest;
     }
-    printf("\n  Lines of %s:%ld, %lld calls traced (%lld rounds of %lld): tracing made them "
+    fprintf(out, "\n  Lines of %s:%ld, %lld calls traced (%lld rounds of %lld): tracing made them "
            "%.1fx slower than untraced\n  (line times include the tracer's cost: compare lines "
            "with each other; a call's time counts on its line)\n",
            base_name(string(r, "file", "?")), first, (long long)number(r, "calls"),
            (long long)number(r, "rounds"), (long long)number(r, "loops"), number(r, "overhead"));
-    printf("  %6s %12s %10s %10s %7s  %s\n", "Line", "Hits", "Time", "Per hit", "% Time",
+    fprintf(out, "  %6s %12s %10s %10s %7s  %s\n", "Line", "Hits", "Time", "Per hit", "% Time",
            "Line contents");
     size_t next = 0;
     for (size_t k = 0; k < json_array_size(source); k++) {
@@ -337,38 +339,38 @@ print_lines(const json_t *r, const struct report_style *style)
         double seconds = has ? number(counts, "seconds") : 0;
         long long hits = has ? (long long)number(counts, "hits") : 0;
         bool hot = has && seconds == hottest && hottest > 0;
-        printf("%s  %6ld", hot ? bold : "", lineno);
+        fprintf(out, "%s  %6ld", hot ? bold : "", lineno);
         if (has) {
-            printf(" %12lld", hits);
-            print_time_cell(seconds, 11, style);
+            fprintf(out, " %12lld", hits);
+            print_time_cell(out, seconds, 11, style);
             if (hits > 0) {
-                print_time_cell(seconds / (double)hits, 11, style);
+                print_time_cell(out, seconds / (double)hits, 11, style);
             } else {
-                printf("%11s", "");
+                fprintf(out, "%11s", "");
             }
-            printf(" %7.1f", total > 0 ? 100 * seconds / total : 0.0);
+            fprintf(out, " %7.1f", total > 0 ? 100 * seconds / total : 0.0);
         } else {
-            printf(" %12s %10s %10s %7s", "", "", "", "");
+            fprintf(out, " %12s %10s %10s %7s", "", "", "", "");
         }
-        printf("  %s%s\n", json_string_value(json_array_get(source, k)), hot ? reset : "");
+        fprintf(out, "  %s%s\n", json_string_value(json_array_get(source, k)), hot ? reset : "");
     }
 }
 
 static void
-print_memory(const json_t *r, const struct report_style *style)
+print_memory(FILE *out, const json_t *r, const struct report_style *style)
 {
     (void)style;
     char peak[32], held[32];
     const json_t *sites = json_object_get(r, "sites");
     report_format_bytes(number(r, "peak"), peak, sizeof peak);
     report_format_bytes(number(r, "retained"), held, sizeof held);
-    printf("\n  Memory of one call (tracemalloc): peak %s; allocated by the call and still held "
+    fprintf(out, "\n  Memory of one call (tracemalloc): peak %s; allocated by the call and still held "
            "when it returns: %s%s\n", peak, held,
            json_array_size(sites) > 0 ? ", by line:" : "");
     if (json_array_size(sites) == 0) {
         return;
     }
-    printf("  %10s %8s  %-24s %s\n", "size", "count", "where", "line");
+    fprintf(out, "  %10s %8s  %-24s %s\n", "size", "count", "where", "line");
     size_t i;
     const json_t *site;
     json_array_foreach(sites, i, site) {
@@ -376,9 +378,9 @@ print_memory(const json_t *r, const struct report_style *style)
         report_format_bytes(number(site, "size"), size, sizeof size);
         snprintf(where, sizeof where, "%s:%lld", base_name(string(site, "file", "?")),
                  (long long)number(site, "line"));
-        printf("  ");
-        report_pad(stdout, size, 10, true);
-        printf(" %8lld  %-24s %s\n", (long long)number(site, "count"), where,
+        fprintf(out, "  ");
+        report_pad(out, size, 10, true);
+        fprintf(out, " %8lld  %-24s %s\n", (long long)number(site, "count"), where,
                string(site, "source", ""));
     }
 }
@@ -464,6 +466,7 @@ static enum exec_status
 profile_variant(struct profile_state *s, size_t v, bool several, bool *failed)
 {
     const char *name = s->ex.info.variants[v];
+    FILE *out = s->out;
     const char *bold = s->style.color ? "\033[1m" : "", *reset = s->style.color ? "\033[0m" : "";
     json_t *entry = json_pack("{s:s}", "variant", name);
     struct check_result check = {0};
@@ -471,9 +474,9 @@ profile_variant(struct profile_state *s, size_t v, bool several, bool *failed)
     enum exec_status status = EXEC_OK;
 
     json_array_append_new(s->variants, entry);
-    printf("\n%s%s%s", bold, name, reset);
+    fprintf(out, "\n%s%s%s", bold, name, reset);
     if (s->ex.info.unavailable[v] != NULL) {
-        printf(": unavailable: %s\n", s->ex.info.unavailable[v]);
+        fprintf(out, ": unavailable: %s\n", s->ex.info.unavailable[v]);
         json_object_set_new(entry, "unavailable", json_string(s->ex.info.unavailable[v]));
         *failed = *failed || !several;
         return EXEC_OK;
@@ -487,15 +490,15 @@ profile_variant(struct profile_state *s, size_t v, bool several, bool *failed)
             json_object_set_new(entry, "mismatch", check.mismatch != NULL
                                                        ? json_string(check.mismatch) : json_null());
             json_object_set_new(entry, "mutated", json_boolean(check.mutated));
-            printf("%s", check.matches ? "" : " -- FAILED: its result differs from before's");
-            printf("%s%s", check.mismatch != NULL ? ": " : "",
+            fprintf(out, "%s", check.matches ? "" : " -- FAILED: its result differs from before's");
+            fprintf(out, "%s%s", check.mismatch != NULL ? ": " : "",
                    check.mismatch != NULL ? check.mismatch : "");
-            printf("%s", check.mutated ? " -- FAILED: it changed setup's data (its input)" : "");
+            fprintf(out, "%s", check.mutated ? " -- FAILED: it changed setup's data (its input)" : "");
             *failed = *failed || !check.matches || check.mutated;
         }
     }
-    printf("%s\n", v == 0 ? " (the reference)" : "");
-    fflush(stdout);
+    fprintf(out, "%s\n", v == 0 ? " (the reference)" : "");
+    fflush(out);
     for (int k = 0; k < N_KINDS && status == EXEC_OK; k++) {
         json_t *result = NULL;
         if (!s->opts.kinds[k]) {
@@ -511,15 +514,15 @@ profile_variant(struct profile_state *s, size_t v, bool several, bool *failed)
         if (status == EXEC_OK) {
             json_object_del(result, "ok");
             json_object_set(entry, KINDS[k], result);
-            (k == 0 ? print_cprofile : k == 1 ? print_lines : print_memory)(result, &s->style);
+            (k == 0 ? print_cprofile : k == 1 ? print_lines : print_memory)(s->out, result, &s->style);
         }
         json_decref(result);
-        fflush(stdout);
+        fflush(out);
         /* A Ctrl-C that came between two waits for the worker shows only here. */
         status = status == EXEC_OK && interp_interrupted() ? EXEC_INTERRUPTED : status;
     }
     if (status != EXEC_OK && status != EXEC_INTERRUPTED) {
-        printf("  ERROR: %s\n", error != NULL ? error : "the worker failed");
+        fprintf(out, "  ERROR: %s\n", error != NULL ? error : "the worker failed");
         json_object_set_new(entry, "error", json_string(error != NULL ? error : "?"));
         *failed = true;
     }
@@ -552,8 +555,9 @@ profile_all(struct profile_state *s, bool *failed)
         return status;
     }
     bool several = s->opts.variant == NULL;
+    FILE *out = s->out;
     size_t first = several ? 0 : only, end = several ? info->n_variants : only + 1;
-    printf("%s — %s\n  file: %s\n  n = %ld%s; in a worker of the embedded interpreter\n",
+    fprintf(out, "%s — %s\n  file: %s\n  n = %ld%s; in a worker of the embedded interpreter\n",
            info->id, info->title, info->path, s->n,
            s->opts.size > 0 ? "" : s->opts.quick ? " (quick size)" : " (default size)");
     for (size_t v = first; v < end && status != EXEC_INTERRUPTED; v++) {
@@ -570,13 +574,72 @@ profile_all(struct profile_state *s, bool *failed)
     return status == EXEC_INTERRUPTED ? status : EXEC_OK;
 }
 
+static void
+profile_state_clear(struct profile_state *s)
+{
+    if (s->have_executor) {
+        executor_free(&s->ex);
+    }
+    json_decref(s->variants);
+    free(s->path);
+    free(s->opts.workload);
+}
+
+/* Profile the workload at s->path as s->opts says, the tables to s->out;
+ * *root (a new reference, or NULL) is the JSON `--json` writes.  An exit
+ * code. */
+static int
+profile_run(struct profile_state *s, json_t **root)
+{
+    bool failed = false;
+    int rc;
+    *root = NULL;
+    s->variants = json_array();
+    s->have_executor = open_worker(&s->ex) == 0;
+    if (!s->have_executor || s->variants == NULL) {
+        fprintf(stderr, "optdemo profile: out of memory\n");
+        return EXIT_FAILED;
+    }
+    enum exec_status status = profile_all(s, &failed);
+    if (status == EXEC_INTERRUPTED) {
+        fprintf(stderr, "\noptdemo profile: interrupted\n");
+        rc = EXIT_INTERRUPTED;
+    } else {
+        rc = s->usage_error ? EXIT_USAGE : failed ? EXIT_FAILED : EXIT_OK;
+    }
+    if (!s->usage_error && s->ex.info.id != NULL) {
+        *root = json_pack(
+            "{s:s, s:{s:s, s:s}, s:{s:s, s:s, s:s}, s:I, s:b, s:O}", "command", "profile",
+            "optdemo", "version", optdemo_version, "commit", optdemo_commit, "workload", "id",
+            s->ex.info.id, "title", s->ex.info.title, "path", s->ex.info.path, "n",
+            (json_int_t)s->n, "partial", status == EXEC_INTERRUPTED, "variants", s->variants);
+    }
+    return rc;
+}
+
+int
+profile_lines_json(const char *path, long size, bool quick, FILE *out, json_t **root)
+{
+    struct profile_state s = {
+        .opts = {.size = size, .quick = quick, .top = 5, .no_color = true},
+        .path = text_copy(path),
+        .out = out,
+    };
+    s.opts.kinds[1] = true;   /* lines */
+    s.style = report_style_for(out, true);
+    int rc = s.path != NULL ? profile_run(&s, root) : EXIT_FAILED;
+    profile_state_clear(&s);
+    return rc;
+}
+
 int
 cmd_profile(int argc, char **argv)
 {
-    struct profile_state s = {.opts = {.top = 10}};
-    bool done = false, usage_error = false, failed = false;
+    struct profile_state s = {.opts = {.top = 10}, .out = stdout};
+    bool done = false, usage_error = false;
     int rc = parse_options(argc, argv, &s.opts, &done);
     char *error = NULL;
+    json_t *root = NULL;
 
     if (rc != EXIT_OK || done) {
         goto finish;
@@ -595,40 +658,16 @@ cmd_profile(int argc, char **argv)
         rc = usage_error ? EXIT_USAGE : EXIT_FAILED;
         goto finish;
     }
-    s.variants = json_array();
-    s.have_executor = open_worker(&s.ex) == 0;
-    if (!s.have_executor || s.variants == NULL) {
-        fprintf(stderr, "optdemo profile: out of memory\n");
-        rc = EXIT_FAILED;
-        goto finish;
-    }
     s.style = report_style_for(stdout, s.opts.no_color);
-    enum exec_status status = profile_all(&s, &failed);
-    if (status == EXEC_INTERRUPTED) {
-        fprintf(stderr, "\noptdemo profile: interrupted\n");
-        rc = EXIT_INTERRUPTED;
-    } else {
-        rc = s.usage_error ? EXIT_USAGE : failed ? EXIT_FAILED : EXIT_OK;
-    }
-    if (s.opts.json_path != NULL && !s.usage_error && s.ex.info.id != NULL) {
-        json_t *root = json_pack(
-            "{s:s, s:{s:s, s:s}, s:{s:s, s:s, s:s}, s:I, s:b, s:O}", "command", "profile",
-            "optdemo", "version", optdemo_version, "commit", optdemo_commit, "workload", "id",
-            s.ex.info.id, "title", s.ex.info.title, "path", s.ex.info.path, "n",
-            (json_int_t)s.n, "partial", status == EXEC_INTERRUPTED, "variants", s.variants);
-        if (root == NULL || results_write_json(s.opts.json_path, root, &error) < 0) {
-            fprintf(stderr, "optdemo profile: %s\n", error != NULL ? error : "out of memory");
-            rc = rc == EXIT_OK ? EXIT_FAILED : rc;
-        }
-        json_decref(root);
+    rc = profile_run(&s, &root);
+    if (s.opts.json_path != NULL && root != NULL
+        && results_write_json(s.opts.json_path, root, &error) < 0) {
+        fprintf(stderr, "optdemo profile: %s\n", text_or(error, "out of memory"));
+        rc = rc == EXIT_OK ? EXIT_FAILED : rc;
     }
 finish:
-    if (s.have_executor) {
-        executor_free(&s.ex);
-    }
-    json_decref(s.variants);
-    free(s.path);
-    free(s.opts.workload);
+    json_decref(root);
+    profile_state_clear(&s);
     free(error);
     return rc;
 }

@@ -336,7 +336,7 @@ add_sweep(struct result_group **sweeps, size_t *n_sweeps, const struct workload_
 static char *
 print_matrix(json_t *root, const struct report_style *style)
 {
-    struct compare_options options = {.alpha = 0.01, .min_effect = 0.05, .resamples = 2000};
+    struct compare_options options = compare_options_default();
     struct matrix m = {0};
     char *error = NULL, *markdown = NULL;
     size_t length = 0;
@@ -470,7 +470,6 @@ run_state_clear(struct run_state *state)
     json_decref(state->metadata);
     json_decref(state->profiles);
     text_free_list(state->paths);
-    run_options_free(&state->opts);
     free(state->header);
     free(state->context);
     free(state->gap);
@@ -559,30 +558,29 @@ run_workload(struct run_state *state, const char *path, const struct report_styl
 int
 cmd_run(int argc, char **argv)
 {
-    struct run_state state = {
-        .opts = {
-            .harness = {
-                .min_time = 0.050, .processes = 3, .rounds = 5, .warmups = 1, .budget = 30,
-                .gc = true, .memory = true, .alpha = 0.01, .min_effect = 0.05,
-                .resamples = 2000, .progress = show_progress,
-            },
-            .limits = {.memory_bytes = 4LL << 30, .cpu_seconds = 3600, .file_bytes = 1LL << 30},
-            .size_choice = SIZE_DEFAULT,
-        },
-    };
-    struct run_options *opts = &state.opts;
-    int first_name = 0, rc = EXIT_OK;
+    struct run_options opts;
+    int first_name = 0, rc;
+    run_options_defaults(&opts);
+    int parsed = run_options_parse(argc, argv, &opts, &first_name);
+    if (parsed < 0) {
+        fprintf(stderr, "`optdemo run --help` lists the options.\n");
+    }
+    rc = parsed > 0 ? EXIT_OK : parsed < 0 ? EXIT_USAGE
+                    : run_workloads(&opts, argc - first_name, argv + first_name, argc, argv);
+    run_options_free(&opts);
+    return rc;
+}
+
+int
+run_workloads(const struct run_options *opts, int n_names, char **names, int argc,
+              char **argv)
+{
+    struct run_state state = {.opts = *opts};
+    state.opts.harness.progress = show_progress;
+    int rc = EXIT_OK;
     bool usage_error = false, interrupted = false, failed = false;
     char *error = NULL;
 
-    int parsed = run_options_parse(argc, argv, opts, &first_name);
-    if (parsed != 0) {
-        if (parsed < 0) {
-            fprintf(stderr, "`optdemo run --help` lists the options.\n");
-        }
-        rc = parsed > 0 ? EXIT_OK : EXIT_USAGE;
-        goto done;
-    }
     /* Before any measuring: a run must not take minutes and then fail to save. */
     const char *outputs[] = {opts->json_path, opts->markdown_path, opts->html_path,
                              opts->plot_prefix};
@@ -598,8 +596,7 @@ cmd_run(int argc, char **argv)
         rc = EXIT_USAGE;
         goto done;
     }
-    state.paths = resolve_names(argc - first_name, argv + first_name, &state.n_paths,
-                                &usage_error);
+    state.paths = resolve_names(n_names, names, &state.n_paths, &usage_error);
     if (state.paths == NULL) {
         rc = usage_error ? EXIT_USAGE : EXIT_FAILED;
         goto done;

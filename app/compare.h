@@ -49,6 +49,14 @@ struct compare_options {
     unsigned resamples;      /* bootstrap resamples */
 };
 
+/* The statistics' defaults, as `optdemo run` judges. */
+static inline struct compare_options
+compare_options_default(void)
+{
+    return (struct compare_options){STATS_DEFAULT_ALPHA, STATS_DEFAULT_MIN_EFFECT,
+                                    STATS_DEFAULT_RESAMPLES};
+}
+
 /* One benchmark present in both files.  speedup = median(reference) /
  * median(other): above 1 the other file's run is faster. */
 struct compare_row {

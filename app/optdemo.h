@@ -32,6 +32,14 @@ int cmd_show(int argc, char **argv);
 int cmd_timeit(int argc, char **argv);
 int cmd_worker(int argc, char **argv);
 
+/* What `optdemo run` does once its options are read, for a command that
+ * runs workloads itself (claims): the named workloads (none: the pitfalls
+ * suite) measured, printed and written as `opts` says.  argc/argv are the
+ * command line the results record.  An exit code. */
+struct run_options;
+int run_workloads(const struct run_options *opts, int n_names, char **names, int argc,
+                  char **argv);
+
 /* The program's version string (meson's project version and git commit). */
 extern const char optdemo_version[];
 extern const char optdemo_commit[];

@@ -156,6 +156,27 @@ apply_mode(struct run_options *opts, const struct explicit_values *given)
                            : h->budget > 10 ? h->budget : 10;
 }
 
+void
+run_options_defaults(struct run_options *opts)
+{
+    *opts = (struct run_options){
+        .harness = {
+            .min_time = 0.050, .processes = 3, .rounds = 5, .warmups = 1, .budget = 30,
+            .gc = true, .memory = true, .alpha = STATS_DEFAULT_ALPHA,
+            .min_effect = STATS_DEFAULT_MIN_EFFECT, .resamples = STATS_DEFAULT_RESAMPLES,
+        },
+        .limits = {.memory_bytes = 4LL << 30, .cpu_seconds = 3600, .file_bytes = 1LL << 30},
+        .size_choice = SIZE_DEFAULT,
+    };
+}
+
+void
+run_options_apply_mode(struct run_options *opts)
+{
+    const struct explicit_values none = {0};
+    apply_mode(opts, &none);
+}
+
 static int
 complain(const char *option, const char *wants, const char *got)
 {

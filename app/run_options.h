@@ -33,8 +33,17 @@ struct run_options {
     bool count_instructions;   /* --count instructions: callgrind, per call */
 };
 
-/* Parse argv (argv[0] is "run") into *opts; *first_name is the index of
- * the first workload name.  0; 1 when --help was printed; -1 on a usage
+/* `optdemo run`'s defaults (3 processes x 5 values of >= 50 ms, ...), for
+ * the command line to change, or for a command that runs workloads itself
+ * (claims). */
+void run_options_defaults(struct run_options *opts);
+
+/* Set what --quick (or --rigorous, --in-process) implies, as the parser
+ * does once every option is read; for options built in code. */
+void run_options_apply_mode(struct run_options *opts);
+
+/* Parse argv (argv[0] is "run") into *opts (from run_options_defaults);
+ * *first_name is the index of the first workload name.  0; 1 when --help was printed; -1 on a usage
  * error (already reported on stderr). */
 int run_options_parse(int argc, char **argv, struct run_options *opts, int *first_name);
 

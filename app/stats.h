@@ -209,6 +209,13 @@ enum stats_verdict {
     STATS_TOO_FEW,
 };
 
+/* The defaults every verdict in optdemo uses unless told otherwise (run,
+ * compare, lab check): Mann-Whitney U below alpha, at least min_effect
+ * apart, the CI from this many bootstrap resamples. */
+#define STATS_DEFAULT_ALPHA 0.01
+#define STATS_DEFAULT_MIN_EFFECT 0.05
+#define STATS_DEFAULT_RESAMPLES 2000
+
 enum stats_verdict stats_verdict(double ratio, double low, double high, double p,
                                  size_t na, size_t nb, double alpha, double min_effect);
 
