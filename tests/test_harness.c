@@ -2,8 +2,9 @@
  * growth.c, report.c) on made-up measurements, with no interpreter and no
  * clock: a scripted executor answers the protocol's requests with the costs
  * each test chooses, and records what it was asked.  So the budget's plans,
- * the baseline that is never dropped silently, the stability marks and the
- * sweep's growth are decided here by data, not by how busy the machine is.
+ * the baseline that is never dropped silently, a crash or a timeout mid-run,
+ * the interleaving of rounds, the stability marks and the sweep's growth
+ * are decided here by data, not by how busy the machine is.
  * (The CLI tests only check that the same results reach the table and the
  * JSON.) */
 #include <stdarg.h>
@@ -41,6 +42,16 @@ struct fake {
     int times[MAX_PROCESSES + 1][MAX_VARIANTS];
     int memory[MAX_PROCESSES + 1][MAX_VARIANTS];
     int answered;                   /* time requests so far */
+    /* A fault: the `fail_at`-th time request (1-based) of `fail_variant`
+     * in process 1 answers `fail_status` (a crash, a timeout) and the
+     * process is gone; 0: none. */
+    int fail_at;
+    size_t fail_variant;
+    enum exec_status fail_status;
+    /* The variants' time requests in order, with their process. */
+    size_t order[256];
+    int order_process[256];
+    size_t n_order;
 };
 
 static size_t
@@ -76,7 +87,6 @@ fake_start(struct executor *ex, char **error)
 static enum exec_status
 fake_request(struct executor *ex, const char *line, char **response, char **error)
 {
-    (void)error;
     struct fake *fake = ex->state;
     json_t *request = json_loads(line, 0, NULL), *answer = NULL;
     assert_non_null(request);
@@ -100,6 +110,17 @@ fake_request(struct executor *ex, const char *line, char **response, char **erro
         size_t v = variant_index(fake, name);
         json_int_t loops = json_integer_value(json_object_get(request, "loops"));
         fake->times[fake->process][v]++;
+        if (fake->n_order < sizeof fake->order / sizeof fake->order[0]) {
+            fake->order[fake->n_order] = v;
+            fake->order_process[fake->n_order++] = fake->process;
+        }
+        if (fake->fail_at > 0 && fake->process == 1 && v == fake->fail_variant
+            && fake->times[1][v] == fake->fail_at) {
+            json_decref(request);
+            *error = strdup(fake->fail_status == EXEC_TIMEOUT ? "no answer within 1 s (--timeout)"
+                                                              : "killed by signal 11");
+            return fake->fail_status;
+        }
         double jitter = 1 + 1e-6 * fake->answered++;     /* no two values tie */
         answer = json_pack("{s:b, s:f}", "ok", 1, "seconds",
                            cost(fake, v) * (double)loops * jitter);
@@ -644,6 +665,81 @@ test_an_undecided_size_widens_the_bracket_and_noise_never_crosses(void **state)
     }
 }
 
+/* ---- faults and interleaving -------------------------------------------------- */
+
+/* A variant whose worker crashes or times out mid-timing is marked, with
+ * the executor's reason; the others are measured in full, the rest of that
+ * process in a fresh worker. */
+static void
+check_fault(enum exec_status fault, enum variant_status marked, const char *reason)
+{
+    struct fake fake = {.names = {"before", "after", "native"}, .call = {0.002, 0.001, 0.0005},
+                        .n_variants = 3};
+    fake.fail_at = 2;
+    fake.fail_variant = 1;
+    fake.fail_status = fault;
+    struct harness_options options = default_options();
+    struct workload_result w;
+    run_fake(&fake, &options, NULL, 100, &w);
+    const struct variant_result *after = find(&w, "after");
+    assert_int_equal(after->status, marked);
+    assert_non_null(strstr(after->detail, reason));
+    assert_false(after->has_speedup);
+    for (size_t k = 0; k < w.n_variants; k++) {
+        if (k != 1) {
+            assert_int_equal(w.variants[k].status, VARIANT_OK);
+            assert_int_equal(w.variants[k].n_values, 15);   /* 3 processes x 5 */
+        }
+    }
+    assert_true(find(&w, "native")->has_speedup);
+    assert_true(fake.process > options.processes);      /* a fresh worker */
+    for (int p = 2; p <= fake.process; p++) {
+        assert_int_equal(fake.times[p][1], 0);          /* never timed again */
+    }
+    assert_false(workload_result_ok(&w));
+    workload_result_clear(&w);
+}
+
+static void
+test_a_crash_marks_its_variant_and_the_others_go_on(void **state)
+{
+    (void)state;
+    check_fault(EXEC_CRASHED, VARIANT_CRASHED, "killed by signal 11");
+}
+
+static void
+test_a_timeout_marks_its_variant_and_the_others_go_on(void **state)
+{
+    (void)state;
+    check_fault(EXEC_TIMEOUT, VARIANT_TIMEOUT, "no answer within 1 s");
+}
+
+/* Rounds interleave the variants and rotate who goes first (A B C, B C A,
+ * C A B, ...), so machine drift hits them alike. */
+static void
+test_variants_are_interleaved_and_rotated_round_by_round(void **state)
+{
+    (void)state;
+    struct fake fake = {.names = {"before", "after", "native"}, .call = {0.1, 0.1, 0.1},
+                        .n_variants = 3};
+    struct harness_options options = default_options();   /* calls past min_time: no trials */
+    struct workload_result w;
+    run_fake(&fake, &options, NULL, 100, &w);
+    size_t in_two[64], n = 0;
+    for (size_t i = 0; i < fake.n_order && n < 64; i++) {
+        if (fake.order_process[i] == 2) {
+            in_two[n++] = fake.order[i];
+        }
+    }
+    assert_int_equal(n, 3 * (size_t)(options.warmups + options.rounds));
+    for (size_t round = 0; round * 3 < n; round++) {
+        for (size_t j = 0; j < 3; j++) {
+            assert_int_equal(in_two[round * 3 + j], (j + round) % 3);
+        }
+    }
+    workload_result_clear(&w);
+}
+
 /* A memory cell: three significant digits, never an exponent. */
 static void
 test_bytes_print_without_an_exponent(void **state)
@@ -684,6 +780,9 @@ main(void)
         cmocka_unit_test(test_one_stability_line_per_table_and_a_summary),
         cmocka_unit_test(test_a_known_crossover_and_exponents),
         cmocka_unit_test(test_an_undecided_size_widens_the_bracket_and_noise_never_crosses),
+        cmocka_unit_test(test_a_crash_marks_its_variant_and_the_others_go_on),
+        cmocka_unit_test(test_a_timeout_marks_its_variant_and_the_others_go_on),
+        cmocka_unit_test(test_variants_are_interleaved_and_rotated_round_by_round),
         cmocka_unit_test(test_bytes_print_without_an_exponent),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
