@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "executor.h"
+#include "json_field.h"
 #include "interp.h"
 #include "optdemo.h"
 #include "parse.h"
@@ -241,19 +242,6 @@ pstats_path_for(const char *path, const char *variant, bool several)
 
 /* ---- printing -------------------------------------------------------------- */
 
-static double
-number(const json_t *object, const char *key)
-{
-    return json_number_value(json_object_get(object, key));
-}
-
-static const char *
-string(const json_t *object, const char *key, const char *missing)
-{
-    const char *text = json_string_value(json_object_get(object, key));
-    return text != NULL ? text : missing;
-}
-
 static const char *
 base_name(const char *path)
 {
@@ -274,18 +262,18 @@ print_cprofile(FILE *out, const json_t *r, const struct report_style *style)
 {
     const json_t *rows = json_object_get(r, "functions");
     char seconds[32];
-    report_format_time(number(r, "seconds"), style->unicode, seconds, sizeof seconds);
+    report_format_time(json_field_number(r, "seconds"), style->unicode, seconds, sizeof seconds);
     fprintf(out, "\n  cProfile: %lld calls of the variant, %s profiled; functions by their own "
-           "time (tottime), heaviest first (top %zu), all calls together\n",
-           (long long)number(r, "loops"), seconds, json_array_size(rows));
+            "time (tottime), heaviest first (top %zu), all calls together\n",
+            (long long)json_field_number(r, "loops"), seconds, json_array_size(rows));
     fprintf(out, "  %12s %10s %6s %10s  %s\n", "ncalls", "tottime", "%own", "cumtime", "function");
-    double total = number(r, "total_tottime");
+    double total = json_field_number(r, "total_tottime");
     size_t i;
     const json_t *row;
     json_array_foreach(rows, i, row) {
         char calls[48];
-        long long all = (long long)number(row, "ncalls");
-        long long primitive = (long long)number(row, "primitive_calls");
+        long long all = (long long)json_field_number(row, "ncalls");
+        long long primitive = (long long)json_field_number(row, "primitive_calls");
         if (all != primitive) {
             snprintf(calls, sizeof calls, "%lld/%lld", all, primitive);  /* recursion, as pstats */
         } else {
@@ -293,12 +281,12 @@ print_cprofile(FILE *out, const json_t *r, const struct report_style *style)
         }
         fprintf(out, "  ");
         report_pad(out, calls, 12, true);
-        print_time_cell(out, number(row, "tottime"), 11, style);
-        fprintf(out, " %5.1f%%", total > 0 ? 100 * number(row, "tottime") / total : 0.0);
-        print_time_cell(out, number(row, "cumtime"), 11, style);
-        fprintf(out, "  %s\n", string(row, "function", "?"));
+        print_time_cell(out, json_field_number(row, "tottime"), 11, style);
+        fprintf(out, " %5.1f%%", total > 0 ? 100 * json_field_number(row, "tottime") / total : 0.0);
+        print_time_cell(out, json_field_number(row, "cumtime"), 11, style);
+        fprintf(out, "  %s\n", json_field_string(row, "function", "?"));
     }
-    const char *pstats = string(r, "pstats_path", NULL);
+    const char *pstats = json_field_string(r, "pstats_path", NULL);
     if (pstats != NULL) {
         fprintf(out, "  pstats file: %s (python3 -m pstats, snakeviz)\n", pstats);
     }
@@ -309,35 +297,39 @@ print_lines(FILE *out, const json_t *r, const struct report_style *style)
 {
     const char *bold = style->color ? "\033[1m" : "", *reset = style->color ? "\033[0m" : "";
     const json_t *lines = json_object_get(r, "lines"), *source = json_object_get(r, "source");
-    const char *note = string(r, "note", NULL);
+    const char *note = json_field_string(r, "note", NULL);
     if (note != NULL) {
         fprintf(out, "\n  Lines: %s\n", note);
         return;
     }
-    long first = (long)number(r, "first_line");
-    double total = number(r, "total_seconds"), hottest = 0;
+    long first = (long)json_field_number(r, "first_line");
+    double total = json_field_number(r, "total_seconds"), hottest = 0;
     size_t i;
     const json_t *entry;
     json_array_foreach(lines, i, entry) {
-        hottest = number(entry, "seconds") > hottest ? number(entry, "seconds") : hottest;
+        hottest = json_field_number(entry, "seconds") > hottest
+                      ? json_field_number(entry, "seconds")
+                      : hottest;
     }
-    fprintf(out, "\n  Lines of %s:%ld, %lld calls traced (%lld rounds of %lld): tracing made them "
-           "%.1fx slower than untraced\n  (line times include the tracer's cost: compare lines "
-           "with each other; a call's time counts on its line)\n",
-           base_name(string(r, "file", "?")), first, (long long)number(r, "calls"),
-           (long long)number(r, "rounds"), (long long)number(r, "loops"), number(r, "overhead"));
+    fprintf(out,
+            "\n  Lines of %s:%ld, %lld calls traced (%lld rounds of %lld): tracing made them "
+            "%.1fx slower than untraced\n  (line times include the tracer's cost: compare lines "
+            "with each other; a call's time counts on its line)\n",
+            base_name(json_field_string(r, "file", "?")), first,
+            (long long)json_field_number(r, "calls"), (long long)json_field_number(r, "rounds"),
+            (long long)json_field_number(r, "loops"), json_field_number(r, "overhead"));
     fprintf(out, "  %6s %12s %10s %10s %7s  %s\n", "Line", "Hits", "Time", "Per hit", "% Time",
-           "Line contents");
+            "Line contents");
     size_t next = 0;
     for (size_t k = 0; k < json_array_size(source); k++) {
         long lineno = first + (long)k;
         const json_t *counts = json_array_get(lines, next);
-        while (counts != NULL && (long)number(counts, "line") < lineno) {
+        while (counts != NULL && (long)json_field_number(counts, "line") < lineno) {
             counts = json_array_get(lines, ++next);
         }
-        bool has = counts != NULL && (long)number(counts, "line") == lineno;
-        double seconds = has ? number(counts, "seconds") : 0;
-        long long hits = has ? (long long)number(counts, "hits") : 0;
+        bool has = counts != NULL && (long)json_field_number(counts, "line") == lineno;
+        double seconds = has ? json_field_number(counts, "seconds") : 0;
+        long long hits = has ? (long long)json_field_number(counts, "hits") : 0;
         bool hot = has && seconds == hottest && hottest > 0;
         fprintf(out, "%s  %6ld", hot ? bold : "", lineno);
         if (has) {
@@ -362,11 +354,12 @@ print_memory(FILE *out, const json_t *r, const struct report_style *style)
     (void)style;
     char peak[32], held[32];
     const json_t *sites = json_object_get(r, "sites");
-    report_format_bytes(number(r, "peak"), peak, sizeof peak);
-    report_format_bytes(number(r, "retained"), held, sizeof held);
-    fprintf(out, "\n  Memory of one call (tracemalloc): peak %s; allocated by the call and still held "
-           "when it returns: %s%s\n", peak, held,
-           json_array_size(sites) > 0 ? ", by line:" : "");
+    report_format_bytes(json_field_number(r, "peak"), peak, sizeof peak);
+    report_format_bytes(json_field_number(r, "retained"), held, sizeof held);
+    fprintf(out,
+            "\n  Memory of one call (tracemalloc): peak %s; allocated by the call and still held "
+            "when it returns: %s%s\n",
+            peak, held, json_array_size(sites) > 0 ? ", by line:" : "");
     if (json_array_size(sites) == 0) {
         return;
     }
@@ -375,13 +368,13 @@ print_memory(FILE *out, const json_t *r, const struct report_style *style)
     const json_t *site;
     json_array_foreach(sites, i, site) {
         char size[32], where[PATH_MAX];
-        report_format_bytes(number(site, "size"), size, sizeof size);
-        snprintf(where, sizeof where, "%s:%lld", base_name(string(site, "file", "?")),
-                 (long long)number(site, "line"));
+        report_format_bytes(json_field_number(site, "size"), size, sizeof size);
+        snprintf(where, sizeof where, "%s:%lld", base_name(json_field_string(site, "file", "?")),
+                 (long long)json_field_number(site, "line"));
         fprintf(out, "  ");
         report_pad(out, size, 10, true);
-        fprintf(out, " %8lld  %-24s %s\n", (long long)number(site, "count"), where,
-               string(site, "source", ""));
+        fprintf(out, " %8lld  %-24s %s\n", (long long)json_field_number(site, "count"), where,
+                json_field_string(site, "source", ""));
     }
 }
 
@@ -492,8 +485,9 @@ profile_variant(struct profile_state *s, size_t v, bool several, bool *failed)
             json_object_set_new(entry, "mutated", json_boolean(check.mutated));
             fprintf(out, "%s", check.matches ? "" : " -- FAILED: its result differs from before's");
             fprintf(out, "%s%s", check.mismatch != NULL ? ": " : "",
-                   check.mismatch != NULL ? check.mismatch : "");
-            fprintf(out, "%s", check.mutated ? " -- FAILED: it changed setup's data (its input)" : "");
+                    check.mismatch != NULL ? check.mismatch : "");
+            fprintf(out, "%s",
+                    check.mutated ? " -- FAILED: it changed setup's data (its input)" : "");
             *failed = *failed || !check.matches || check.mutated;
         }
     }
@@ -514,7 +508,9 @@ profile_variant(struct profile_state *s, size_t v, bool several, bool *failed)
         if (status == EXEC_OK) {
             json_object_del(result, "ok");
             json_object_set(entry, KINDS[k], result);
-            (k == 0 ? print_cprofile : k == 1 ? print_lines : print_memory)(s->out, result, &s->style);
+            void (*print)(FILE *, const json_t *, const struct report_style *)
+                = k == 0 ? print_cprofile : k == 1 ? print_lines : print_memory;
+            print(s->out, result, &s->style);
         }
         json_decref(result);
         fflush(out);
@@ -558,8 +554,8 @@ profile_all(struct profile_state *s, bool *failed)
     FILE *out = s->out;
     size_t first = several ? 0 : only, end = several ? info->n_variants : only + 1;
     fprintf(out, "%s — %s\n  file: %s\n  n = %ld%s; in a worker of the embedded interpreter\n",
-           info->id, info->title, info->path, s->n,
-           s->opts.size > 0 ? "" : s->opts.quick ? " (quick size)" : " (default size)");
+            info->id, info->title, info->path, s->n,
+            s->opts.size > 0 ? "" : s->opts.quick ? " (quick size)" : " (default size)");
     for (size_t v = first; v < end && status != EXEC_INTERRUPTED; v++) {
         if (!s->ex.running) {   /* the last variant crashed or timed out its worker */
             status = load_workload(s, &info);

@@ -17,17 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_field.h"
 #include "text.h"
 
 static const uint64_t COMPARE_SEED = 0xc0a1e5ceULL;
 
 /* ---- reading ----------------------------------------------------------------- */
-
-static const char *
-string_field(const json_t *object, const char *key)
-{
-    return json_string_value(json_object_get(object, key));
-}
 
 static void
 sample_clear(struct bench_sample *sample)
@@ -93,12 +88,12 @@ read_runs(const json_t *runs, struct bench_sample *sample, char **error)
 static char *
 describe_file(const json_t *metadata)
 {
-    const char *implementation = string_field(metadata, "python_implementation");
-    const char *version = string_field(metadata, "python_version");
-    const char *build = string_field(metadata, "python_build");
-    const char *executable = string_field(metadata, "python_executable");
-    const char *cpu = string_field(metadata, "cpu_model_name");
-    const char *date = string_field(metadata, "date");
+    const char *implementation = json_field_string(metadata, "python_implementation", NULL);
+    const char *version = json_field_string(metadata, "python_version", NULL);
+    const char *build = json_field_string(metadata, "python_build", NULL);
+    const char *executable = json_field_string(metadata, "python_executable", NULL);
+    const char *cpu = json_field_string(metadata, "cpu_model_name", NULL);
+    const char *date = json_field_string(metadata, "date", NULL);
     return text_format("%s %s%s%s%s%s%s; %s; %s",
                        implementation != NULL ? implementation : "several interpreters or unknown",
                        version != NULL ? version : "", build != NULL ? " " : "",
@@ -114,12 +109,12 @@ static char *
 benchmark_name(const json_t *metadata, const json_t *common, size_t index,
                const char *interpreter)
 {
-    const char *name = string_field(metadata, "name");
-    name = name != NULL ? name : string_field(common, "name");
+    const char *name = json_field_string(metadata, "name", NULL);
+    name = name != NULL ? name : json_field_string(common, "name", NULL);
     if (interpreter == NULL) {
         return name != NULL ? text_copy(name) : text_format("benchmark %zu", index + 1);
     }
-    const char *label = string_field(metadata, "interpreter");
+    const char *label = json_field_string(metadata, "interpreter", NULL);
     if (name == NULL || label == NULL || strcmp(label, interpreter) != 0) {
         return NULL;
     }
@@ -157,16 +152,16 @@ compare_read(const json_t *root, const char *path, const char *interpreter,
     const json_t *bench;
     json_array_foreach(benchmarks, index, bench) {
         const json_t *metadata = json_object_get(bench, "metadata");
-        const char *unit = string_field(metadata, "unit");
+        const char *unit = json_field_string(metadata, "unit", NULL);
         char *name = benchmark_name(metadata, common, index, interpreter);
         if (name == NULL) {
             continue;  /* another interpreter's */
         }
         struct bench_sample *sample = &out->benchmarks[out->count++];
-        unit = unit != NULL ? unit : string_field(common, "unit");
+        unit = unit != NULL ? unit : json_field_string(common, "unit", NULL);
         sample->name = name;
         sample->unit = text_copy(unit != NULL ? unit : "second");
-        sample->source_sha256 = text_copy(string_field(metadata, "workload_sha256"));
+        sample->source_sha256 = text_copy(json_field_string(metadata, "workload_sha256", NULL));
         if (sample->unit == NULL) {
             *error = text_copy("out of memory");
             goto done;
@@ -362,8 +357,8 @@ static int
 warn_if_different(struct comparison *out, const char *key, const char *what,
                   const char *consequence)
 {
-    const char *a = string_field(out->reference->metadata, key);
-    const char *b = string_field(out->other->metadata, key);
+    const char *a = json_field_string(out->reference->metadata, key, NULL);
+    const char *b = json_field_string(out->other->metadata, key, NULL);
     size_t length = a != NULL ? strcspn(a, " ") : 0;
     if (a == NULL || b == NULL || (strncmp(a, b, length) == 0 && strcspn(b, " ") == length)) {
         return 0;

@@ -9,14 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_field.h"
 #include "text.h"
-
-static char *
-json_text_copy(const json_t *object, const char *key)
-{
-    const json_t *value = json_object_get(object, key);
-    return json_is_string(value) ? strdup(json_string_value(value)) : NULL;
-}
 
 enum exec_status
 executor_parse_response(const char *line, json_t **result, char **error, char **output)
@@ -318,14 +312,14 @@ fill_info(struct workload_info *info, const json_t *workload, char **error)
     const json_t *tolerance = json_object_get(workload, "tolerance");
     size_t n_variants = json_array_size(variants), n_sweep = json_array_size(sweep);
 
-    info->id = json_text_copy(workload, "id");
-    info->title = json_text_copy(workload, "title");
-    info->section = json_text_copy(workload, "section");
-    info->explanation = json_text_copy(workload, "explanation");
-    info->path = json_text_copy(workload, "path");
-    info->source_sha256 = json_text_copy(workload, "source_sha256");
+    info->id = json_field_copy(workload, "id");
+    info->title = json_field_copy(workload, "title");
+    info->section = json_field_copy(workload, "section");
+    info->explanation = json_field_copy(workload, "explanation");
+    info->path = json_field_copy(workload, "path");
+    info->source_sha256 = json_field_copy(workload, "source_sha256");
     info->sources = json_incref(json_object_get(workload, "sources"));
-    info->no_native = json_text_copy(workload, "no_native");
+    info->no_native = json_field_copy(workload, "no_native");
     info->size_quick = positive_long(sizes, "quick");
     info->size_default = positive_long(sizes, "default");
     if (info->id == NULL || info->title == NULL || info->section == NULL
@@ -355,8 +349,8 @@ fill_info(struct workload_info *info, const json_t *workload, char **error)
             *error = strdup("internal error: a variant name is not a string");
             return -1;
         }
-        info->notes[i] = json_text_copy(notes, name);
-        info->unavailable[i] = json_text_copy(unavailable, name);
+        info->notes[i] = json_field_copy(notes, name);
+        info->unavailable[i] = json_field_copy(unavailable, name);
     }
     info->has_tolerance = json_is_number(tolerance);
     info->tolerance = info->has_tolerance ? json_number_value(tolerance) : 0.0;
@@ -412,7 +406,7 @@ executor_check(struct executor *ex, size_t v, bool fingerprint, bool compare,
         out->seconds = json_number_value(json_object_get(result, "seconds"));
         out->matches = json_is_true(json_object_get(result, "matches"));
         out->mutated = json_is_true(json_object_get(result, "mutated"));
-        out->mismatch = json_text_copy(result, "mismatch");
+        out->mismatch = json_field_copy(result, "mismatch");
         const char *printed = json_string_value(json_object_get(result, "output"));
         out->output = printed != NULL && *printed != '\0' ? strdup(printed) : NULL;
         out->output_lines = (long)json_integer_value(json_object_get(result, "output_lines"));

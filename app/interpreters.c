@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "json_field.h"
 #include "interp.h"
 #include "text.h"
 
@@ -204,8 +205,9 @@ interpreters_open(struct interpreter_set *set, char *const *names, size_t count,
     const char *template = config->template != NULL ? config->template
                            : count == 1 && all_embedded ? "c" : "python";
     if (strcmp(template, "c") == 0 && !all_embedded) {
-        fprintf(stderr, "optdemo run: --template c needs the embedded interpreter alone (the C "
-                        "loop lives in the host); other interpreters time with --template python\n");
+        fprintf(stderr,
+                "optdemo run: --template c needs the embedded interpreter alone (the C "
+                "loop lives in the host); other interpreters time with --template python\n");
         return -1;
     }
     set->items = calloc(count, sizeof *set->items);
@@ -309,24 +311,18 @@ interpreters_close(struct interpreter_set *set)
     set->count = 0;
 }
 
-static const char *
-text_of(const json_t *object, const char *key, const char *missing)
-{
-    const json_t *value = json_object_get(object, key);
-    return json_is_string(value) ? json_string_value(value) : missing;
-}
-
 char *
 interpreter_describe(const struct interpreter *it)
 {
     char build[256], overhead[64] = "";
     const json_t *m = it->metadata;
     if (it->embedded) {
-        snprintf(build, sizeof build, "embedded in optdemo (%s libpython from %s, PGO: %s%s)",
-                 text_of(m, "libpython_link", "?"), text_of(m, "libpython_dir", "?"),
-                 text_of(m, "libpython_pgo", "?"),
-                 strcmp(text_of(m, "host_lto", "no"), "yes") == 0 ? ", host linked with LTO"
-                                                                   : "");
+        snprintf(
+            build, sizeof build, "embedded in optdemo (%s libpython from %s, PGO: %s%s)",
+            json_field_string(m, "libpython_link", "?"), json_field_string(m, "libpython_dir", "?"),
+            json_field_string(m, "libpython_pgo", "?"),
+            strcmp(json_field_string(m, "host_lto", "no"), "yes") == 0 ? ", host linked with LTO"
+                                                                       : "");
     } else {
         snprintf(build, sizeof build, "%s", it->path);
     }
@@ -334,9 +330,10 @@ interpreter_describe(const struct interpreter *it)
         snprintf(overhead, sizeof overhead, "%.3g ns per call", it->overhead * 1e9);
     }
     return text_format("%s %s %s, %s; numpy %s; timing template %s%s%s",
-                       text_of(m, "python_implementation", "python"),
-                       text_of(m, "python_version", "?"), text_of(m, "python_build", ""), build,
-                       text_of(m, "numpy_version", "unavailable"), it->executor.template,
+                       json_field_string(m, "python_implementation", "python"),
+                       json_field_string(m, "python_version", "?"),
+                       json_field_string(m, "python_build", ""), build,
+                       json_field_string(m, "numpy_version", "unavailable"), it->executor.template,
                        *overhead != '\0' ? ": " : "", overhead);
 }
 

@@ -10,17 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_field.h"
 #include "text.h"
 
 /* The "why not a pass" column of the table and the detail column of the
  * CSV, in bytes. */
 enum { TABLE_DETAIL_BYTES = 99, CSV_DETAIL_BYTES = 511 };
-
-static const char *
-string_of(const json_t *result, const char *key)
-{
-    return json_string_value(json_object_get(result, key));
-}
 
 const char *
 lab_verdict_kind(const char *verdict)
@@ -40,8 +35,8 @@ lab_verdict_kind(const char *verdict)
 char *
 lab_report_detail_line(const json_t *result, size_t max_bytes)
 {
-    const char *detail = string_of(result, "detail");
-    const char *verdict = string_of(result, "verdict");
+    const char *detail = json_field_string(result, "detail", NULL);
+    const char *verdict = json_field_string(result, "verdict", NULL);
     bool first = verdict != NULL && (strcmp(verdict, "crashed") == 0
                                      || strcmp(verdict, "timed out") == 0);
     const char *line = detail != NULL ? detail : "";
@@ -90,7 +85,7 @@ lab_report_table(FILE *out, const json_t *results)
     const json_t *result;
     int width = (int)strlen("solution");
     json_array_foreach(results, index, result) {
-        const char *solution = string_of(result, "solution");
+        const char *solution = json_field_string(result, "solution", NULL);
         char *name = text_escape_controls(solution != NULL ? solution : "?", false);
         int name_width = name != NULL ? display_width(name) : 1;
         width = name_width > width ? name_width : width;
@@ -99,8 +94,8 @@ lab_report_table(FILE *out, const json_t *results)
     fprintf(out, "%-*s  %-15s  %7s  %12s  %14s  %-7s  %s\n", width, "solution", "verdict",
             "cases", "vs starter", "vs reference", "growth", "why not a pass");
     json_array_foreach(results, index, result) {
-        const char *solution = string_of(result, "solution");
-        const char *verdict = string_of(result, "verdict");
+        const char *solution = json_field_string(result, "solution", NULL);
+        const char *verdict = json_field_string(result, "verdict", NULL);
         char *name = text_escape_controls(solution != NULL ? solution : "?", false);
         char *verdict_shown = text_escape_controls(verdict != NULL ? verdict : "?", false);
         char *why = lab_verdict_kind(verdict) != NULL
@@ -155,9 +150,9 @@ lab_report_csv(FILE *out, const json_t *results)
                  "memory_vs_starter,detail\n");
     json_array_foreach(results, index, result) {
         const json_t *timing = json_object_get(result, "timing");
-        csv_field(out, string_of(result, "solution"));
+        csv_field(out, json_field_string(result, "solution", NULL));
         fputc(',', out);
-        csv_field(out, string_of(result, "verdict"));
+        csv_field(out, json_field_string(result, "verdict", NULL));
         fprintf(out, ",%lld,%lld,", json_integer_value(json_object_get(result, "cases_passed")),
                 json_integer_value(json_object_get(result, "cases_total")));
         if (timing != NULL) {
@@ -224,18 +219,18 @@ xml_cdata(FILE *out, const char *text)
 static void
 junit_case(FILE *out, const json_t *result)
 {
-    const char *verdict = string_of(result, "verdict");
+    const char *verdict = json_field_string(result, "verdict", NULL);
     const char *kind = lab_verdict_kind(verdict);
     fputs("    <testcase classname=\"optdemo.lab.", out);
-    xml_attribute(out, string_of(result, "lab"));
+    xml_attribute(out, json_field_string(result, "lab", NULL));
     fputs("\" name=\"", out);
-    xml_attribute(out, string_of(result, "solution"));
+    xml_attribute(out, json_field_string(result, "solution", NULL));
     fprintf(out, "\" time=\"%.3f\">", json_number_value(json_object_get(result, "duration")));
     if (kind != NULL) {
         fprintf(out, "\n      <%s message=\"", kind);
         xml_attribute(out, verdict);
         fputs("\">", out);
-        xml_cdata(out, string_of(result, "detail"));
+        xml_cdata(out, json_field_string(result, "detail", NULL));
         fprintf(out, "</%s>\n    ", kind);
     }
     fputs("</testcase>\n", out);
@@ -247,7 +242,7 @@ lab_report_junit(FILE *out, const json_t *results)
     size_t failures = 0, errors = 0, index;
     const json_t *result;
     json_array_foreach(results, index, result) {
-        const char *kind = lab_verdict_kind(string_of(result, "verdict"));
+        const char *kind = lab_verdict_kind(json_field_string(result, "verdict", NULL));
         failures += kind != NULL && strcmp(kind, "failure") == 0;
         errors += kind != NULL && strcmp(kind, "error") == 0;
     }

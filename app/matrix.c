@@ -8,13 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_field.h"
 #include "text.h"
-
-static const char *
-string_field(const json_t *object, const char *key)
-{
-    return json_string_value(json_object_get(object, key));
-}
 
 void
 matrix_clear(struct matrix *matrix)
@@ -57,7 +52,7 @@ matrix_build(const json_t *root, const char *path, const char *reference,
     }
     out->n_labels = count;
     for (size_t i = 0; i < count; i++) {
-        out->labels[i] = string_field(json_array_get(interpreters, i), "label");
+        out->labels[i] = json_field_string(json_array_get(interpreters, i), "label", NULL);
         if (out->labels[i] == NULL) {
             *error = text_format("%s: an interpreter without a label", path);
             goto error;
@@ -101,8 +96,8 @@ find_summary(const json_t *root, const char *id, json_int_t n, const char *label
     size_t index;
     const json_t *summary;
     json_array_foreach(summaries, index, summary) {
-        const char *workload = string_field(summary, "workload");
-        const char *interpreter = string_field(summary, "interpreter");
+        const char *workload = json_field_string(summary, "workload", NULL);
+        const char *interpreter = json_field_string(summary, "interpreter", NULL);
         if (workload != NULL && strcmp(workload, id) == 0
             && json_integer_value(json_object_get(summary, "n")) == n
             && interpreter != NULL && strcmp(interpreter, label) == 0) {
@@ -118,7 +113,7 @@ find_variant(const json_t *summary, const char *name)
     size_t index;
     const json_t *variant;
     json_array_foreach(json_object_get(summary, "variants"), index, variant) {
-        const char *variant_name = string_field(variant, "variant");
+        const char *variant_name = json_field_string(variant, "variant", NULL);
         if (variant_name != NULL && strcmp(variant_name, name) == 0) {
             return variant;
         }
@@ -146,7 +141,7 @@ verdict_of(const char *word)
 static void
 speedup_cell(const json_t *variant, bool unicode, char *cell, size_t size, const char **colour)
 {
-    const char *status = string_field(variant, "status");
+    const char *status = json_field_string(variant, "status", NULL);
     *colour = "";
     if (variant == NULL || status == NULL) {
         snprintf(cell, size, "-");
@@ -162,7 +157,8 @@ speedup_cell(const json_t *variant, bool unicode, char *cell, size_t size, const
         report_format_speedup(json_number_value(json_object_get(variant, "speedup")),
                               json_number_value(json_object_get(variant, "speedup_ci_low")),
                               json_number_value(json_object_get(variant, "speedup_ci_high")),
-                              verdict_of(string_field(variant, "verdict")), unicode, &cells);
+                              verdict_of(json_field_string(variant, "verdict", NULL)), unicode,
+                              &cells);
         snprintf(cell, size, "%s", cells.speedup);
         *colour = cells.colour;
     }
@@ -174,7 +170,7 @@ ran_everywhere(const struct matrix *m, const char *id, json_int_t n, const char 
 {
     for (size_t i = 0; i < m->n_labels; i++) {
         const json_t *variant = find_variant(find_summary(m->root, id, n, m->labels[i]), name);
-        const char *status = string_field(variant, "status");
+        const char *status = json_field_string(variant, "status", NULL);
         if (status == NULL || strcmp(status, "ok") != 0) {
             return false;
         }
@@ -216,7 +212,7 @@ best_variant(const struct matrix *m, const json_t *summary, const char *id, json
     const json_t *variant;
     json_array_foreach(variants, index, variant) {
         double low, high;
-        const char *name = string_field(variant, "variant");
+        const char *name = json_field_string(variant, "variant", NULL);
         if (name == NULL || !ran_everywhere(m, id, n, name)) {
             continue;
         }
@@ -231,7 +227,7 @@ best_variant(const struct matrix *m, const json_t *summary, const char *id, json
     }
     json_array_foreach(variants, index, variant) {
         double low, high;
-        const char *name = string_field(variant, "variant");
+        const char *name = json_field_string(variant, "variant", NULL);
         if (name != NULL && best != NULL && strcmp(name, best) != 0
             && ran_everywhere(m, id, n, name) && speedup_interval(variant, index == 0, &low, &high)
             && high >= best_low) {
@@ -253,8 +249,8 @@ fastest_changes(const struct matrix *m)
     size_t index;
     const json_t *summary;
     json_array_foreach(summaries, index, summary) {
-        const char *interpreter = string_field(summary, "interpreter");
-        const char *id = string_field(summary, "workload");
+        const char *interpreter = json_field_string(summary, "interpreter", NULL);
+        const char *id = json_field_string(summary, "workload", NULL);
         json_int_t n = json_integer_value(json_object_get(summary, "n"));
         if (changes == NULL || interpreter == NULL || id == NULL
             || strcmp(interpreter, m->labels[0]) != 0) {
@@ -275,7 +271,7 @@ fastest_changes(const struct matrix *m)
         bool left_out = false;
         const json_t *variant;
         json_array_foreach(json_object_get(summary, "variants"), k, variant) {
-            const char *name = string_field(variant, "variant");
+            const char *name = json_field_string(variant, "variant", NULL);
             left_out = left_out || (name != NULL && !ran_everywhere(m, id, n, name));
         }
         if (fastest != NULL && differs) {
@@ -350,8 +346,8 @@ print_speedups(const struct table *t, const struct matrix *m)
     const json_t *summary;
     table_header(t, "workload/variant", m->labels, m->n_labels, (size_t)-1);
     json_array_foreach(summaries, index, summary) {
-        const char *interpreter = string_field(summary, "interpreter");
-        const char *id = string_field(summary, "workload");
+        const char *interpreter = json_field_string(summary, "interpreter", NULL);
+        const char *id = json_field_string(summary, "workload", NULL);
         json_int_t n = json_integer_value(json_object_get(summary, "n"));
         if (interpreter == NULL || id == NULL || strcmp(interpreter, first_label) != 0) {
             continue;  /* one row group per workload: the first build's summary */
@@ -359,7 +355,7 @@ print_speedups(const struct table *t, const struct matrix *m)
         size_t k;
         const json_t *variant;
         json_array_foreach(json_object_get(summary, "variants"), k, variant) {
-            const char *name = string_field(variant, "variant");
+            const char *name = json_field_string(variant, "variant", NULL);
             char *row = text_format("%s/%s", id, name != NULL ? name : "?");
             table_row_start(t, row != NULL ? row : "?");
             free(row);
@@ -379,11 +375,12 @@ print_speedups(const struct table *t, const struct matrix *m)
     const json_t *change;
     json_array_foreach(changes, index, change) {
         fprintf(t->out, "%sthe fastest variant of %s changes between builds%s:",
-                t->markdown ? "\n- " : "  ", string_field(change, "workload"),
+                t->markdown ? "\n- " : "  ", json_field_string(change, "workload", NULL),
                 json_is_true(json_object_get(change, "among_variants_on_every_build"))
                     ? " (among the variants that ran on every build)" : "");
         for (size_t i = 0; i < m->n_labels; i++) {
-            const char *best = string_field(json_object_get(change, "fastest"), m->labels[i]);
+            const char *best = json_field_string(json_object_get(change, "fastest"), m->labels[i],
+                                                 NULL);
             fprintf(t->out, "%s %s on %s", i == 0 ? "" : ",", best != NULL ? best : "no clear one",
                     m->labels[i]);
         }
@@ -454,7 +451,8 @@ matrix_print(FILE *out, const struct matrix *m, const struct report_style *style
         size_t k;
         const json_t *variant;
         json_array_foreach(json_object_get(summary, "variants"), k, variant) {
-            const char *id = string_field(summary, "workload"), *name = string_field(variant, "variant");
+            const char *id = json_field_string(summary, "workload", NULL),
+                       *name = json_field_string(variant, "variant", NULL);
             int width = (int)(strlen(id != NULL ? id : "") + strlen(name != NULL ? name : "") + 12);
             t.name_width = width > t.name_width ? width : t.name_width;
         }
