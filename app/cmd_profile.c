@@ -213,7 +213,8 @@ open_worker(struct executor *ex)
     if (exe == NULL) {
         return -1;
     }
-    char *argv[] = {exe, "worker", "--fds", "3,4", NULL};
+    const char *const *worker = executor_worker_arguments(false);
+    char *argv[] = {exe, (char *)worker[0], (char *)worker[1], (char *)worker[2], NULL};
     struct worker_limits limits = {.timeout = PROFILE_TIMEOUT, .memory_bytes = 4LL << 30,
                                    .cpu_seconds = 3600, .file_bytes = 1LL << 30};
     if (executor_worker_init(ex, argv, &limits, interp_interrupted) < 0) {

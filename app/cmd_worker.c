@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "executor.h"
 #include "interp.h"
 #include "lab_worker.h"
 #include "optdemo.h"
@@ -23,7 +24,7 @@ cmd_worker(int argc, char **argv)
         return EXIT_FAILED;
     }
     if (argc == 4 && strcmp(argv[1], "--lab") == 0 && strcmp(argv[2], "--fds") == 0
-        && strcmp(argv[3], "3,4") == 0) {
+        && strcmp(argv[3], EXECUTOR_WORKER_FDS) == 0) {
         return lab_worker_serve(3, 4) == 0 ? EXIT_OK : EXIT_FAILED;
     }
     list = interp_string_list(argc - 1, argv + 1);

@@ -44,7 +44,11 @@ counter_init(struct counter *counter, const char *self, const struct worker_limi
     }
     snprintf(out_file, sizeof out_file, "--callgrind-out-file=%s/cg.%%p", counter->folder);
     char *argv[] = {"/usr/bin/valgrind", "--tool=callgrind", "--instr-atstart=no", "--quiet",
-                    out_file, (char *)self, "worker", "--fds", "3,4", NULL};
+                    out_file, (char *)self, NULL, NULL, NULL, NULL};
+    const char *const *worker = executor_worker_arguments(false);
+    for (size_t i = 0; worker[i] != NULL; i++) {
+        argv[6 + i] = (char *)worker[i];
+    }
     if (access(argv[0], X_OK) != 0) {
         *error = text_copy("--count instructions needs valgrind (Debian: apt-get install "
                            "valgrind)");

@@ -95,6 +95,15 @@ struct executor {
     struct workload_info info; /* from the last successful load */
 };
 
+/* The descriptors a child worker speaks the protocol on, as its --fds
+ * argument says them (requests on the first, answers on the second). */
+#define EXECUTOR_WORKER_FDS "3,4"
+
+/* What follows optdemo's executable on a worker's command line, NULL-
+ * terminated: `worker --fds 3,4`, or with `lab` the C request loop of a
+ * lab's workers, `worker --lab --fds 3,4` (cmd_worker.c reads them). */
+const char *const *executor_worker_arguments(bool lab);
+
 /* The embedded interpreter, in this process (it must be running). */
 int executor_inprocess_init(struct executor *ex);
 

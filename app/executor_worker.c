@@ -628,6 +628,14 @@ static const struct executor_ops worker_ops = {
     .destroy = worker_destroy,
 };
 
+const char *const *
+executor_worker_arguments(bool lab)
+{
+    static const char *const plain[] = {"worker", "--fds", EXECUTOR_WORKER_FDS, NULL};
+    static const char *const lab_loop[] = {"worker", "--lab", "--fds", EXECUTOR_WORKER_FDS, NULL};
+    return lab ? lab_loop : plain;
+}
+
 int
 executor_worker_init(struct executor *ex, char *const *argv, const struct worker_limits *limits,
                      bool (*interrupted)(void))

@@ -175,7 +175,8 @@ open_embedded(struct interpreter *it, const struct interpreter_config *config)
             return -1;
         }
     } else {
-        char *base[] = {it->path, "worker", "--fds", "3,4"};
+        const char *const *worker = executor_worker_arguments(false);
+        char *base[] = {it->path, (char *)worker[0], (char *)worker[1], (char *)worker[2]};
         char **argv = worker_argv(base, 4, config, NULL);
         int rc = argv != NULL ? executor_worker_init(&it->executor, argv, &config->limits,
                                                      config->interrupted) : -1;
@@ -236,7 +237,7 @@ interpreters_open(struct interpreter_set *set, char *const *names, size_t count,
             }
             char script[PATH_MAX];
             snprintf(script, sizeof script, "%s/worker.py", interp_pyscripts_dir());
-            char *base[] = {it->path, "-E", "-s", script, "--fds", "3,4"};
+            char *base[] = {it->path, "-E", "-s", script, "--fds", EXECUTOR_WORKER_FDS};
             char **argv = worker_argv(base, 6, config, native);
             const char *slash = strrchr(it->path, '/');
             it->label = unique_label(set, slash != NULL ? slash + 1 : it->path);

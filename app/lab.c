@@ -182,7 +182,9 @@ init_worker(struct check *c, struct executor *ex, bool trusted, const char *labe
     const struct lab_options *o = c->options;
     struct lab_sandbox box = {o->bwrap, o->executable, o->pyscripts,
                               trusted ? c->lab_folder : NULL};
-    char *plain[] = {(char *)o->executable, "worker", "--lab", "--fds", "3,4", NULL};
+    const char *const *worker = executor_worker_arguments(true);
+    char *plain[] = {(char *)o->executable, (char *)worker[0], (char *)worker[1],
+                     (char *)worker[2], (char *)worker[3], NULL};
     char **argv = o->bwrap != NULL ? lab_sandbox_argv(&box) : plain;
     int rc = argv != NULL ? executor_worker_init(ex, argv, trusted ? &o->trusted : &o->sandboxed,
                                                  o->interrupted) : -1;

@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "executor.h"
 #include "text.h"
 
 /* Variables passed through when set: the test suite's switch for hostile
@@ -137,10 +138,10 @@ lab_sandbox_argv(const struct lab_sandbox *box)
     }
     add(&a, "--");
     add(&a, LAB_SANDBOX_EXECUTABLE);
-    add(&a, "worker");
-    add(&a, "--lab");
-    add(&a, "--fds");
-    add(&a, "3,4");
+    for (const char *const *argument = executor_worker_arguments(true); *argument != NULL;
+         argument++) {
+        add(&a, *argument);
+    }
     if (a.failed) {
         lab_sandbox_free(a.items);
         return NULL;
