@@ -240,7 +240,7 @@ static char *
 exception_tail(struct lab_worker *w)
 {
     (void)w;
-    PyObject *text = interp_call("optdemo.runner", "traceback_tail", NULL);
+    PyObject *text = interp_call("optdemo.protocol", "traceback_tail", NULL);
     char *copy = NULL;
     if (text != NULL && PyUnicode_Check(text)) {
         const char *utf8 = PyUnicode_AsUTF8(text);
