@@ -386,10 +386,7 @@ static enum exec_status
 load_workload(struct profile_state *s, const struct workload_info **info)
 {
     char *error = NULL;
-    enum exec_status status = executor_start(&s->ex, &error);
-    if (status == EXEC_OK) {
-        status = executor_load(&s->ex, s->path, info, &error);
-    }
+    enum exec_status status = executor_start_load(&s->ex, s->path, info, &error);
     if (status != EXEC_OK && status != EXEC_INTERRUPTED) {
         fprintf(stderr, "optdemo profile: %s\n", error != NULL ? error : "the worker failed");
     }

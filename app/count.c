@@ -176,10 +176,7 @@ count_instructions(struct counter *counter, const char *path, struct workload_re
     struct executor *ex = &counter->executor;
     const struct workload_info *info = NULL;
     char *error = NULL;
-    enum exec_status status = executor_start(ex, &error);
-    if (status == EXEC_OK) {
-        status = executor_load(ex, path, &info, &error);
-    }
+    enum exec_status status = executor_start_load(ex, path, &info, &error);
     if (status == EXEC_OK) {
         status = executor_setup(ex, result->n, &error);
     }

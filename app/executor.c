@@ -358,6 +358,14 @@ fill_info(struct workload_info *info, const json_t *workload, char **error)
 }
 
 enum exec_status
+executor_start_load(struct executor *ex, const char *path, const struct workload_info **info,
+                    char **error)
+{
+    enum exec_status status = executor_start(ex, error);
+    return status == EXEC_OK ? executor_load(ex, path, info, error) : status;
+}
+
+enum exec_status
 executor_load(struct executor *ex, const char *path, const struct workload_info **info,
               char **error)
 {

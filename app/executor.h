@@ -136,6 +136,9 @@ enum exec_status executor_metadata(struct executor *ex, json_t **metadata, char 
 /* What the timing template adds per call, in seconds. */
 enum exec_status executor_overhead(struct executor *ex, double *seconds, char **error);
 
+/* A fresh start (executor_start), then load the workload at `path`. */
+enum exec_status executor_start_load(struct executor *ex, const char *path,
+                                     const struct workload_info **info, char **error);
 enum exec_status executor_load(struct executor *ex, const char *path,
                                const struct workload_info **info, char **error);
 enum exec_status executor_setup(struct executor *ex, long n, char **error);

@@ -229,10 +229,7 @@ open_process(struct target *t, const struct plan *plan)
     char *error = NULL;
     struct workload_result *out = t->out;
     t->reference_here = false;
-    enum exec_status status = executor_start(t->ex, &error);
-    if (status == EXEC_OK) {
-        status = executor_load(t->ex, plan->path, &info, &error);
-    }
+    enum exec_status status = executor_start_load(t->ex, plan->path, &info, &error);
     if (status == EXEC_OK && !t->described) {
         if (copy_info(t, info, plan) < 0) {
             error = text_copy("out of memory");
@@ -804,10 +801,7 @@ harness_describe(struct executor *ex, const char *path, long **sweep, size_t *n_
 {
     const struct workload_info *info = NULL;
     char *error = NULL;
-    enum exec_status status = executor_start(ex, &error);
-    if (status == EXEC_OK) {
-        status = executor_load(ex, path, &info, &error);
-    }
+    enum exec_status status = executor_start_load(ex, path, &info, &error);
     if (status == EXEC_OK) {
         *sweep = calloc(info->n_sweep + 1, sizeof **sweep);
         *variants = calloc(info->n_variants + 1, sizeof **variants);
