@@ -2,7 +2,7 @@
 weather_records lab's starter and reference, N times each, and the spread
 of what it measured -- each function's peak resident size in a fresh
 sandboxed process after one call, above one running a function that does
-nothing (app/lab.c, measure_memory), and the ratio the target is judged on.
+nothing (app/lab/lab.c, measure_memory), and the ratio the target is judged on.
 
     /usr/bin/python3.11 bench/bench_lab_memory.py [--runs 5]
 """

@@ -1,5 +1,5 @@
 /* optnative.h: the module's public face: its init function, which the host
- * (app/interp.c) and bench_kernels.c register with PyImport_AppendInittab.
+ * (app/embed/interp.c) and bench_kernels.c register with PyImport_AppendInittab.
  * What the binding files share among themselves is in bindings.h. */
 #ifndef OPTNATIVE_H
 #define OPTNATIVE_H

@@ -1,5 +1,5 @@
-/* test_count.c: timeit's 1-2-5 sequence (app/loops.c), and how many calls
- * `--count instructions` counts (app/count.c)
+/* test_count.c: timeit's 1-2-5 sequence (app/measure/loops.c), and how many calls
+ * `--count instructions` counts (app/measure/count.c)
  * is decided by a count, never by a time: the same one-call count always
  * gives the same number of calls, a 1-2-5 number within the target. */
 #include <stdarg.h>

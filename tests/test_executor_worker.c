@@ -1,5 +1,5 @@
-/* test_executor_worker.c: the worker transport (app/executor_worker.c) and
- * the protocol's response parsing (app/executor.c), without Python: the
+/* test_executor_worker.c: the worker transport (app/measure/executor_worker.c) and
+ * the protocol's response parsing (app/measure/executor.c), without Python: the
  * "workers" are small /bin/sh scripts that read requests on fd 3 and answer
  * on fd 4, and misbehave on purpose -- hang, die from a signal, exit, flood
  * stderr, answer in pieces or in one very long line. */

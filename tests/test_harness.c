@@ -1,4 +1,4 @@
-/* test_harness.c: the measurement core (app/harness.c, analysis.c,
+/* test_harness.c: the measurement core (app/measure/harness.c, analysis.c,
  * growth.c, report.c) on made-up measurements, with no interpreter and no
  * clock: a scripted executor answers the protocol's requests with the costs
  * each test chooses, and records what it was asked.  So the budget's plans,

@@ -3,7 +3,7 @@ one file name holds an ANSI colour and a carriage return, another is not
 UTF-8, and both solutions raise an exception whose message tries to erase
 the table's lines and write a passing row over them.  The terminal must get
 no escape or carriage return, and every format (table, JSON, CSV, JUnit)
-must keep both rows, the names escaped the same way (app/lab_report.c).
+must keep both rows, the names escaped the same way (app/lab/lab_report.c).
 
 The paths are bytes: a name that is not UTF-8 cannot be a str argument."""
 

@@ -1,5 +1,5 @@
 /* test_lab_report.c: what a student's text can do to the teacher's output
- * (app/text.c's escaping, app/lab_report.c's writers), on made-up results:
+ * (app/output/text.c's escaping, app/lab/lab_report.c's writers), on made-up results:
  * a detail that tries to overwrite the table's rows with ANSI escapes and a
  * carriage return, a file name that is not UTF-8, a detail holding
  * characters XML 1.0 forbids.  None may reach the output raw, and every

@@ -1,5 +1,5 @@
 /* test_lab_sandbox.c: the bubblewrap command lines of a lab's workers
- * (app/lab_sandbox.c): every namespace, an unprivileged uid, a view with
+ * (app/lab/lab_sandbox.c): every namespace, an unprivileged uid, a view with
  * nothing of the labs, the source tree or the host's /tmp in a solution's
  * sandbox, the lab alone in the trusted one's, and an environment of its
  * own.  The sandboxes themselves are tried by the hostile fixtures

@@ -1,4 +1,4 @@
-"""The lab sandbox's seccomp allowlist (app/lab_seccomp.c), alone: each test
+"""The lab sandbox's seccomp allowlist (app/lab/lab_seccomp.c), alone: each test
 runs `optdemo python -c CODE`, where `_optdemo_host.lockdown()` loads the
 filter into that process, with no audit hook in front of it.
 

@@ -1,5 +1,5 @@
 /* test_lab_verdict.c: the verdict rules of `optdemo lab check`
- * (app/lab_verdict.c) on made-up measurements: a target counts as missed
+ * (app/lab/lab_verdict.c) on made-up measurements: a target counts as missed
  * only when its whole 95% CI misses it, memory is judged as measured, and a
  * near miss is one a second timing could overturn. */
 #include <stdarg.h>

@@ -1,8 +1,8 @@
-/* test_stats.c: unit tests of app/stats.c: order statistics and the summary
+/* test_stats.c: unit tests of app/stats/stats.c: order statistics and the summary
  * against numpy/scipy values written at build time by
  * tests/stats_reference.py into stats_reference.h (relative tolerance 1e-9),
  * the seeded generator and the log-log slope.  The comparisons of
- * app/stats_compare.c are tested in test_stats_compare.c. */
+ * app/stats/stats_compare.c are tested in test_stats_compare.c. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,4 +1,4 @@
-/* test_stats_compare.c: unit tests of app/stats_compare.c.  Mann-Whitney is
+/* test_stats_compare.c: unit tests of app/stats/stats_compare.c.  Mann-Whitney is
  * compared with scipy values written at build time by
  * tests/stats_reference.py into stats_reference.h (relative tolerance 1e-9);
  * the bootstrap, whose random draws are our own, is tested for the

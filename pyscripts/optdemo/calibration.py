@@ -1,5 +1,5 @@
 """How many calls make a value: timeit's autorange, the one copy in
-pyscripts (the host's C code has its own, app/loops.c)."""
+pyscripts (the host's C code has its own, app/measure/loops.c)."""
 
 
 def autorange(measure, min_seconds):

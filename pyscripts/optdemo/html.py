@@ -26,7 +26,7 @@ DETAIL_HEADINGS = {"mismatch": " FAILED, result differs from before's", "timeout
                    "crashed": " CRASHED"}
 VERDICT_SUFFIXES = {"faster": " *", "slower": " *", "same": ", same", "unclear": ", unclear",
                     "too few values": ", too few values"}
-MIN_EFFECT, ALPHA = 0.05, 0.01     # the verdict's thresholds (app/analysis.c)
+MIN_EFFECT, ALPHA = 0.05, 0.01     # the verdict's thresholds (app/stats/analysis.c)
 
 # Colours: text at least 7:1 against its background, the verdict colours
 # and the warning colour at least 4.5:1. #dbe8f6 marks every column header.
@@ -89,7 +89,7 @@ summary { cursor: pointer; font-weight: 600; }
 """
 
 
-# --- the terminal's cells (app/report.c), as text ---
+# --- the terminal's cells (app/output/report.c), as text ---
 
 def format_bytes(size):
     """'220 KiB', as report_format_bytes."""
@@ -314,7 +314,7 @@ RESULT_COLUMNS = ["variant", "median", "IQR/2", "min", "vs before", "95% CI", "m
 
 
 def result_row(run, summary, index, variant):
-    """One row of the terminal's table (format_row in app/report.c)."""
+    """One row of the terminal's table (format_row in app/output/report.c)."""
     name, status = variant.get("variant", "?"), variant.get("status", "?")
     median = spread = minimum = speedup = ci = memory = per_item = ""
     speed_class = None
@@ -599,7 +599,7 @@ def matrix_section(run):
             name = variant.get("variant")
             rows.append([code(f"{workload}/{name}" + (f"@{n}" if several_sizes else ""))]
                         + [matrix_cell(build, name) for build in builds])
-    # Decided by app/matrix.c (a CI above every other variant's, among the
+    # Decided by app/output/matrix.c (a CI above every other variant's, among the
     # variants every build ran), carried in the run's JSON as optdemo.matrix.
     matrix = run.matrix if isinstance(run.matrix, dict) else {}
     for change in matrix.get("fastest_changes") or []:

@@ -3,7 +3,7 @@ docs/worker-protocol.md): the trusted side's (the lab, its cases, fresh
 timing inputs and the reference's answers to them) and the sandboxed
 side's (the sandbox, the solution, a call).  runner.Session hands them the
 requests whose op is theirs; the timed calls themselves are C requests
-(app/lab_worker.c)."""
+(app/lab/lab_worker.c)."""
 
 import gc
 import json
@@ -199,7 +199,7 @@ class LabSession:
         cases, the reference's answers) out of every later collection, so
         that the solution's worker and the trusted one time alike.  The
         timed calls themselves go through the C requests stage, run and
-        results (app/lab_worker.c), which no Python code of the worker's
+        results (app/lab/lab_worker.c), which no Python code of the worker's
         sees."""
         gc.collect()
         gc.freeze()

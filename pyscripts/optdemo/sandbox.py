@@ -2,10 +2,10 @@
 with clear messages.  It is not the wall.
 
 `optdemo lab check` runs a student's solution in a worker process of its
-own, inside a bubblewrap sandbox (app/lab_sandbox.c: its own user, PID,
+own, inside a bubblewrap sandbox (app/lab/lab_sandbox.c: its own user, PID,
 mount, network and IPC namespaces, uid 65534, a read-only view of the
 interpreter and optdemo's runtime, a private /tmp, no lab files, no other
-process) under a seccomp allowlist (app/lab_seccomp.c: no processes,
+process) under a seccomp allowlist (app/lab/lab_seccomp.c: no processes,
 threads, signals to others, sockets or FIFOs).  Those are the kernel's
 walls, and Python code cannot undo them.
 
