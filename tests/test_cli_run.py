@@ -219,13 +219,13 @@ def test_results_replace_the_file_atomically(tmp_path):
     assert os.listdir(tmp_path) == ["results.json"]  # no temporary file left behind
 
 
-def test_ctrl_c_writes_partial_results_and_exits_130(tmp_path):
-    path = tmp_path / "partial.json"
+def interrupt_after_tiny(second, json_path):
+    """`run` on tiny, then `second`; Ctrl-C once tiny's table is out (its
+    last row, `after`), so the signal lands during `second` however slow
+    this machine is.  (returncode, stdout, stderr)."""
     process = subprocess.Popen(
-        [OPTDEMO, "run", "--no-memory", fixture("tiny"), fixture("slow"), "--json", str(path)],
+        [OPTDEMO, "run", "--no-memory", fixture("tiny"), second, "--json", str(json_path)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    # Wait until tiny's table is out (its last row, `after`), so the signal
-    # lands while slow runs (~10 s), however slow this machine is.
     lines = []
     for line in process.stdout:
         lines.append(line)
@@ -234,8 +234,13 @@ def test_ctrl_c_writes_partial_results_and_exits_130(tmp_path):
     time.sleep(1)
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=60)
-    out = "".join(lines) + out
-    assert process.returncode == 130, err
+    return process.returncode, "".join(lines) + out, err
+
+
+def test_ctrl_c_writes_partial_results_and_exits_130(tmp_path):
+    path = tmp_path / "partial.json"
+    returncode, _, err = interrupt_after_tiny(fixture("slow"), path)   # slow runs ~10 s
+    assert returncode == 130, err
     assert "interrupted" in err
     data = json.loads(path.read_text())
     assert data["metadata"]["partial"] is True and data["optdemo"]["partial"] is True
@@ -251,19 +256,8 @@ def test_ctrl_c_before_a_workload_is_loaded_shows_nothing_of_it(tmp_path):
     slow_import.write_text(open(fixture("tiny")).read().replace(
         'ID = "tiny"', 'import time\ntime.sleep(60)\nID = "slow_import"'))
     path = tmp_path / "partial.json"
-    process = subprocess.Popen(
-        [OPTDEMO, "run", "--no-memory", fixture("tiny"), str(slow_import), "--json", str(path)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    lines = []
-    for line in process.stdout:
-        lines.append(line)
-        if line.startswith("  after"):
-            break
-    time.sleep(1)
-    process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=60)
-    out = "".join(lines) + out
-    assert process.returncode == 130, err
+    returncode, out, err = interrupt_after_tiny(str(slow_import), path)
+    assert returncode == 130, err
     assert "(null)" not in out and out.count("  variant") == 1, out
     data = json.loads(path.read_text())
     assert [w["workload"] for w in data["optdemo"]["workloads"]] == ["tiny"]
