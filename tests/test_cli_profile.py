@@ -130,14 +130,16 @@ def test_a_generator_runs_on_the_line_that_resumes_it(tmp_path):
 
 # --- cProfile ----------------------------------------------------------------------
 
-def test_cprofile_top_function_is_the_helper_and_the_pstats_file_loads(tmp_path):
+def test_cprofile_counts_the_helper_and_the_pstats_file_loads(tmp_path):
     stats_path = tmp_path / "hot.prof"
     data, out = profile_json(tmp_path, fixture("hotline") + ":before", "--only", "cprofile",
                              "--pstats", str(stats_path))
     profile = variant(data, "before")["cprofile"]
     assert profile["sort"] == "tottime" and profile["seconds"] >= 0.2
-    top = profile["functions"][0]
-    assert top["name"] == "weigh" and top["function"].startswith("hotline.py:")
+    # Which row is first is a timing (own time); the helper's row and its
+    # call count are not.
+    top = next(row for row in profile["functions"] if row["name"] == "weigh")
+    assert top["function"].startswith("hotline.py:")
     assert top["ncalls"] == profile["loops"] * HOTLINE_N * COLUMNS
     names = [row["name"] for row in profile["functions"]]
     assert "before" in names and not any("time_calls" in name for name in names)
@@ -429,10 +431,12 @@ def test_the_profile_request_in_a_plain_python():
                     {"op": "check", "variant": "before"}):
         assert session.handle(request)["ok"], request
     profiled = session.handle({"op": "profile", "variant": "before", "kind": "cprofile",
-                               "loops": 3, "top": 1})
+                               "loops": 3, "top": 10})
     assert profiled["ok"] and profiled["loops"] == 3
-    assert [row["name"] for row in profiled["functions"]] == ["weigh"]
-    assert profiled["functions"][0]["ncalls"] == 3 * 5 * COLUMNS
+    # Which function has the most own time is a timing (under ASan's
+    # malloc `before` once outweighed `weigh`): the counts decide instead.
+    calls = {row["name"]: row["ncalls"] for row in profiled["functions"]}
+    assert calls["weigh"] == 3 * 5 * COLUMNS and calls["before"] == 3
     memory = session.handle({"op": "profile", "variant": "before", "kind": "memory"})
     assert memory["ok"] and memory["sites"][0]["line"] == marked_line("hotline", "allocation line")
     lines = session.handle({"op": "profile", "variant": "before", "kind": "lines"})
