@@ -75,15 +75,15 @@ def with_metadata(tmp_path, name, **changes):
 
 def test_runs_measured_under_other_conditions_are_warned_about(tmp_path):
     quiet = with_metadata(tmp_path, "reference", optdemo_template="c", load_avg_1min=0.2,
-                          cpu_count=2, optdemo_gc=True)
+                          cpu_count=2, optdemo_gc="on")
     busy = with_metadata(tmp_path, "reference", optdemo_template="python", load_avg_1min=2.6,
-                         cpu_count=2, optdemo_gc=False)
+                         cpu_count=2, optdemo_gc="off")
     done, data = compare_json(tmp_path, quiet, busy)
     assert done.returncode == 0, done.stderr
     warnings = data["comparisons"][0]["warnings"]
     assert len(warnings) == 3, warnings
     assert "timing templates differ: c in the reference, python" in warnings[0]
-    assert "collector was on in the reference and off" in warnings[1]
+    assert "collector settings differ: on in the reference, off in" in warnings[1]
     assert "load average of 0.20 in the reference, 2.60" in warnings[2]
     assert done.stdout.count("  warning: ") == 3 and "3 warnings above" in done.stdout
     # the same conditions, a load within one CPU's worth: nothing to say

@@ -259,18 +259,19 @@ test_announced_lines_are_bounded(void **state)
     start_shell(&ex, AFTER_HELLO("read -r line <&3; "
                                  "echo '{\"ok\":true,\"lines_after\":100000000}' >&4; "
                                  "while :; do echo 1; done >&4"), 5);
+    assert_int_equal(executor_request_lines(&ex, json_pack("{s:s}", "op", "stage"), bad,
+                                            &result, &error), EXEC_ERROR);
+    assert_non_null(strstr(error, "newline"));     /* refused before anything is sent */
+    free(error);
+    error = NULL;
+    json_decref(bad);
+
     assert_int_equal(executor_request(&ex, json_pack("{s:s}", "op", "results"), &result, &error,
                                       NULL), EXEC_ERROR);
     assert_null(result);
     assert_non_null(strstr(error, "at most 1024"));
+    assert_false(ex.running);     /* its unread lines would answer the next request */
     free(error);
-    error = NULL;
-
-    assert_int_equal(executor_request_lines(&ex, json_pack("{s:s}", "op", "stage"), bad,
-                                            &result, &error), EXEC_ERROR);
-    assert_non_null(strstr(error, "newline"));
-    free(error);
-    json_decref(bad);
     executor_free(&ex);
 }
 

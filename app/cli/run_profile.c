@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "interp.h"
 #include "optdemo.h"
 #include "report.h"
 #include "text.h"

@@ -42,6 +42,10 @@ inprocess_request(struct executor *ex, const char *line, char **response, char *
     PyObject *answer = NULL;
     enum exec_status status = EXEC_OK;
 
+    /* The last answer's unread lines go: a failed request brings none. */
+    free(self->rest);
+    self->rest = NULL;
+    self->next = NULL;
     /* The host's own buffered output must not land in the runner's capture
      * of the variant's file descriptors. */
     fflush(stdout);
@@ -58,7 +62,6 @@ inprocess_request(struct executor *ex, const char *line, char **response, char *
         }
         goto done;
     }
-    free(self->rest);
     const char *newline = strchr(utf8, '\n');
     self->rest = newline != NULL ? strdup(newline + 1) : NULL;
     self->next = self->rest;

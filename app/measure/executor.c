@@ -136,6 +136,9 @@ exchange_lines(struct executor *ex, json_t *request, const json_t *lines, json_t
     }
     if (status == EXEC_OK && json_is_integer(json_object_get(*result, "lines_after"))) {
         status = read_more(ex, *result, error);
+        if (status == EXEC_ERROR) {
+            executor_stop(ex);   /* lines left unread: its answers are out of step */
+        }
     }
     if (status == EXEC_TIMEOUT || status == EXEC_CRASHED) {
         ex->running = false;
