@@ -14,7 +14,8 @@ instead: instructions per execution (a loop of LOOPS executions minus an
 empty one), which repeat to the instruction where wall time on a shared
 machine moves 30% -- what decides a 5% goal here.
 
-    /usr/bin/python3.11 bench/bench_builds_gap.py [--cache DIR] [--host LABEL=PATH]...
+    /usr/bin/python3.11 bench/bench_builds_gap.py [--cache DIR] [--config NAME]...
+                                                  [--host LABEL=PATH]...
                                                   [--repeat N | --instructions]
 """
 
@@ -30,7 +31,7 @@ SOURCE_ROOT = os.environ.get(
     "OPTDEMO_SOURCE_ROOT", os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEFAULT_CACHE = os.environ.get("OPTDEMO_CPYTHON_CACHE",
                                os.path.expanduser("~/.cache/optdemo/cpython"))
-CONFIGS = ["plain", "lto", "pgo-lto", "pgo-lto-o3", "debug"]
+CONFIGS = ["plain", "lto", "pgo-lto", "pgo-lto-o3", "pgo-debian", "debug"]
 GOAL = 1.05       # issue 8: a host within 5% of /usr/bin/python3.11 on every statement
 
 # Run inside the build being measured: its own interpreter is "here".
@@ -108,10 +109,13 @@ def main():
                         help="measurements of every build, round robin (default 5)")
     parser.add_argument("--instructions", action="store_true",
                         help="count instructions under callgrind instead of timing")
+    parser.add_argument("--config", action="append", choices=CONFIGS, metavar="NAME",
+                        help="measure only these builds (repeatable; default: every "
+                             "3.11 build in the cache: " + ", ".join(CONFIGS) + ")")
     args = parser.parse_args()
 
     builds, targets = [], []
-    for config in CONFIGS:
+    for config in args.config or CONFIGS:
         python = os.path.join(args.cache, config, "bin", "python3.11")
         if os.access(python, os.X_OK):
             builds.append((config, lambda python=python: gap_of_python(python)))
@@ -128,6 +132,7 @@ def main():
     if args.instructions:
         instructions_table([target for target in targets if target[0] != "debug"])
         print("reproduce: /usr/bin/python3.11 bench/bench_builds_gap.py --instructions"
+              + "".join(f" --config {name}" for name in args.config or [])
               + "".join(f" --host '{item}'" for item in args.host))
         return
 

@@ -1,7 +1,12 @@
-"""Debian's python3.11 source for bench/cpython_builds.py: `apt-get source`
-into the cache, pinned to the newest version of the release suite (bookworm,
-not bookworm-security: the security suite's newest .dsc is not on the mirror),
-after adding a deb-src entry for debian.sources' archive when apt has none.
+"""Debian's CPython sources for bench/cpython_builds.py: `apt-get source`
+into the cache, pinned to the newest version of one suite, after adding a
+deb-src entry for debian.sources' archive when apt has none.
+
+- python3.11, the source of /usr/bin/python3.11: bookworm's newest (not
+  bookworm-security: the security suite's newest .dsc is not on the mirror);
+- python3.13, from trixie (Debian 13), which bookworm does not have: the
+  deb-src entry names the trixie suite of the same archive.  3.13.5 is the
+  version to use: the newer ones sid lists answered 404 on this mirror.
 
 Also run_logged, the one way both scripts run a step: output to a log file,
 one progress line with the elapsed seconds."""
@@ -11,16 +16,31 @@ import shlex
 import shutil
 import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
-SOURCE_PACKAGE = "python3.11"
-SOURCE_FOLDER = "python3.11-3.11.2"      # what `apt-get source` unpacks
 DEBIAN_SOURCES = Path("/etc/apt/sources.list.d/debian.sources")
-DEB_SRC_FILE = Path("/etc/apt/sources.list.d/optdemo-deb-src.sources")
 
 
-def source_folder(cache):
-    return cache / "src" / SOURCE_FOLDER
+@dataclass(frozen=True)
+class Source:
+    """One Debian source package of CPython."""
+    package: str            # python3.11
+    folder: str             # what `apt-get source` unpacks: python3.11-3.11.2
+    suite: str | None       # the suite to pin to; None: this machine's release
+    deb_src_file: Path      # where the deb-src entry for that suite goes
+
+
+SOURCES = {
+    "3.11": Source("python3.11", "python3.11-3.11.2", None,
+                   Path("/etc/apt/sources.list.d/optdemo-deb-src.sources")),
+    "3.13": Source("python3.13", "python3.13-3.13.5", "trixie",
+                   Path("/etc/apt/sources.list.d/optdemo-deb-src-trixie.sources")),
+}
+
+
+def source_folder(cache, source):
+    return cache / "src" / source.folder
 
 
 def read_source_version(source):
@@ -46,10 +66,14 @@ def debian_codename():
     return "bookworm"
 
 
-def run_apt_cache_madison():
+def source_suite(source):
+    return source.suite or debian_codename()
+
+
+def run_apt_cache_madison(package):
     """`apt-cache madison python3.11`: one line per version and suite, e.g.
     ` python3.11 | 3.11.2-6+deb12u8 | http://deb.debian.org/debian bookworm/main Sources`."""
-    result = subprocess.run(["apt-cache", "madison", SOURCE_PACKAGE],
+    result = subprocess.run(["apt-cache", "madison", package],
                             capture_output=True, text=True)
     return result.stdout
 
@@ -58,16 +82,16 @@ def debian_version_newer(version, other):
     return subprocess.run(["dpkg", "--compare-versions", version, "gt", other]).returncode == 0
 
 
-def pinned_source_version(madison_output, codename):
+def pinned_source_version(madison_output, codename, package):
     """The newest version the release suite (`bookworm`, not
     `bookworm-security` or `bookworm-updates`) lists.  Returns (version,
     from_sources): from_sources is False when apt knows no deb-src entry yet
     and the version is the binary package's, which is the same in a release
-    suite.  (None, False) when the suite has no python3.11 at all."""
+    suite.  (None, False) when the suite has no such package at all."""
     versions = {"Sources": [], "Packages": []}
     for line in madison_output.splitlines():
         fields = [field.strip() for field in line.split("|")]
-        if len(fields) != 3 or fields[0] != SOURCE_PACKAGE:
+        if len(fields) != 3 or fields[0] != package:
             continue
         where = fields[2].split()            # URI, suite/component, [arch], kind
         if len(where) < 3 or where[1].split("/")[0] != codename or where[-1] not in versions:
@@ -83,9 +107,11 @@ def pinned_source_version(madison_output, codename):
     return None, False
 
 
-def deb_src_entry(sources_text):
+def deb_src_entry(sources_text, suite=None):
     """A deb-src stanza for each deb stanza of a deb822 .sources file: the
-    same URIs, Suites, Components and Signed-By."""
+    same URIs, Suites, Components and Signed-By; with a suite, only the
+    stanzas of the release archive (the one that lists `bookworm`), for that
+    suite instead."""
     stanzas = []
     for block in sources_text.split("\n\n"):
         fields = {}
@@ -96,6 +122,10 @@ def deb_src_entry(sources_text):
             fields[key.strip()] = value.strip()
         if "deb" not in fields.get("Types", "").split():
             continue
+        if suite is not None:
+            if debian_codename() not in fields.get("Suites", "").split():
+                continue
+            fields["Suites"] = suite
         lines = ["Types: deb-src"]
         lines += [f"{key}: {fields[key]}" for key in ("URIs", "Suites", "Components", "Signed-By")
                   if key in fields]
@@ -103,17 +133,18 @@ def deb_src_entry(sources_text):
     return "\n\n".join(stanzas) + "\n"
 
 
-def source_fetch_commands(cache, version, needs_deb_src):
+def source_fetch_commands(cache, source, version, needs_deb_src):
     """The shell commands that fetch the source, as text to print."""
     commands = []
     if needs_deb_src:
-        entry = deb_src_entry(DEBIAN_SOURCES.read_text()) if DEBIAN_SOURCES.exists() else "..."
+        entry = (deb_src_entry(DEBIAN_SOURCES.read_text(), source.suite)
+                 if DEBIAN_SOURCES.exists() else "...")
         commands += [f"# as root: a deb-src entry for {DEBIAN_SOURCES}'s archive",
-                     f"cat > {DEB_SRC_FILE} <<'EOF'", *entry.splitlines(), "EOF",
+                     f"cat > {source.deb_src_file} <<'EOF'", *entry.splitlines(), "EOF",
                      "apt-get update"]
     commands += [f"mkdir -p {shlex.quote(str(cache / 'src'))}",
                  f"cd {shlex.quote(str(cache / 'src'))} && "
-                 f"apt-get source {SOURCE_PACKAGE}={version}"]
+                 f"apt-get source {source.package}={version or 'VERSION'}"]
     return commands
 
 
@@ -139,26 +170,33 @@ def run_logged(step_label, command, cwd, log_path):
     return returncode == 0, seconds
 
 
-def ensure_source(cache, fetch, dry_run):
+def ensure_source(cache, source, fetch, dry_run):
     """Make sure the source is unpacked in the cache.  Returns its version
     (the version it would have in a dry run), or None when it is missing."""
-    source = source_folder(cache)
-    if (source / "configure").exists():
-        return read_source_version(source) or "unknown"
-    codename = debian_codename()
-    version, from_sources = pinned_source_version(run_apt_cache_madison(), codename)
-    if version is None:
-        print(f"error: apt knows no {SOURCE_PACKAGE} in {codename}; is "
+    folder = source_folder(cache, source)
+    if (folder / "configure").exists():
+        return read_source_version(folder) or "unknown"
+    suite = source_suite(source)
+    version, from_sources = pinned_source_version(run_apt_cache_madison(source.package),
+                                                  suite, source.package)
+    needs_deb_src = not from_sources
+    if version is None and source.suite is None:
+        print(f"error: apt knows no {source.package} in {suite}; is "
               f"{DEBIAN_SOURCES} there, and has `apt-get update` run?")
         return None
-    needs_deb_src = not from_sources
-    print(f"source: {source} is missing; {SOURCE_PACKAGE} pinned to {version} "
-          f"({codename}'s newest; the -security suite's newest .dsc is not on the mirror)")
+    if version is None:
+        # Another release's suite: only its deb-src entry can tell the version.
+        print(f"source: {folder} is missing; apt lists no {source.package} in {suite} "
+              f"until {source.deb_src_file} is there")
+        needs_deb_src = True
+    else:
+        print(f"source: {folder} is missing; {source.package} pinned to {version} "
+              f"({suite}'s newest; a -security suite's newest .dsc is not on the mirror)")
     if dry_run or not fetch:
         print("  to fetch it:" if dry_run else "  fetch it with --fetch-source, or run:")
-        for line in source_fetch_commands(cache, version, needs_deb_src):
+        for line in source_fetch_commands(cache, source, version, needs_deb_src):
             print(f"    {line}")
-        return version if dry_run else None
+        return (version or "unknown") if dry_run else None
     if shutil.which("dpkg-source") is None:
         print("error: apt-get source needs dpkg-source: apt-get install dpkg-dev")
         return None
@@ -167,18 +205,22 @@ def ensure_source(cache, fetch, dry_run):
     log_path = logs / "source.log"
     if needs_deb_src:
         if os.geteuid() != 0:
-            print(f"error: apt has no deb-src entry; writing {DEB_SRC_FILE} needs root")
+            print(f"error: apt has no deb-src entry; writing {source.deb_src_file} needs root")
             return None
-        DEB_SRC_FILE.write_text(deb_src_entry(DEBIAN_SOURCES.read_text()))
-        print(f"source: wrote {DEB_SRC_FILE}")
+        source.deb_src_file.write_text(deb_src_entry(DEBIAN_SOURCES.read_text(), source.suite))
+        print(f"source: wrote {source.deb_src_file}")
         ok, _ = run_logged("source: apt-get update", ["apt-get", "update"], cache, log_path)
         if not ok:
             return None
-        version, _ = pinned_source_version(run_apt_cache_madison(), codename)
+        version, _ = pinned_source_version(run_apt_cache_madison(source.package), suite,
+                                           source.package)
+        if version is None:
+            print(f"error: apt lists no {source.package} source in {suite}; see {log_path}")
+            return None
     (cache / "src").mkdir(parents=True, exist_ok=True)
-    command = ["apt-get", "source", f"{SOURCE_PACKAGE}={version}"]
+    command = ["apt-get", "source", f"{source.package}={version}"]
     ok, _ = run_logged("source: apt-get source", command, cache / "src", log_path)
-    if not ok or not (source / "configure").exists():
-        print(f"error: no {source / 'configure'} after apt-get source; see {log_path}")
+    if not ok or not (folder / "configure").exists():
+        print(f"error: no {folder / 'configure'} after apt-get source; see {log_path}")
         return None
-    return read_source_version(source) or version
+    return read_source_version(folder) or version

@@ -21,7 +21,9 @@ SCRIPT = os.path.join(SOURCE_ROOT, "bench", "cpython_builds.py")
 sys.path.insert(0, os.path.dirname(SCRIPT))
 import cpython_builds  # noqa: E402  (found through the line above)
 import cpython_source  # noqa: E402
-ALL_CONFIGS = ["plain", "lto", "pgo-lto", "pgo-lto-o3", "debug"]
+CONFIGS_311 = ["plain", "lto", "pgo-lto", "pgo-lto-o3", "pgo-debian", "debug"]
+CONFIGS_313 = ["3.13", "3.13t"]
+ALL_CONFIGS = CONFIGS_311 + CONFIGS_313
 SOURCE_VERSION = "3.11.2-6+deb12u8"
 
 # What `apt-cache madison python3.11` printed here, deb-src entries included.
@@ -54,12 +56,13 @@ def run_script(*args, env=None):
                           timeout=120, env=environment)
 
 
-def fake_source(cache, configure_body="exit 0"):
-    """<cache>/src/python3.11-3.11.2 with a debian/changelog and a configure."""
-    source = cache / "src" / "python3.11-3.11.2"
+def fake_source(cache, configure_body="exit 0", folder="python3.11-3.11.2",
+                changelog_version=SOURCE_VERSION):
+    """<cache>/src/<folder> with a debian/changelog and a configure."""
+    source = cache / "src" / folder
     (source / "debian").mkdir(parents=True)
     (source / "debian" / "changelog").write_text(
-        f"python3.11 ({SOURCE_VERSION}) bookworm; urgency=medium\n\n  * A test.\n")
+        f"python3 ({changelog_version}) bookworm; urgency=medium\n\n  * A test.\n")
     configure = source / "configure"
     configure.write_text("#!/bin/sh\n" + configure_body + "\n")
     configure.chmod(configure.stat().st_mode | stat.S_IXUSR)
@@ -71,7 +74,8 @@ def write_stamp(cache, name, **changes):
              "source_version": SOURCE_VERSION, "started": "2026-12-02T03:00:00+00:00",
              "finished": "2026-12-02T03:05:00+00:00",
              "durations": {"configure": 81.0, "build": 111.0, "install": 9.0, "check": 0.1},
-             "missing_modules": [], "setup_local": cpython_builds.SETUP_LOCAL}
+             "missing_modules": [], "setup_local": cpython_builds.setup_local(name),
+             "profile_task": cpython_builds.profile_options(name)}
     stamp.update(changes)
     (cache / name).mkdir(parents=True)
     (cache / name / "optdemo-build.json").write_text(json.dumps(stamp))
@@ -143,6 +147,7 @@ def dry_run_lines(cache, *args):
 
 def test_dry_run_prints_configure_make_and_install_per_config(tmp_path):
     source = fake_source(tmp_path)
+    fake_source(tmp_path, folder="python3.13-3.13.5", changelog_version="3.13.5-2+deb13u5")
     output = dry_run_lines(tmp_path, *ALL_CONFIGS)
     expected_flags = {
         "plain": "--without-ensurepip --with-system-expat CFLAGS=-O2",
@@ -165,10 +170,11 @@ def test_dry_run_prints_configure_make_and_install_per_config(tmp_path):
                 "dist-packages/optdemo-debian-dist-packages.pth") in output
         assert f"logs/{name}.log" in output
     # pyexpat is built in (Debian's pyexpat.c does not build as a shared module).
-    assert output.count("    pyexpat pyexpat.c -lexpat\n") == len(ALL_CONFIGS)
-    # PGO's three makes are separate steps, in both PGO configs and no other.
-    assert output.count("make -j3 profile-gen-stamp") == 2
-    assert output.count("make -j3 profile-run-stamp") == 2
+    assert output.count("    pyexpat pyexpat.c -lexpat\n") == len(CONFIGS_311)
+    # PGO's three makes are separate steps, in the PGO configs and no other.
+    assert output.count("make -j3 profile-gen-stamp") == 2 + len(CONFIGS_313)
+    assert output.count("profile-gen-stamp") == 3 + len(CONFIGS_313)     # pgo-debian's too
+    assert output.count("make -j3 profile-run-stamp") == 2 + len(CONFIGS_313)
     # A dry run changes nothing.
     assert sorted(path.name for path in tmp_path.iterdir()) == ["src"]
 
@@ -216,17 +222,19 @@ def test_force_rebuilds_an_up_to_date_config(tmp_path):
 
 def test_the_pinned_version_is_the_release_suites_newest():
     pinned_source_version = cpython_source.pinned_source_version
-    assert pinned_source_version(MADISON, "bookworm") == (SOURCE_VERSION, True)
+    assert pinned_source_version(MADISON, "bookworm", "python3.11") == (SOURCE_VERSION, True)
     two_versions = MADISON + ("python3.11 | 3.11.2-6+deb12u10 | "
                               "http://deb.debian.org/debian bookworm/main Sources\n")
-    assert pinned_source_version(two_versions, "bookworm") == ("3.11.2-6+deb12u10", True)
-    assert pinned_source_version(MADISON, "trixie") == (None, False)
+    assert pinned_source_version(two_versions, "bookworm", "python3.11") == (
+        "3.11.2-6+deb12u10", True)
+    assert pinned_source_version(MADISON, "trixie", "python3.11") == (None, False)
+    assert pinned_source_version(MADISON, "bookworm", "python3.13") == (None, False)
 
 
 def test_without_deb_src_the_binary_version_is_pinned():
     binaries_only = "".join(line + "\n" for line in MADISON.splitlines()
                             if line.endswith("Packages"))
-    assert cpython_source.pinned_source_version(binaries_only, "bookworm") == (
+    assert cpython_source.pinned_source_version(binaries_only, "bookworm", "python3.11") == (
         SOURCE_VERSION, False)
 
 
@@ -255,7 +263,8 @@ def apt(tmp_path, monkeypatch):
     sources.write_text(DEBIAN_SOURCES)
     monkeypatch.setattr(cpython_source, "DEBIAN_SOURCES", sources)
     monkeypatch.setattr(cpython_source, "debian_codename", lambda: "bookworm")
-    monkeypatch.setattr(cpython_source, "run_apt_cache_madison", lambda: injected.madison)
+    monkeypatch.setattr(cpython_source, "run_apt_cache_madison",
+                        lambda package: injected.madison)
     return injected
 
 
@@ -297,6 +306,66 @@ def test_no_release_version_is_an_error(tmp_path, apt, capsys):
     apt.madison = ""
     assert cpython_builds.main(["--cache", str(tmp_path), "--dry-run", "plain"]) == 1
     assert "apt knows no python3.11 in bookworm" in capsys.readouterr().out
+
+
+def test_the_trixie_entry_names_only_the_release_archive():
+    """3.13 comes from trixie: a deb-src entry for the release archive's
+    trixie suite, not for bookworm-security's archive."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cpython_source, "debian_codename", lambda: "bookworm")
+        entry = cpython_source.deb_src_entry(DEBIAN_SOURCES, "trixie")
+    assert entry == textwrap.dedent("""\
+        Types: deb-src
+        URIs: http://deb.debian.org/debian
+        Suites: trixie
+        Components: main
+        Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+        """)
+
+
+def test_dry_run_for_313_prints_the_trixie_entry_and_apt_get_source(tmp_path, apt, capsys):
+    apt.madison = MADISON            # no python3.13 in any suite apt knows yet
+    cache = tmp_path / "cache"
+    assert cpython_builds.main(["--cache", str(cache), "--dry-run", "3.13t"]) == 0
+    output = capsys.readouterr().out
+    assert "apt lists no python3.13 in trixie until" in output
+    assert "cat > /etc/apt/sources.list.d/optdemo-deb-src-trixie.sources <<'EOF'" in output
+    assert "Suites: trixie" in output
+    assert "apt-get source python3.13=VERSION" in output
+    assert "3.13t: would build" in output
+
+
+def test_313_configs_name_their_interpreter_and_skip_311_only_steps(tmp_path):
+    fake_source(tmp_path)
+    fake_source(tmp_path, folder="python3.13-3.13.5", changelog_version="3.13.5-2+deb13u5")
+    output = dry_run_lines(tmp_path, "3.13", "3.13t", "pgo-debian")
+    free_threaded = output[output.index("3.13t: would build"):output.index("pgo-debian:")]
+    assert "--disable-gil --enable-optimizations --with-lto" in free_threaded
+    assert "src/python3.13-3.13.5/configure" in free_threaded
+    assert "bin/python3.13t -c ..." in free_threaded
+    # No Setup.local (3.13 builds pyexpat itself), no numpy .pth (Debian's
+    # numpy is for 3.11), no link: python3.13t already says which build.
+    for only_311 in ("Setup.local", "dist-packages", "ln -s"):
+        assert only_311 not in free_threaded
+    assert "--disable-gil" not in output[:output.index("3.13t: would build")]
+    assert cpython_builds.core_modules("3.13")[-1] == "_sha2"
+    assert cpython_builds.core_modules("plain")[-1] == "_sha256"
+    assert "numpy" not in [module for module, _ in cpython_builds.optional_modules("3.13t").values()]
+
+
+def test_pgo_debian_trains_on_the_whole_suite_as_debian_does(tmp_path):
+    fake_source(tmp_path)
+    output = dry_run_lines(tmp_path, "pgo-debian")
+    regrtest = tmp_path / "src" / "python3.11-3.11.2" / "Lib" / "test" / "regrtest.py"
+    task = f"'PROFILE_TASK={regrtest} -s -j 1 -unone,decimal -x test_asyncio "
+    assert output.count(task) == 3                 # every make of the PGO build
+    assert "test_ssl" in output and "test_ttk_guionly" in output
+    assert "pgo-lto-o3" not in output
+    plain = dry_run_lines(tmp_path, "pgo-lto-o3")
+    assert "PROFILE_TASK" not in plain
+    # A stamp from another training is rebuilt.
+    write_stamp(tmp_path, "pgo-debian", profile_task=["-m", "test", "--pgo"])
+    assert "the PGO training (PROFILE_TASK) changed" in dry_run_lines(tmp_path, "pgo-debian")
 
 
 # --- the pipeline, with a fake source instead of CPython's ---
