@@ -18,11 +18,11 @@
 
 static const struct lab_sandbox SOLUTION = {
     "/usr/bin/bwrap", "/home/teacher/optdemo/build/app/optdemo",
-    "/home/teacher/optdemo/pyscripts", NULL,
+    "/home/teacher/optdemo/pyscripts", NULL, NULL,
 };
 static const struct lab_sandbox TRUSTED = {
     "/usr/bin/bwrap", "/home/teacher/optdemo/build/app/optdemo",
-    "/home/teacher/optdemo/pyscripts", "/home/teacher/optdemo/pyscripts/labs/print_queue",
+    "/home/teacher/optdemo/pyscripts", "/home/teacher/optdemo/pyscripts/labs/print_queue", NULL,
 };
 
 static size_t
@@ -134,6 +134,27 @@ test_an_environment_of_its_own(void **state)
     lab_sandbox_free(argv);
 }
 
+/* A CPython built into a prefix of its own (bench/cpython_builds.py) keeps
+ * its stdlib beside its libpython: both sandboxes show that folder,
+ * read-only, where it is; Debian's, under /usr, is shown with /usr. */
+static void
+test_a_self_built_interpreters_library_is_shown_read_only(void **state)
+{
+    (void)state;
+    struct lab_sandbox box = SOLUTION;
+    box.python_libdir = "/root/.cache/optdemo/cpython/3.13t/lib";
+    char **argv = lab_sandbox_argv(&box);
+    assert_non_null(argv);
+    assert_true(has(argv, "--ro-bind", box.python_libdir, box.python_libdir));
+    lab_sandbox_free(argv);
+
+    box.python_libdir = "/usr/lib/x86_64-linux-gnu";
+    argv = lab_sandbox_argv(&box);
+    assert_non_null(argv);
+    assert_false(has(argv, "--ro-bind", box.python_libdir, NULL));
+    lab_sandbox_free(argv);
+}
+
 static void
 test_no_bubblewrap_is_a_clear_message(void **state)
 {
@@ -152,6 +173,7 @@ main(void)
         cmocka_unit_test(test_a_solution_sees_no_lab_no_source_tree_no_host_tmp),
         cmocka_unit_test(test_the_trusted_worker_sees_its_lab_read_only),
         cmocka_unit_test(test_an_environment_of_its_own),
+        cmocka_unit_test(test_a_self_built_interpreters_library_is_shown_read_only),
         cmocka_unit_test(test_no_bubblewrap_is_a_clear_message),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -202,8 +202,20 @@ static PyMethodDef host_methods[] = {
     {NULL, NULL, 0, NULL},
 };
 
+/* On a free-threaded build (3.13t), importing a module that does not say
+ * Py_MOD_GIL_NOT_USED turns the GIL back on for the whole process, and the
+ * runner imports this one first: every measurement of a free-threaded
+ * interpreter would then be of one with the GIL.  Nothing here needs it:
+ * the functions keep no shared state (the timing loop and count_calls use
+ * locals, line_profile a trace object of its own per call, set on the
+ * calling thread only by PyEval_SetTrace; lockdown's seccomp filter goes
+ * to every thread of the process at once, TSYNC), and the module state is
+ * written once, by the exec slot. */
 static PyModuleDef_Slot host_slots[] = {
     {Py_mod_exec, HOST_SLOT(host_exec)},
+#ifdef Py_GIL_DISABLED
+    {Py_mod_gil, Py_MOD_GIL_NOT_USED},
+#endif
     {0, NULL},
 };
 

@@ -308,12 +308,28 @@ interp_exception_is_interrupt(void)
     return PyErr_ExceptionMatches(PyExc_KeyboardInterrupt);
 }
 
+/* The current exception, taken (the error indicator is cleared), as the
+ * (type, value, traceback) triple the callers use, normalised: 3.12
+ * deprecated PyErr_Fetch and PyErr_NormalizeException for
+ * PyErr_GetRaisedException, which holds the exception object alone. */
+static void
+take_exception(PyObject **type, PyObject **value, PyObject **tb)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    *value = PyErr_GetRaisedException();
+    *type = *value != NULL ? Py_NewRef(Py_TYPE(*value)) : NULL;
+    *tb = *value != NULL ? PyException_GetTraceback(*value) : NULL;
+#else
+    PyErr_Fetch(type, value, tb);
+    PyErr_NormalizeException(type, value, tb);
+#endif
+}
+
 char *
 interp_exception_message(void)
 {
     PyObject *type, *value, *tb;
-    PyErr_Fetch(&type, &value, &tb);
-    PyErr_NormalizeException(&type, &value, &tb);
+    take_exception(&type, &value, &tb);
     PyObject *text = value != NULL ? PyObject_Str(value) : NULL;
     const char *utf8 = text != NULL ? PyUnicode_AsUTF8(text) : NULL;
     char *message = strdup(utf8 != NULL ? utf8 : "unknown error");
@@ -332,8 +348,7 @@ interp_exception_text(int max_lines)
     PyObject *joined = NULL, *args = NULL;
     char *text = NULL;
 
-    PyErr_Fetch(&type, &value, &tb);
-    PyErr_NormalizeException(&type, &value, &tb);
+    take_exception(&type, &value, &tb);
     if (type == NULL) {
         return strdup("unknown error");
     }

@@ -44,6 +44,13 @@
 #include "stats.h"
 #include "text.h"
 
+/* The embedded libpython's folder (app/meson.build, from pkg-config): a
+ * CPython built into a prefix of its own keeps its stdlib there, and the
+ * sandboxes must show it (lab_sandbox.h). */
+#ifndef OPTDEMO_LIBPYTHON_DIR
+#define OPTDEMO_LIBPYTHON_DIR NULL
+#endif
+
 static const uint64_t LAB_SEED = 0x1ab5eedULL;
 enum { GROWTH_VALUES = 3, MAX_INPUTS_PER_VALUE = 4 };
 /* A wrong answer's input is shrunk when its JSON is at most this long, with
@@ -181,7 +188,7 @@ init_worker(struct check *c, struct executor *ex, bool trusted, const char *labe
 {
     const struct lab_options *o = c->options;
     struct lab_sandbox box = {o->bwrap, o->executable, o->pyscripts,
-                              trusted ? c->lab_folder : NULL};
+                              trusted ? c->lab_folder : NULL, OPTDEMO_LIBPYTHON_DIR};
     const char *const *worker = executor_worker_arguments(true);
     char *plain[] = {(char *)o->executable, (char *)worker[0], (char *)worker[1],
                      (char *)worker[2], (char *)worker[3], NULL};

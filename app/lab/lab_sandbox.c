@@ -8,7 +8,9 @@
  *   one process ends the whole sandbox;
  * - a view built from nothing: /usr (and the /lib, /bin links of a merged
  *   /usr), /etc/alternatives (NumPy finds its BLAS through it), optdemo's
- *   executable and its Python package only -- never the labs' folders, the
+ *   executable and its Python package, and the embedded interpreter's
+ *   library folder when it is not under /usr (its stdlib: the interpreter
+ *   inside looks for it where it was installed) -- never the labs' folders, the
  *   source tree or its .git, the host's /tmp or home; a private tmpfs for
  *   /tmp; /proc of the new PID namespace, read-only (a process may not
  *   write its own /proc/self/mem or clear_refs);
@@ -120,6 +122,11 @@ lab_sandbox_argv(const struct lab_sandbox *box)
     add3(&a, "--ro-bind", package, package_inside);
     if (box->lab_folder != NULL) {
         add3(&a, "--ro-bind", box->lab_folder, LAB_SANDBOX_LAB);
+    }
+    if (box->python_libdir != NULL && box->python_libdir[0] == '/'
+        && strcmp(box->python_libdir, "/usr") != 0
+        && strncmp(box->python_libdir, "/usr/", 5) != 0) {
+        add3(&a, "--ro-bind", box->python_libdir, box->python_libdir);
     }
     add3(&a, "--chdir", LAB_SANDBOX_WORKDIR, NULL);
     add(&a, "--clearenv");

@@ -19,6 +19,10 @@ struct lab_sandbox {
     const char *executable;   /* optdemo itself, as the host sees it */
     const char *pyscripts;    /* pyscripts' folder (only its optdemo package is shown) */
     const char *lab_folder;   /* the trusted worker's lab, or NULL for a solution's */
+    const char *python_libdir; /* the embedded libpython's folder, which holds its
+                                * stdlib (python3.13t/, lib-dynload): bound read-only
+                                * where it is when outside /usr (a CPython built into
+                                * a prefix of its own); NULL: none */
 };
 
 /* bwrap's arguments, then `optdemo worker --lab --fds 3,4` inside: a
