@@ -2,15 +2,20 @@
  * the ring buffer of ringbuf.c (one contiguous array, where collections.deque
  * chains 64-slot blocks).  Modelled on CPython's Modules/_collectionsmodule.c:
  * GC-tracked, storage emptied before items are released (a decref can run
- * Python that touches the deque), a state counter for iterators, maxlen. */
+ * Python that touches the deque), a state counter for iterators, maxlen.
+ * Without the GIL (3.13t) every method that touches `items` or `state` runs
+ * in the deque's critical section (free_threading.h); an iterator locks
+ * itself and its deque together. */
 #include "bindings.h"
 
+#include "free_threading.h"
 #include "ringbuf.h"
 
 #include <stdint.h>
 #include <structmember.h>
 
-/* Invariants:
+/* Invariants (items and state only read or changed in the deque's critical
+ * section; limit is fixed at creation):
  *   items holds count strong references, front first;
  *   limit is SIZE_MAX for an unbounded deque, else maxlen and count <= limit
  *   (one comparison on the append path covers both cases);
@@ -23,8 +28,10 @@ typedef struct {
     PyObject *weakreflist;
 } DequeObject;
 
-/* Invariants: deque is a strong reference; state is deque->state when the
- * iterator was made; index is the next position to yield. */
+/* Invariants: deque is a strong reference, fixed for the iterator's life
+ * (so the pair can be locked together); state is deque->state when the
+ * iterator was made; index is the next position to yield.  index is read
+ * and changed with both the iterator and its deque locked. */
 typedef struct {
     PyObject_HEAD
     DequeObject *deque;
@@ -40,7 +47,8 @@ has_maxlen(const DequeObject *self)
 
 /* Stores a new reference to item at the back (or front); when the deque is
  * full, drops the item at the other end, released last because its decref
- * may run Python.  Returns 0, or -1 with MemoryError (deque unchanged). */
+ * may run Python.  Returns 0, or -1 with MemoryError (deque unchanged).
+ * The caller holds the deque's critical section. */
 static int
 push_item(DequeObject *self, PyObject *item, int at_front)
 {
@@ -73,60 +81,80 @@ done:
     return result;
 }
 
+/* push_item in the deque's critical section. */
 static PyObject *
-Deque_append(DequeObject *self, PyObject *item)
+push_locked(DequeObject *self, PyObject *item, int at_front)
 {
-    if (push_item(self, item, 0) < 0) {
+    int status;
+
+    OPTNATIVE_BEGIN_CRITICAL_SECTION(self);
+    status = push_item(self, item, at_front);
+    OPTNATIVE_END_CRITICAL_SECTION();
+    if (status < 0) {
         return NULL;
     }
     Py_RETURN_NONE;
+}
+
+static PyObject *
+Deque_append(DequeObject *self, PyObject *item)
+{
+    return push_locked(self, item, 0);
 }
 
 static PyObject *
 Deque_appendleft(DequeObject *self, PyObject *item)
 {
-    if (push_item(self, item, 1) < 0) {
-        return NULL;
-    }
-    Py_RETURN_NONE;
+    return push_locked(self, item, 1);
 }
 
-/* Returns the removed item (the deque's reference, handed to the caller). */
+/* Removes the item at the back (or front) and returns it (the deque's
+ * reference, handed to the caller), or NULL with IndexError. */
 static PyObject *
-Deque_pop(DequeObject *self, PyObject *Py_UNUSED(ignored))
+pop_locked(DequeObject *self, int at_front)
 {
-    void *item;
+    void *item = NULL;
+    ringbuf_status status;
 
-    if (ringbuf_pop_back(&self->items, &item) != RINGBUF_OK) {
+    OPTNATIVE_BEGIN_CRITICAL_SECTION(self);
+    status = at_front ? ringbuf_pop_front(&self->items, &item)
+                      : ringbuf_pop_back(&self->items, &item);
+    if (status == RINGBUF_OK) {
+        self->state++;
+    }
+    OPTNATIVE_END_CRITICAL_SECTION();
+    if (status != RINGBUF_OK) {
         PyErr_SetString(PyExc_IndexError, "pop from an empty deque");
         return NULL;
     }
-    self->state++;
     return item;
+}
+
+static PyObject *
+Deque_pop(DequeObject *self, PyObject *Py_UNUSED(ignored))
+{
+    return pop_locked(self, 0);
 }
 
 static PyObject *
 Deque_popleft(DequeObject *self, PyObject *Py_UNUSED(ignored))
 {
-    void *item;
-
-    if (ringbuf_pop_front(&self->items, &item) != RINGBUF_OK) {
-        PyErr_SetString(PyExc_IndexError, "pop from an empty deque");
-        return NULL;
-    }
-    self->state++;
-    return item;
+    return pop_locked(self, 1);
 }
 
 /* Detaches the storage, leaving an empty deque, and only then releases the
- * items: a __del__ run by a decref sees a valid empty deque. */
+ * items: a __del__ run by a decref sees a valid empty deque (and, without
+ * the GIL, so does every other thread: only the detach is locked). */
 static void
 clear_items(DequeObject *self)
 {
-    ringbuf old = self->items;
+    ringbuf old;
 
+    OPTNATIVE_BEGIN_CRITICAL_SECTION(self);
+    old = self->items;
     ringbuf_init(&self->items);
     self->state++;
+    OPTNATIVE_END_CRITICAL_SECTION();
     for (size_t i = 0; i < ringbuf_count(&old); i++) {
         Py_DECREF((PyObject *)ringbuf_get(&old, i));
     }
@@ -140,10 +168,34 @@ Deque_clear(DequeObject *self, PyObject *Py_UNUSED(ignored))
     Py_RETURN_NONE;
 }
 
+/* Fast path for Deque(list): one allocation, then a loop that runs no
+ * Python code (nothing is dropped without maxlen), so the list cannot
+ * change under it: the caller holds the critical sections of the deque and
+ * of the list (another thread's append could move the list's items).
+ * Deque(list of 4000 ints): 22 -> 8 us (collections.deque: 13 us).
+ * Returns 0, or -1 with MemoryError (deque unchanged). */
+static int
+extend_from_sequence(DequeObject *self, PyObject *sequence)
+{
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(sequence);
+    PyObject **items = PySequence_Fast_ITEMS(sequence);
+
+    if (ringbuf_reserve(&self->items, (size_t)count) != RINGBUF_OK) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < count; i++) {
+        (void)ringbuf_push_back(&self->items, Py_NewRef(items[i]));
+    }
+    self->state++;
+    return 0;
+}
+
 static PyObject *
 Deque_extend(DequeObject *self, PyObject *iterable)
 {
     PyObject *iterator = NULL, *item = NULL, *copy = NULL, *result = NULL;
+    int status;
 
     if ((PyObject *)self == iterable) {
         /* d.extend(d): iterate over a snapshot, not the growing deque. */
@@ -155,29 +207,24 @@ Deque_extend(DequeObject *self, PyObject *iterable)
     }
     if ((PyList_CheckExact(iterable) || PyTuple_CheckExact(iterable))
         && !has_maxlen(self)) {
-        /* Fast path for Deque(list): one allocation, then a loop that runs
-         * no Python code (nothing is dropped without maxlen), so the list
-         * cannot change under it.  Deque(list of 4000 ints): 22 -> 8 us
-         * (collections.deque: 13 us). */
-        Py_ssize_t count = PySequence_Fast_GET_SIZE(iterable);
-        PyObject **items = PySequence_Fast_ITEMS(iterable);
-        if (ringbuf_reserve(&self->items, (size_t)count) != RINGBUF_OK) {
-            PyErr_NoMemory();
-            goto done;
+        OPTNATIVE_BEGIN_CRITICAL_SECTION2(self, iterable);
+        status = extend_from_sequence(self, iterable);
+        OPTNATIVE_END_CRITICAL_SECTION2();
+        if (status == 0) {
+            result = Py_NewRef(Py_None);
         }
-        for (Py_ssize_t i = 0; i < count; i++) {
-            (void)ringbuf_push_back(&self->items, Py_NewRef(items[i]));
-        }
-        self->state++;
-        result = Py_NewRef(Py_None);
         goto done;
     }
     iterator = PyObject_GetIter(iterable);
     if (iterator == NULL) {
         goto done;
     }
+    /* One item at a time, each push locked: the iteration runs Python. */
     while ((item = PyIter_Next(iterator)) != NULL) {
-        if (push_item(self, item, 0) < 0) {
+        OPTNATIVE_BEGIN_CRITICAL_SECTION(self);
+        status = push_item(self, item, 0);
+        OPTNATIVE_END_CRITICAL_SECTION();
+        if (status < 0) {
             goto done;
         }
         Py_CLEAR(item);
@@ -195,27 +242,40 @@ done:
 
 /* Its own slot, though sq_length would do: `while queue:` asks nb_bool first,
  * and a heap type has empty number and mapping tables to fall through. */
-static int
-Deque_bool(DequeObject *self)
-{
-    return ringbuf_count(&self->items) != 0;
-}
-
 static Py_ssize_t
 Deque_length(DequeObject *self)
 {
-    return (Py_ssize_t)ringbuf_count(&self->items);
+    size_t count;
+
+    OPTNATIVE_BEGIN_CRITICAL_SECTION(self);
+    count = ringbuf_count(&self->items);
+    OPTNATIVE_END_CRITICAL_SECTION();
+    return (Py_ssize_t)count;
 }
 
-/* d[i]; PySequence_GetItem has already added len(d) to a negative i. */
+static int
+Deque_bool(DequeObject *self)
+{
+    return Deque_length(self) != 0;
+}
+
+/* d[i]; PySequence_GetItem has already added len(d) to a negative i.  The
+ * new reference is taken before the lock is let go: another thread's pop
+ * could otherwise release the item between the read and the incref. */
 static PyObject *
 Deque_item(DequeObject *self, Py_ssize_t index)
 {
-    if (index < 0 || (size_t)index >= ringbuf_count(&self->items)) {
-        PyErr_SetString(PyExc_IndexError, "deque index out of range");
-        return NULL;
+    PyObject *item = NULL;
+
+    OPTNATIVE_BEGIN_CRITICAL_SECTION(self);
+    if (index >= 0 && (size_t)index < ringbuf_count(&self->items)) {
+        item = Py_NewRef((PyObject *)ringbuf_get(&self->items, (size_t)index));
     }
-    return Py_NewRef((PyObject *)ringbuf_get(&self->items, (size_t)index));
+    OPTNATIVE_END_CRITICAL_SECTION();
+    if (item == NULL) {
+        PyErr_SetString(PyExc_IndexError, "deque index out of range");
+    }
+    return item;
 }
 
 static PyObject *
@@ -350,7 +410,9 @@ Deque_iter(DequeObject *self)
     }
     iterator->deque = (DequeObject *)Py_NewRef(self);
     iterator->index = 0;
+    OPTNATIVE_BEGIN_CRITICAL_SECTION(self);
     iterator->state = self->state;
+    OPTNATIVE_END_CRITICAL_SECTION();
     PyObject_GC_Track(iterator);
 done:
     return (PyObject *)iterator;
@@ -359,24 +421,33 @@ done:
 static PyObject *
 DequeIter_next(DequeIterObject *self)
 {
+    PyObject *item = NULL;
+    int mutated;
+
+    OPTNATIVE_BEGIN_CRITICAL_SECTION2(self, self->deque);
     /* Checked before exhaustion, as collections.deque does: a mutation is
      * reported even to an iterator that has already reached the end. */
-    if (self->deque->state != self->state) {
+    mutated = self->deque->state != self->state;
+    if (!mutated && self->index < ringbuf_count(&self->deque->items)) {
+        item = Py_NewRef((PyObject *)ringbuf_get(&self->deque->items, self->index++));
+    }
+    OPTNATIVE_END_CRITICAL_SECTION2();
+    if (mutated) {
         PyErr_SetString(PyExc_RuntimeError, "deque mutated during iteration");
-        return NULL;
     }
-    if (self->index >= ringbuf_count(&self->deque->items)) {
-        return NULL;
-    }
-    return Py_NewRef((PyObject *)ringbuf_get(&self->deque->items, self->index++));
+    return item;
 }
 
 static PyObject *
 DequeIter_length_hint(DequeIterObject *self, PyObject *Py_UNUSED(ignored))
 {
-    size_t count = ringbuf_count(&self->deque->items);
+    size_t count, left;
 
-    return PyLong_FromSize_t(self->index < count ? count - self->index : 0);
+    OPTNATIVE_BEGIN_CRITICAL_SECTION2(self, self->deque);
+    count = ringbuf_count(&self->deque->items);
+    left = self->index < count ? count - self->index : 0;
+    OPTNATIVE_END_CRITICAL_SECTION2();
+    return PyLong_FromSize_t(left);
 }
 
 static int

@@ -3,15 +3,21 @@
  * normalisation as the kernels (bind_arrays.c; the batch count_contained is
  * the point of the type: the loop over needles moves into C); any other
  * iterable goes through Python ints, in chunks.  Heap types in the module
- * state: the iterator type is found through the set's own type. */
+ * state: the iterator type is found through the set's own type.  Without
+ * the GIL (3.13t) `set`, `mutations` and `readers` are touched only in the
+ * set's critical section (free_threading.h); keys are converted (which may
+ * run Python) before it is taken. */
 #include "bindings.h"
 
 #include "bind_arrays.h"
+#include "free_threading.h"
 #include "intset.h"
 
 /* Invariants: `set` owns all the memory; `mutations` changes whenever the
  * contents change (iterators compare it); while `readers` > 0 a thread is
- * reading `set` without the GIL, so add/discard refuse to run. */
+ * reading `set` without the GIL (or, on 3.13t, with the set's critical
+ * section suspended), so add/discard refuse to run.  All three are read and
+ * written in the set's critical section. */
 typedef struct {
     PyObject_HEAD
     intset set;
@@ -19,13 +25,16 @@ typedef struct {
     Py_ssize_t readers;     /* GIL-released count_contained calls in progress */
 } IntSetObject;
 
-/* Invariants: `owner` is NULL once exhausted; `cursor` is valid only while
- * owner->mutations == mutations (checked before every step). */
+/* Invariants: `owner` is fixed for the iterator's life (so the pair can be
+ * locked together, and a step never meets a set freed by another thread's
+ * step); `cursor` is valid only while owner->mutations == mutations
+ * (checked before every step) and is moved with both locked. */
 typedef struct {
     PyObject_HEAD
-    IntSetObject *owner;    /* strong reference, NULL at the end */
+    IntSetObject *owner;    /* strong reference */
     intset_iter cursor;
     size_t mutations;       /* owner->mutations when the iterator was made */
+    int exhausted;          /* the end was reached: every later step ends too */
 } IntSetIterObject;
 
 enum { GIL_RELEASE_THRESHOLD = 500 };   /* items; numpy's own threshold */
@@ -110,6 +119,7 @@ enum { KEY_CHUNK = 512 };
 
 /* ---- the IntSet type ---------------------------------------------------- */
 
+/* The caller holds the set's critical section. */
 static int
 check_not_being_read(IntSetObject *self)
 {
@@ -125,20 +135,27 @@ static int
 add_object(IntSetObject *self, PyObject *item)
 {
     int64_t key;
-    intset_status status;
+    intset_status status = INTSET_OK;
+    int result = -1;
 
-    if (key_for_insert(item, &key) < 0 || check_not_being_read(self) < 0) {
+    if (key_for_insert(item, &key) < 0) {
         return -1;
     }
-    status = intset_add(&self->set, key);
+    OPTNATIVE_BEGIN_CRITICAL_SECTION(self);
+    if (check_not_being_read(self) == 0) {
+        status = intset_add(&self->set, key);
+        if (status != INTSET_NOMEM) {
+            result = 0;
+        }
+        if (status == INTSET_OK) {
+            self->mutations++;
+        }
+    }
+    OPTNATIVE_END_CRITICAL_SECTION();
     if (status == INTSET_NOMEM) {
         PyErr_NoMemory();
-        return -1;
     }
-    if (status == INTSET_OK) {
-        self->mutations++;
-    }
-    return 0;
+    return result;
 }
 
 static int
@@ -265,12 +282,19 @@ IntSet_discard(IntSetObject *self, PyObject *item)
 {
     int64_t key;
     int found = key_for_lookup(item, &key);
+    int status = 0;
 
-    if (found < 0 || check_not_being_read(self) < 0) {
+    if (found < 0) {
         return NULL;
     }
-    if (found && intset_discard(&self->set, key) == INTSET_OK) {
+    OPTNATIVE_BEGIN_CRITICAL_SECTION(self);
+    status = check_not_being_read(self);
+    if (status == 0 && found && intset_discard(&self->set, key) == INTSET_OK) {
         self->mutations++;
+    }
+    OPTNATIVE_END_CRITICAL_SECTION();
+    if (status < 0) {
+        return NULL;
     }
     Py_RETURN_NONE;
 }
@@ -284,20 +308,37 @@ IntSet_contains(IntSetObject *self, PyObject *item)
     if (found <= 0) {
         return found;
     }
-    return intset_contains(&self->set, key);
+    OPTNATIVE_BEGIN_CRITICAL_SECTION(self);
+    found = intset_contains(&self->set, key);
+    OPTNATIVE_END_CRITICAL_SECTION();
+    return found;
+}
+
+static size_t
+length_locked(IntSetObject *self)
+{
+    size_t length;
+
+    OPTNATIVE_BEGIN_CRITICAL_SECTION(self);
+    length = intset_len(&self->set);
+    OPTNATIVE_END_CRITICAL_SECTION();
+    return length;
 }
 
 static Py_ssize_t
 IntSet_length(IntSetObject *self)
 {
-    return (Py_ssize_t)intset_len(&self->set);
+    return (Py_ssize_t)length_locked(self);
 }
 
 /* count_contained over Python objects: each needle becomes an int64 (or is
  * skipped: a str or 2.5 is in no IntSet), collected in chunks that go
  * through the same batched, prefetching lookup as arrays.  A list or tuple
  * is walked by index; converting an item may run Python (__index__) that
- * changes the list, so the size is re-read and each item held while used. */
+ * changes the list (so may another thread), so each item is read with its
+ * bounds check and held while used.  The caller holds the set's critical
+ * section; Python run here may suspend it, but never in the middle of an
+ * intset call. */
 static int
 count_objects(IntSetObject *self, PyObject *needles, size_t *found)
 {
@@ -318,10 +359,9 @@ count_objects(IntSetObject *self, PyObject *needles, size_t *found)
         int64_t key;
         int convertible;
         if (is_sequence) {
-            if (i >= PySequence_Fast_GET_SIZE(needles)) {
+            if ((item = optnative_sequence_item_ref(needles, i)) == NULL) {
                 break;
             }
-            item = Py_NewRef(PySequence_Fast_GET_ITEM(needles, i));
         }
         else if ((item = PyIter_Next(iterator)) == NULL) {
             if (PyErr_Occurred()) {
@@ -349,8 +389,11 @@ done:
     return result;
 }
 
+/* The caller holds the set's critical section.  Releasing the GIL (on
+ * 3.13t: detaching) suspends it, so `readers` keeps add and discard out
+ * while the array loop runs; readers may still come in. */
 static PyObject *
-IntSet_count_contained(IntSetObject *self, PyObject *needles)
+count_contained_locked(IntSetObject *self, PyObject *needles)
 {
     array_vector keys;
     PyObject *result = NULL;
@@ -387,16 +430,32 @@ done:
 }
 
 static PyObject *
+IntSet_count_contained(IntSetObject *self, PyObject *needles)
+{
+    PyObject *result;
+
+    OPTNATIVE_BEGIN_CRITICAL_SECTION(self);
+    result = count_contained_locked(self, needles);
+    OPTNATIVE_END_CRITICAL_SECTION();
+    return result;
+}
+
+static PyObject *
 IntSet_sizeof(IntSetObject *self, PyObject *unused)
 {
+    size_t bytes;
     (void)unused;
-    return PyLong_FromSize_t(sizeof(IntSetObject) + intset_memory_bytes(&self->set));
+
+    OPTNATIVE_BEGIN_CRITICAL_SECTION(self);
+    bytes = intset_memory_bytes(&self->set);
+    OPTNATIVE_END_CRITICAL_SECTION();
+    return PyLong_FromSize_t(sizeof(IntSetObject) + bytes);
 }
 
 static PyObject *
 IntSet_repr(IntSetObject *self)
 {
-    return PyUnicode_FromFormat("<optnative.IntSet of %zu ints>", intset_len(&self->set));
+    return PyUnicode_FromFormat("<optnative.IntSet of %zu ints>", length_locked(self));
 }
 
 /* The iterator type comes from the state of the module that made this
@@ -415,8 +474,11 @@ IntSet_iter(IntSetObject *self)
         goto done;
     }
     iter->owner = (IntSetObject *)Py_NewRef(self);
+    iter->exhausted = 0;
+    OPTNATIVE_BEGIN_CRITICAL_SECTION(self);
     intset_iter_init(&self->set, &iter->cursor);
     iter->mutations = self->mutations;
+    OPTNATIVE_END_CRITICAL_SECTION();
     PyObject_GC_Track(iter);
 done:
     return (PyObject *)iter;
@@ -480,24 +542,29 @@ IntSetIter_dealloc(IntSetIterObject *self)
     Py_DECREF(type);
 }
 
+/* One step with the iterator and its set locked together: two threads
+ * sharing an iterator each get a different key, never a torn cursor. */
 static PyObject *
 IntSetIter_next(IntSetIterObject *self)
 {
-    int64_t key;
+    int64_t key = 0;
+    int mutated = 0, stepped = 0;
 
-    if (self->owner == NULL) {
-        return NULL;
-    }
-    if (self->owner->mutations != self->mutations) {
+    OPTNATIVE_BEGIN_CRITICAL_SECTION2(self, self->owner);
+    if (!self->exhausted) {
         /* The cursor may point at a released entry: never follow it. */
+        mutated = self->owner->mutations != self->mutations;
+        if (!mutated) {
+            stepped = intset_iter_next(&self->cursor, &key);
+            self->exhausted = !stepped;
+        }
+    }
+    OPTNATIVE_END_CRITICAL_SECTION2();
+    if (mutated) {
         PyErr_SetString(PyExc_RuntimeError, "IntSet changed during iteration");
         return NULL;
     }
-    if (!intset_iter_next(&self->cursor, &key)) {
-        Py_CLEAR(self->owner);
-        return NULL;
-    }
-    return PyLong_FromLongLong(key);
+    return stepped ? PyLong_FromLongLong(key) : NULL;
 }
 
 static PyType_Slot IntSetIter_slots[] = {

@@ -3,15 +3,21 @@
  * LRU order).  The wrapper is called through vectorcall, so a hit makes no
  * tuple or dict for the arguments.  Keys and values are PyObject *; the
  * equality callback may raise or re-enter (cache_clear from __eq__), which
- * memo.c turns into MEMO_ERROR or a restarted search. */
+ * memo.c turns into MEMO_ERROR or a restarted search.  Without the GIL
+ * (3.13t) the table and the counters are touched only in the wrapper's
+ * critical section (free_threading.h), which is let go while the wrapped
+ * function runs: a memoized function called from N threads runs in N
+ * threads, as functools' does not in 3.13. */
 #include "bindings.h"
 
+#include "free_threading.h"
 #include "memo.h"
 
 #include <stdint.h>
 #include <structmember.h>
 
-/* Invariants:
+/* Invariants (cache, hits and misses read and changed only in the wrapper's
+ * critical section; maxsize fixed at creation):
  *   func is the wrapped callable (NULL only after tp_clear);
  *   cache owns one reference to each key and each value it holds;
  *   maxsize is -1 for an unbounded cache (memo max_entries 0), 0 for a cache
@@ -30,7 +36,10 @@ typedef struct {
 } MemoizeObject;
 
 /* memo.c callbacks.  The stored key is held across the comparison: __eq__
- * may clear the cache, which would otherwise free it under our feet. */
+ * may clear the cache, which would otherwise free it under our feet (and
+ * without the GIL, __eq__ blocking lets other threads into the critical
+ * section: memo.c's version counter restarts the search, as for
+ * re-entry). */
 static int
 key_equal(void *context, const void *stored_key, const void *probe_key)
 {
@@ -96,11 +105,47 @@ make_key(MemoizeObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject 
     return key;
 }
 
+/* The cached value for (hash, key) as a new reference, counting a hit, or
+ * NULL counting a miss (*status MEMO_NOT_FOUND) or with an exception. */
+static PyObject *
+lookup_locked(MemoizeObject *self, Py_hash_t hash, PyObject *key, memo_status *status)
+{
+    void *cached = NULL;
+    PyObject *result = NULL;
+
+    OPTNATIVE_BEGIN_CRITICAL_SECTION(self);
+    *status = memo_lookup(&self->cache, (uint64_t)hash, key, &cached);
+    if (*status == MEMO_OK) {
+        self->hits++;
+        result = Py_NewRef((PyObject *)cached);
+    }
+    else if (*status == MEMO_NOT_FOUND) {
+        self->misses++;
+    }
+    OPTNATIVE_END_CRITICAL_SECTION();
+    return result;
+}
+
+/* memo_insert in the wrapper's critical section.  On MEMO_OK the table owns
+ * the references to key and value the caller handed over. */
+static memo_status
+insert_locked(MemoizeObject *self, Py_hash_t hash, PyObject *key, PyObject *value)
+{
+    memo_status status;
+
+    OPTNATIVE_BEGIN_CRITICAL_SECTION(self);
+    status = memo_insert(&self->cache, (uint64_t)hash, key, value);
+    OPTNATIVE_END_CRITICAL_SECTION();
+    return status;
+}
+
+/* A hit holds the lock for the lookup only; a miss lets it go while the
+ * function runs (another thread may compute the same key meanwhile: the
+ * first insert wins, the second finds MEMO_EXISTS, as in functools). */
 static PyObject *
 memoize_vectorcall(MemoizeObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
     PyObject *key = NULL, *result = NULL;
-    void *cached = NULL;
     Py_hash_t hash;
     memo_status status;
 
@@ -109,7 +154,9 @@ memoize_vectorcall(MemoizeObject *self, PyObject *const *args, size_t nargsf, Py
         goto error;
     }
     if (self->maxsize == 0) {  /* caches nothing, counts misses */
+        OPTNATIVE_BEGIN_CRITICAL_SECTION(self);
         self->misses++;
+        OPTNATIVE_END_CRITICAL_SECTION();
         result = PyObject_Vectorcall(self->func, args, nargsf, kwnames);
         goto done;
     }
@@ -121,23 +168,21 @@ memoize_vectorcall(MemoizeObject *self, PyObject *const *args, size_t nargsf, Py
     if (hash == -1) {
         goto error;
     }
-    status = memo_lookup(&self->cache, (uint64_t)hash, key, &cached);
+    result = lookup_locked(self, hash, key, &status);
     if (status == MEMO_OK) {
-        self->hits++;
-        result = Py_NewRef((PyObject *)cached);
         goto done;
     }
     if (status != MEMO_NOT_FOUND) {
         goto error;
     }
-    self->misses++;
     result = PyObject_Vectorcall(self->func, args, nargsf, kwnames);
     if (result == NULL) {
         goto error;
     }
-    /* The call may have cached this key itself (recursion) or cleared the
-     * cache: memo_insert searches again and then stores or says EXISTS. */
-    status = memo_insert(&self->cache, (uint64_t)hash, key, Py_NewRef(result));
+    /* The call (or another thread) may have cached this key itself
+     * (recursion) or cleared the cache: memo_insert searches again and then
+     * stores or says EXISTS. */
+    status = insert_locked(self, hash, key, Py_NewRef(result));
     if (status == MEMO_OK) {
         key = NULL;  /* the cache owns it now, and the new value reference */
         goto done;
@@ -288,10 +333,13 @@ memoize_cache_info(MemoizeObject *self, PyTypeObject *defining_class,
         PyErr_SetString(PyExc_TypeError, "cache_info() takes no arguments");
         goto done;
     }
+    /* One snapshot: hits + misses and currsize agree with each other. */
+    OPTNATIVE_BEGIN_CRITICAL_SECTION(self);
     fields[0] = PyLong_FromSsize_t(self->hits);
     fields[1] = PyLong_FromSsize_t(self->misses);
-    fields[2] = self->maxsize < 0 ? Py_NewRef(Py_None) : PyLong_FromSsize_t(self->maxsize);
     fields[3] = PyLong_FromSize_t(memo_count(&self->cache));
+    OPTNATIVE_END_CRITICAL_SECTION();
+    fields[2] = self->maxsize < 0 ? Py_NewRef(Py_None) : PyLong_FromSsize_t(self->maxsize);
     for (int i = 0; i < CACHE_INFO_FIELDS; i++) {
         if (fields[i] == NULL) {
             goto done;
@@ -308,9 +356,11 @@ done:
 static PyObject *
 memoize_cache_clear(MemoizeObject *self, PyObject *Py_UNUSED(ignored))
 {
+    OPTNATIVE_BEGIN_CRITICAL_SECTION(self);
     self->hits = 0;
     self->misses = 0;
     memo_clear(&self->cache);  /* releases last; may run Python */
+    OPTNATIVE_END_CRITICAL_SECTION();
     Py_RETURN_NONE;
 }
 

@@ -2,14 +2,18 @@
  * strbuilder.c.  Each str is copied in its own storage kind (1, 2 or 4 bytes
  * per character); the builder tracks the largest kind's maximum, so build()
  * allocates the exact str ''.join would (same kind, canonical) and fills it
- * with one memcpy. */
+ * with one memcpy.  Without the GIL (3.13t) `builder` is read and changed
+ * only in the builder's critical section (free_threading.h), and a list
+ * being appended is locked with it. */
 #include "bindings.h"
 
 #include <string.h>
 
+#include "free_threading.h"
 #include "strbuilder.h"
 
-/* Invariant: `builder` only ever holds characters of appended strs. */
+/* Invariant: `builder` only ever holds characters of appended strs; it is
+ * touched only in the object's critical section. */
 typedef struct {
     PyObject_HEAD
     strbuilder builder;
@@ -61,7 +65,10 @@ append_str(strbuilder *builder, PyObject *item, Py_ssize_t index)
 
 /* Append every str of `iterable`.  A list or tuple is sized first so the
  * buffer is allocated once (as str.join does); anything else is iterated.
- * Like list.extend, the items before a failing one stay appended. */
+ * Like list.extend, the items before a failing one stay appended.  The
+ * caller holds the critical sections of the builder's owner (if any) and
+ * of `iterable`: without the GIL another thread could resize the list
+ * between the sizing and the copying. */
 static int
 extend_from(strbuilder *builder, PyObject *iterable)
 {
@@ -171,7 +178,12 @@ StringBuilder_dealloc(StringBuilderObject *self)
 static PyObject *
 StringBuilder_append(StringBuilderObject *self, PyObject *item)
 {
-    if (append_str(&self->builder, item, -1) < 0) {
+    int status;
+
+    OPTNATIVE_BEGIN_CRITICAL_SECTION(self);
+    status = append_str(&self->builder, item, -1);
+    OPTNATIVE_END_CRITICAL_SECTION();
+    if (status < 0) {
         return NULL;
     }
     Py_RETURN_NONE;
@@ -180,7 +192,12 @@ StringBuilder_append(StringBuilderObject *self, PyObject *item)
 static PyObject *
 StringBuilder_extend(StringBuilderObject *self, PyObject *iterable)
 {
-    if (extend_from(&self->builder, iterable) < 0) {
+    int status;
+
+    OPTNATIVE_BEGIN_CRITICAL_SECTION2(self, iterable);
+    status = extend_from(&self->builder, iterable);
+    OPTNATIVE_END_CRITICAL_SECTION2();
+    if (status < 0) {
         return NULL;
     }
     Py_RETURN_NONE;
@@ -189,29 +206,49 @@ StringBuilder_extend(StringBuilderObject *self, PyObject *iterable)
 static PyObject *
 StringBuilder_build(StringBuilderObject *self, PyObject *unused)
 {
+    PyObject *result;
     (void)unused;
-    return build_str(&self->builder);
+
+    OPTNATIVE_BEGIN_CRITICAL_SECTION(self);
+    result = build_str(&self->builder);
+    OPTNATIVE_END_CRITICAL_SECTION();
+    return result;
+}
+
+static size_t
+length_locked(StringBuilderObject *self)
+{
+    size_t length;
+
+    OPTNATIVE_BEGIN_CRITICAL_SECTION(self);
+    length = self->builder.length;
+    OPTNATIVE_END_CRITICAL_SECTION();
+    return length;
 }
 
 static Py_ssize_t
 StringBuilder_length(StringBuilderObject *self)
 {
-    return (Py_ssize_t)self->builder.length;
+    return (Py_ssize_t)length_locked(self);
 }
 
 static PyObject *
 StringBuilder_len(StringBuilderObject *self, PyObject *unused)
 {
     (void)unused;
-    return PyLong_FromSize_t(self->builder.length);
+    return PyLong_FromSize_t(length_locked(self));
 }
 
 static PyObject *
 StringBuilder_sizeof(StringBuilderObject *self, PyObject *unused)
 {
+    size_t bytes;
     (void)unused;
-    return PyLong_FromSize_t(sizeof(StringBuilderObject)
-                             + self->builder.capacity * self->builder.width);
+
+    OPTNATIVE_BEGIN_CRITICAL_SECTION(self);
+    bytes = self->builder.capacity * self->builder.width;
+    OPTNATIVE_END_CRITICAL_SECTION();
+    return PyLong_FromSize_t(sizeof(StringBuilderObject) + bytes);
 }
 
 static PyMethodDef StringBuilder_methods[] = {
@@ -254,9 +291,11 @@ optnative_join(PyObject *module, PyObject *iterable)
     (void)module;
 
     strbuilder_init(&builder);
+    OPTNATIVE_BEGIN_CRITICAL_SECTION(iterable);
     if (extend_from(&builder, iterable) == 0) {
         result = build_str(&builder);
     }
+    OPTNATIVE_END_CRITICAL_SECTION();
     strbuilder_free(&builder);
     return result;
 }

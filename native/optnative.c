@@ -92,8 +92,15 @@ optnative_free(void *module)
     (void)optnative_clear((PyObject *)module);
 }
 
+/* Py_mod_gil: on a free-threaded build (3.13t) an extension that does not
+ * say it runs without the GIL turns the GIL back on when imported.  Every
+ * type locks its own state (free_threading.h) and the process-wide state is
+ * set once, so optnative says so; a build with the GIL ignores the slot. */
 static PyModuleDef_Slot optnative_slots[] = {
     {Py_mod_exec, SLOT_FUNCTION(optnative_exec)},
+#if PY_VERSION_HEX >= 0x030D0000
+    {Py_mod_gil, Py_MOD_GIL_NOT_USED},
+#endif
     {0, NULL},
 };
 
