@@ -848,6 +848,10 @@ EXPECTED_ON_BEFORE = {
     ("caching", "before"): [],
     # No rule: the lesson is the object layout, not a code pattern.
     ("slots_memory", "before"): [],
+    # No rule: one thread doing all the work, or waits one after another, is
+    # right or wrong by what the work is (the GIL), not by how the code looks.
+    ("threads", "before"): [],
+    ("threads_io", "before"): [],
     ("slots_access", "before"): [],
 }
 

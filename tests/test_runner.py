@@ -539,7 +539,8 @@ def test_worker_under_pypy(spawn):
         "numpy_small": {"after", "after_from_lists"},
         "numpy_vectorize": {"after", "native"}, "priority_queue": set(),
         "queue_popleft": {"native"}, "slots_access": set(), "slots_memory": {"after_dataclass"},
-        "sorted_insert": set(), "string_concat": {"native"},
+        "sorted_insert": set(), "string_concat": {"native"}, "threads": set(),
+        "threads_io": set(),
     }
     for path in workloads.builtin_paths():
         workload = worker.ok("load", path=path)["workload"]

@@ -11,6 +11,7 @@ import copy
 import inspect
 import os
 import sys
+import threading
 import tracemalloc
 
 import numpy
@@ -26,7 +27,7 @@ BUILTIN_PATHS = workloads.builtin_paths()
 EXPECTED_IDS = {
     "caching", "counting", "dict_defaults", "global_lookup", "list_membership",
     "numpy_small", "numpy_vectorize", "priority_queue", "queue_popleft",
-    "slots_access", "slots_memory", "sorted_insert", "string_concat",
+    "slots_access", "slots_memory", "sorted_insert", "string_concat", "threads", "threads_io",
 }
 
 
@@ -237,6 +238,48 @@ def test_caching_calls_the_function_once_per_distinct_argument(monkeypatch):
     calls.clear()
     module.after(data)          # a second call starts with a fresh, cold cache
     assert calls == collections.Counter(set(data))
+
+
+def at_once(count):
+    """A stand-in for a task that returns only once `count` tasks are in it
+    at the same time: run one after another, the first one would wait for
+    ever (the barrier's timeout is a deadlock guard, not a measurement)."""
+    barrier = threading.Barrier(count, timeout=60)
+
+    def task(value):
+        barrier.wait()
+        return value
+    return task
+
+
+def test_threads_runs_its_chunks_in_threads_at_once(monkeypatch):
+    module = workloads.load(workloads.resolve(["threads"])[0])
+    assert 2 <= module.WORKERS <= 4
+    data = module.setup(module.SIZES["quick"])
+    assert len(data) == module.WORKERS
+    assert sum(len(chunk) for chunk in data) == module.SIZES["quick"]
+    assert module.NOTES["after"].startswith(f"{module.WORKERS} threads")
+    monkeypatch.setattr(module, "chunk_total", at_once(module.WORKERS))
+    assert module.after(data) == list(data)
+
+
+def test_threads_processes_run_in_other_processes(monkeypatch):
+    """The processes variant's chunks are computed in forked children."""
+    module = workloads.load(workloads.resolve(["threads"])[0])
+    data = module.setup(7)
+    parent = os.getpid()
+    monkeypatch.setattr(module, "collatz_steps", lambda k: os.getpid())
+    pids = module.processes(data)
+    assert parent not in pids and len(pids) == module.WORKERS
+    # the same work in this process, for the others
+    assert module.before(data) == [parent * len(chunk) for chunk in data]
+
+
+def test_threads_io_waits_at_once(monkeypatch):
+    module = workloads.load(workloads.resolve(["threads_io"])[0])
+    data = module.setup(6)
+    monkeypatch.setattr(module, "blocking_task", at_once(6))
+    assert module.after(data) == data
 
 
 def test_slots_use_less_memory():
