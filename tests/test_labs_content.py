@@ -51,6 +51,11 @@ NO_LAB = {
                     "and creation plus reads measured 1.0-1.25x plain vs __slots__ here: "
                     "inside this machine's noise, so no speed target can grade it; "
                     "weather_records covers __slots__",
+    "threads": "a solution runs under the lab's seccomp allowlist, which refuses clone "
+               "(no threads, no processes: app/lab/lab_seccomp.c), and a speed target for "
+               "threads would grade the machine's cores and interpreter, not the student",
+    "threads_io": "the same allowlist: no threads to start, and the waits would be "
+                  "sleeps a student could simply leave out",
 }
 
 HOSTILE_LAB = "print_queue"
