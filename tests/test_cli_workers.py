@@ -323,3 +323,73 @@ def test_count_instructions_per_call_under_callgrind(tmp_path):
 def test_count_takes_only_instructions():
     result = optdemo("run", "--count", "cycles", fixture("tiny"))
     assert result.returncode == 2 and "--count needs 'instructions'" in result.stderr
+
+
+# A stand-in for a free-threaded CPython (python3.13t) made of python3.11:
+# sysconfig says Py_GIL_DISABLED, and the GIL is "on" once optnative is
+# imported, as a real free-threaded build turns it back on when an extension
+# module that does not declare itself free-threading safe is imported.
+FAKE_FREE_THREADED = '''\
+import runpy
+import sys
+import sysconfig
+
+real_get_config_var = sysconfig.get_config_var
+sysconfig.get_config_var = lambda name: 1 if name == "Py_GIL_DISABLED" else real_get_config_var(name)
+sys._is_gil_enabled = lambda: "optnative" in sys.modules
+arguments = [a for a in sys.argv[1:]]
+while arguments and arguments[0] in ("-E", "-s"):
+    arguments.pop(0)
+sys.argv = arguments
+runpy.run_path(arguments[0], run_name="__main__")
+'''
+
+
+def fake_free_threaded(tmp_path):
+    script = tmp_path / "fake_free_threaded.py"
+    script.write_text(FAKE_FREE_THREADED)
+    program = tmp_path / "python3.13t"
+    program.write_text(f'#!/bin/sh\nexec /usr/bin/python3.11 -E -s {script} "$@"\n')
+    program.chmod(0o755)
+    return str(program)
+
+
+@pytest.mark.skipif(not os.access("/usr/bin/python3.11", os.X_OK), reason="needs python3.11")
+def test_a_free_threaded_interpreter_whose_gil_stays_off(tmp_path):
+    program = fake_free_threaded(tmp_path)
+    result, data = run_json(tmp_path, *FAST, "--interpreter", program, fixture("tiny"))
+    assert result.returncode == 0, result.stderr
+    assert "(free-threaded, GIL disabled)" in result.stdout
+    assert "re-enabled" not in result.stdout
+    (interpreter,) = data["optdemo"]["interpreters"]
+    assert interpreter["metadata"]["free_threaded"] is True
+    assert interpreter["metadata"]["gil_enabled"] is False
+    assert data["metadata"]["gil_enabled"] is False
+
+
+@pytest.mark.skipif(not os.access("/usr/bin/python3.11", os.X_OK), reason="needs python3.11")
+def test_a_gil_turned_back_on_by_an_import_is_said_everywhere(tmp_path):
+    """gil_enabled is asked again after the workloads ran: the probe before
+    them saw it off, caching's import of optnative turned it on."""
+    program = fake_free_threaded(tmp_path)
+    markdown, page = tmp_path / "report.md", tmp_path / "report.html"
+    result, data = run_json(tmp_path, *FAST, "--interpreter", program, "--variants", "after",
+                            "--markdown", str(markdown), "--html", str(page), "caching")
+    assert result.returncode == 0, result.stderr
+    assert "(free-threaded, GIL disabled)" in result.stdout       # the header, before the run
+    assert "python3.13t: GIL re-enabled at run time" in result.stdout
+    (interpreter,) = data["optdemo"]["interpreters"]
+    assert interpreter["metadata"]["free_threaded"] is True
+    assert interpreter["metadata"]["gil_enabled"] is True
+    assert data["metadata"]["gil_enabled"] is True
+    assert "(free-threaded, GIL re-enabled at run time)" in markdown.read_text()
+    assert "free-threaded, GIL re-enabled at run time" in page.read_text()
+
+
+def test_builds_with_a_gil_record_it(tmp_path):
+    result, data = run_json(tmp_path, *FAST, fixture("tiny"))
+    assert result.returncode == 0, result.stderr
+    (interpreter,) = data["optdemo"]["interpreters"]
+    assert interpreter["metadata"]["free_threaded"] is False
+    assert interpreter["metadata"]["gil_enabled"] is True
+    assert "free-threaded" not in result.stdout

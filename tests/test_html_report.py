@@ -353,3 +353,22 @@ def test_chromium_renders_the_page(chromium, runs, tmp_path, name):
     assert len(set(image.getdata())) > 100, "a blank page"
     assert longest_band(image, HEADER_COLOUR, 300) >= 20, "no table header in the screenshot"
 
+
+
+@pytest.mark.parametrize("metadata, words", [
+    ({"free_threaded": False, "gil_enabled": True}, None),
+    ({}, None),                                          # a file from before these keys
+    ({"free_threaded": True, "gil_enabled": False}, "free-threaded, GIL disabled"),
+    ({"free_threaded": True, "gil_enabled": True}, "free-threaded, GIL re-enabled at run time"),
+])
+def test_the_interpreter_line_says_what_became_of_the_gil(metadata, words):
+    """As the terminal's header says it (interpreters.c): a free-threaded
+    build whose GIL an import turned back on is not measuring free-threading."""
+    item = {"label": "3.13t", "path": "/opt/python3.13t", "template": "python",
+            "metadata": dict(metadata, python_implementation="cpython",
+                             python_version="3.13.5", python_build="release")}
+    line = report.describe_interpreter(item)
+    if words is None:
+        assert "free-threaded" not in line
+    else:
+        assert line.startswith(f"cpython 3.13.5 release ({words}), /opt/python3.13t;")

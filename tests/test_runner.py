@@ -18,6 +18,7 @@ import select
 import signal
 import subprocess
 import sys
+import sysconfig
 import time
 
 import pytest
@@ -26,7 +27,7 @@ SOURCE_ROOT = os.environ.get("OPTDEMO_SOURCE_ROOT") or os.path.dirname(
     os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(SOURCE_ROOT, "pyscripts"))
 
-from optdemo import errors, runner, workloads  # noqa: E402  (needs the path above)
+from optdemo import errors, machine, runner, workloads  # noqa: E402  (needs the path above)
 
 FIXTURES = os.path.join(SOURCE_ROOT, "tests", "workloads")
 WORKER = os.path.join(SOURCE_ROOT, "pyscripts", "worker.py")
@@ -107,6 +108,34 @@ def test_metadata_is_flat(session):
     metadata = ok(session, "metadata")["metadata"]
     assert metadata["python_implementation"] == sys.implementation.name
     assert all(isinstance(value, (str, int, float, bool)) for value in metadata.values())
+
+
+def test_metadata_says_whether_the_build_is_free_threaded(session):
+    metadata = ok(session, "metadata")["metadata"]
+    free = sysconfig.get_config_var("Py_GIL_DISABLED") == 1
+    assert metadata["free_threaded"] is free
+    assert metadata["gil_enabled"] is (sys._is_gil_enabled() if hasattr(sys, "_is_gil_enabled")
+                                       else True)
+
+
+@pytest.mark.parametrize("config, is_enabled, free, enabled", [
+    (None, None, False, True),      # CPython 3.11, PyPy: no such function, a GIL
+    (0, lambda: True, False, True),   # CPython 3.13 with its GIL
+    (1, lambda: False, True, False),  # 3.13t as it starts
+    (1, lambda: True, True, True),    # 3.13t after an import turned the GIL back on
+])
+def test_gil_answers_what_the_interpreter_says_now(monkeypatch, session, config, is_enabled,
+                                                   free, enabled):
+    real = sysconfig.get_config_var
+    monkeypatch.setattr(sysconfig, "get_config_var",
+                        lambda name: config if name == "Py_GIL_DISABLED" else real(name))
+    if is_enabled is None:
+        monkeypatch.delattr(sys, "_is_gil_enabled", raising=False)
+    else:
+        monkeypatch.setattr(sys, "_is_gil_enabled", is_enabled, raising=False)
+    assert ok(session, "gil") == {"ok": True, "free_threaded": free, "gil_enabled": enabled}
+    facts = machine.interpreter_facts()
+    assert (facts["free_threaded"], facts["gil_enabled"]) == (free, enabled)
 
 
 def test_overhead_is_a_per_call_figure(session):

@@ -555,6 +555,37 @@ run_workload(struct run_state *state, const char *path, const struct report_styl
     return status;
 }
 
+/* A free-threaded interpreter's GIL, asked again now that the workloads
+ * ran (interpreters_recheck_gil): the run's common metadata and the
+ * Markdown's context follow, and the terminal says where an import turned
+ * the GIL back on.  0, or 1 on Ctrl-C. */
+static int
+recheck_gil(struct run_state *state)
+{
+    struct interpreter_set *set = &state->interpreters;
+    if (interpreters_recheck_gil(set, state->paths) != 0) {
+        return 1;
+    }
+    json_t *first = set->count > 0 ? json_object_get(set->items[0].metadata, "gil_enabled") : NULL;
+    bool agree = first != NULL;
+    for (size_t i = 0; i < set->count; i++) {
+        const json_t *metadata = set->items[i].metadata;
+        agree = agree && json_equal(first, json_object_get(metadata, "gil_enabled"));
+        if (json_is_true(json_object_get(metadata, "free_threaded"))
+            && json_is_true(json_object_get(metadata, "gil_enabled"))) {
+            printf("%s: GIL re-enabled at run time: a module the workloads import does not "
+                   "declare itself free-threading safe, so its threads took turns as under "
+                   "the GIL\n", set->items[i].label);
+        }
+    }
+    if (agree) {
+        json_object_set(state->metadata, "gil_enabled", first);
+    } else {
+        json_object_del(state->metadata, "gil_enabled");
+    }
+    return 0;
+}
+
 int
 cmd_run(int argc, char **argv)
 {
@@ -656,8 +687,6 @@ run_workloads(const struct run_options *opts, int n_names, char **names, int arg
     size_t n_paths = state.n_paths;
     state.header = describe_run(opts, &state.interpreters, state.metadata, argc, argv, n_paths,
                                 state.gap, false);
-    state.context = describe_run(opts, &state.interpreters, state.metadata, argc, argv, n_paths,
-                                 state.gap, true);
     struct report_style style = report_style_for(stdout, opts->no_color);
     fputs(state.header != NULL ? state.header : "", stdout);
     fflush(stdout);
@@ -673,6 +702,12 @@ run_workloads(const struct run_options *opts, int n_names, char **names, int arg
                                                state.profiles) != 0;
         }
     }
+    if (!interrupted) {
+        interrupted = recheck_gil(&state) != 0;
+    }
+    /* The Markdown's context, written after the run: the GIL as it ended. */
+    state.context = describe_run(opts, &state.interpreters, state.metadata, argc, argv, n_paths,
+                                 state.gap, true);
     bool timed = false;
     for (size_t i = 0; i < state.count; i++) {
         timed = timed || workload_result_timed(&state.results[i]);

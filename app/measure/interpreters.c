@@ -296,6 +296,56 @@ interpreters_probe(struct interpreter_set *set, char **error)
     return 0;
 }
 
+int
+interpreters_recheck_gil(struct interpreter_set *set, char *const *paths)
+{
+    for (size_t i = 0; i < set->count; i++) {
+        struct interpreter *it = &set->items[i];
+        struct executor *ex = &it->executor;
+        json_t *answer = NULL;
+        char *problem = NULL;
+        if (!json_is_true(json_object_get(it->metadata, "free_threaded"))) {
+            continue;   /* a build with a GIL keeps it */
+        }
+        enum exec_status status = executor_start(ex, &problem);
+        for (char *const *path = paths; status == EXEC_OK && *path != NULL; path++) {
+            const struct workload_info *info;
+            status = executor_load(ex, *path, &info, &problem);
+            if (status == EXEC_ERROR) {   /* a workload that does not load imports nothing */
+                free(problem);
+                problem = NULL;
+                status = EXEC_OK;
+            }
+        }
+        if (status == EXEC_OK) {
+            status = executor_request(ex, json_pack("{s:s}", "op", "gil"), &answer, &problem,
+                                      NULL);
+        }
+        executor_stop(ex);
+        json_t *enabled = json_object_get(answer, "gil_enabled");
+        if (status == EXEC_OK && json_is_boolean(enabled)) {
+            json_object_set(it->metadata, "gil_enabled", enabled);
+        }
+        json_decref(answer);
+        free(problem);
+        if (status == EXEC_INTERRUPTED) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+const char *
+interpreter_gil_words(const json_t *metadata)
+{
+    if (!json_is_true(json_object_get(metadata, "free_threaded"))) {
+        return NULL;
+    }
+    return json_is_true(json_object_get(metadata, "gil_enabled"))
+               ? "free-threaded, GIL re-enabled at run time"
+               : "free-threaded, GIL disabled";
+}
+
 void
 interpreters_close(struct interpreter_set *set)
 {
@@ -330,10 +380,12 @@ interpreter_describe(const struct interpreter *it)
     if (it->overhead >= 0) {
         snprintf(overhead, sizeof overhead, "%.3g ns per call", it->overhead * 1e9);
     }
-    return text_format("%s %s %s, %s; numpy %s; timing template %s%s%s",
+    const char *gil = interpreter_gil_words(m);
+    return text_format("%s %s %s%s%s%s, %s; numpy %s; timing template %s%s%s",
                        json_field_string(m, "python_implementation", "python"),
                        json_field_string(m, "python_version", "?"),
-                       json_field_string(m, "python_build", ""), build,
+                       json_field_string(m, "python_build", ""), gil != NULL ? " (" : "",
+                       gil != NULL ? gil : "", gil != NULL ? ")" : "", build,
                        json_field_string(m, "numpy_version", "unavailable"), it->executor.template,
                        *overhead != '\0' ? ": " : "", overhead);
 }

@@ -47,6 +47,16 @@ int interpreters_open(struct interpreter_set *set, char *const *names, size_t co
  * problem); 1 on Ctrl-C. */
 int interpreters_probe(struct interpreter_set *set, char **error);
 
+/* Ask each free-threaded interpreter again, after the workloads ran,
+ * whether its GIL is on: in a fresh process that loads each of `paths`
+ * (NULL-terminated), since importing an extension module that does not
+ * declare itself free-threading safe turns the GIL back on.  Updates each
+ * one's metadata "gil_enabled".  0 (a failed probe leaves the metadata as
+ * it was), or 1 on Ctrl-C. */
+int interpreters_recheck_gil(struct interpreter_set *set, char *const *paths);
+/* "free-threaded, GIL disabled", "free-threaded, GIL re-enabled at run
+ * time", or NULL for a build with a GIL: what metadata says. */
+const char *interpreter_gil_words(const json_t *metadata);
 void interpreters_close(struct interpreter_set *set);
 
 /* One line: "cpython 3.11.2 release, embedded (static libpython, PGO: yes);

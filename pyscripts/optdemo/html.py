@@ -234,6 +234,16 @@ class Run:
         return next((source[key] for source in sources if source.get(key) is not None), None)
 
 
+def gil_words(meta):
+    """What a free-threaded build's metadata says of its GIL (None for a
+    build with a GIL), as interpreters.c's interpreter_gil_words says it."""
+    if meta.get("free_threaded") is not True:
+        return None
+    if meta.get("gil_enabled") is True:
+        return "free-threaded, GIL re-enabled at run time"
+    return "free-threaded, GIL disabled"
+
+
 def describe_interpreter(item):
     """One line per interpreter, as the terminal's header says it."""
     meta = item.get("metadata") or {}
@@ -243,8 +253,9 @@ def describe_interpreter(item):
                  f"{meta.get('libpython_dir', '?')}, PGO: {meta.get('libpython_pgo', '?')}{lto})")
     else:
         build = item.get("path", "?")
+    gil = gil_words(meta)
     line = (f"{meta.get('python_implementation', 'python')} {meta.get('python_version', '?')} "
-            f"{meta.get('python_build', '')}, {build}; "
+            f"{meta.get('python_build', '')}{f' ({gil})' if gil else ''}, {build}; "
             f"numpy {meta.get('numpy_version') or 'unavailable'}; "
             f"timing template {item.get('template', '?')}")
     if isinstance(item.get("template_overhead"), (int, float)):

@@ -45,7 +45,8 @@ GROUPS = [
     ("interpreter", ["python_version", "python_implementation", "python_build",
                      "python_debug", "python_compiler", "python_cc",
                      "python_cflags", "python_cflags_nodist", "python_config_args",
-                     "lto_in_build_flags", "pgo_in_build_flags"]),
+                     "lto_in_build_flags", "pgo_in_build_flags", "free_threaded",
+                     "gil_enabled"]),
     ("libpython", ["libpython_link", "python_embed", "libpython_file",
                    "libpython_pgo", "libpython_pgo_evidence"]),
     ("numpy", ["numpy_version", "numpy_blas", "numpy_blas_kind", "numpy_blas_loaded"]),
@@ -67,6 +68,22 @@ def _read(path):
             return file.read().strip()
     except OSError:
         return None
+
+
+def free_threaded():
+    """Whether this is a free-threaded build (CPython 3.13t: configured
+    with --disable-gil), whatever the GIL's state now."""
+    return sysconfig.get_config_var("Py_GIL_DISABLED") == 1
+
+
+def gil_enabled():
+    """Whether the GIL is on in this process now.  A free-threaded build
+    turns it back on when it imports an extension module that does not
+    declare itself safe without it (or under -X gil=1 / PYTHON_GIL=1), so
+    the host asks again after the workloads ran.  Interpreters without
+    sys._is_gil_enabled (CPython before 3.13, PyPy) always have a GIL."""
+    is_enabled = getattr(sys, "_is_gil_enabled", None)
+    return True if is_enabled is None else bool(is_enabled())
 
 
 def interpreter_facts():
@@ -94,6 +111,8 @@ def interpreter_facts():
         # code itself).
         "lto_in_build_flags": "-flto" in flags or "--with-lto" in flags,
         "pgo_in_build_flags": "-fprofile-use" in flags or "--enable-optimizations" in flags,
+        "free_threaded": free_threaded(),
+        "gil_enabled": gil_enabled(),
     }
 
 

@@ -141,7 +141,8 @@ class Session:
             "hello": self.op_hello, "metadata": self.op_metadata, "overhead": self.op_overhead,
             "load": self.op_load, "setup": self.op_setup, "check": self.op_check,
             "time": self.op_time, "count": self.op_count, "memory": self.op_memory,
-            "profile": self.op_profile, "gc": self.op_gc, "quit": self.op_quit,
+            "profile": self.op_profile, "gc": self.op_gc, "gil": self.op_gil,
+            "quit": self.op_quit,
             **self.labs.operations(),
         }
 
@@ -366,6 +367,11 @@ class Session:
         else:
             gc.disable()
         return {}
+
+    def op_gil(self, request):
+        """The GIL's state now: asked after the workloads ran (importing an
+        extension module can turn it back on in a free-threaded build)."""
+        return {"free_threaded": machine.free_threaded(), "gil_enabled": machine.gil_enabled()}
 
     def op_quit(self, request):
         # In-process the interpreter lives on: leave no workload module behind.
