@@ -143,6 +143,12 @@ def test_optdemo_claims_end_to_end(tmp_path):
     verdicts = {row["workload"]: row["verdict"] for row in build["claims"]}
     assert set(verdicts) == {workload for workload, _, _ in claims.CLAIMS}
     assert verdicts["pypy"] == claims.NOT_MEASURED      # no PyPy in this run: decided by that
+    # one interpreter: no twin pair, and threads not measured; the rows say so
+    threads_rows = [row for row in build["claims"] if row["workload"] == "threads"]
+    assert len(threads_rows) == 2
+    for row in threads_rows:
+        assert row["verdict"] == claims.NOT_MEASURED
+        assert "no free-threaded CPython 3.11 configured like it" in row["measured"]
     assert sorted(os.listdir(kept)) == ["point.json", "sweep.json"]
     # What a measured claim says depends on timings (a growth exponent
     # measured under load once read `list.pop(0)` as not O(n)); its logic is
@@ -155,6 +161,23 @@ def test_optdemo_claims_end_to_end(tmp_path):
     for row in build["claims"]:
         assert f"  {row['verdict']:<13}  {row['claim']}" in done.stdout
         assert f"measured: {row['measured']}" in done.stdout
+
+
+@pytest.mark.skipif(bool(os.environ.get("ASAN_OPTIONS")), reason="minutes of measuring "
+                    "under AddressSanitizer; the logic is tested on made-up results")
+def test_claims_measure_threads_when_two_interpreters_are_named(tmp_path):
+    """Two interpreters could be twins: threads is measured on both (the
+    point run), and the free-threading rows are decided from those files."""
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    done = optdemo("claims", "--quick", "--interpreter", "embedded", "--interpreter",
+                   "/usr/bin/python3.11", "--keep", str(kept), timeout=1200)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr
+    point = json.loads((kept / "point.json").read_text())
+    measured = {(summary["workload"], summary["interpreter"])
+                for summary in point["optdemo"]["workloads"]}
+    assert {("threads", "embedded"), ("threads", "python3.11")} <= measured
+    assert "Free-threaded CPython loses 5-10% on a single thread" in done.stdout
 
 
 @pytest.mark.parametrize("check, workload, variant", [
@@ -248,3 +271,145 @@ def test_orders_of_growth_use_the_exponent_ci(exponent, low, high, is_quadratic,
     growth = claims.Growth(exponent, low, high)
     assert claims.quadratic(growth) is is_quadratic
     assert claims.linear(growth) is is_linear
+
+
+# --- free-threading: a free-threaded build against its GIL twin ----------------
+
+CONFIG_313 = "'--enable-optimizations' '--with-lto' 'CFLAGS=-O3'"
+SINGLE_CLAIM = "Free-threaded CPython loses 5-10% on a single thread"
+MULTI_CLAIM = "Free-threaded CPython: big wins on multi-thread"
+
+
+def build(label, version="3.13.5", free=False, gil=None, config=CONFIG_313, prefix=None,
+          implementation="cpython"):
+    """An interpreter entry as `optdemo run` records it (metadata from
+    optdemo.machine: free_threaded, gil_enabled, python_config_args)."""
+    prefix = prefix or f"/root/.cache/optdemo/cpython/{label}"
+    options = f"'--prefix={prefix}' " + config + (" '--disable-gil'" if free else "")
+    return {"label": label, "metadata": {
+        "python_implementation": implementation, "python_version": version,
+        "python_build": "release", "python_config_args": options, "free_threaded": free,
+        "gil_enabled": (not free) if gil is None else gil}}
+
+
+def threads_summary(label, before, after, verdict, spread=0.01, note="2 threads: x"):
+    """threads at one size: before's median (quartiles +-spread) and after's
+    speedup over it."""
+    return summary(label, "threads", [
+        {"variant": "before", "status": "ok", "median": before,
+         "q1": before * (1 - spread), "q3": before * (1 + spread)},
+        {"variant": "after", "status": "ok", "median": before / after, "speedup": after,
+         "verdict": verdict, "note": note}])
+
+
+def free_threading_rows(builds, summaries):
+    """{interpreter: (single-thread row, multi-thread row)} on made-up results."""
+    point = {"optdemo": {"interpreters": builds, "workloads": summaries}, "benchmarks": []}
+    evaluated = claims.evaluate({"optdemo": {"interpreters": builds, "growth": []}}, point)
+    rows = {}
+    for item in evaluated:
+        by_claim = {row["claim"]: row for row in item["claims"]}
+        rows[item["interpreter"]] = (by_claim[SINGLE_CLAIM], by_claim[MULTI_CLAIM])
+    return rows
+
+
+def test_configure_options_leave_out_the_prefix_and_disable_gil():
+    gil, free = build("3.13")["metadata"], build("3.13t", free=True)["metadata"]
+    assert claims.configure_options(gil) == claims.configure_options(free) == [
+        "--enable-optimizations", "--with-lto", "CFLAGS=-O3"]
+    assert claims.configure_options({"python_config_args": "'--prefix' '/x' '--with-lto'"}) \
+        == ["--with-lto"]
+    assert claims.configure_options({}) is None
+
+
+def test_free_threading_claims_on_a_twin_pair():
+    """3.13t 7% slower than 3.13 on one thread, 1.9x with 2 threads where the
+    GIL twin's threads are 0.98x: both claims hold, on both rows."""
+    builds = [build("3.13"), build("3.13t", free=True)]
+    rows = free_threading_rows(builds, [threads_summary("3.13", 1.0, 0.98, "same"),
+                                        threads_summary("3.13t", 1.07, 1.9, "faster")])
+    for label in ("3.13", "3.13t"):
+        single, multi = rows[label]
+        assert single["verdict"] == claims.HOLDS, single
+        assert "one thread 7% slower on 3.13t than on its GIL twin 3.13" in single["measured"]
+        assert multi["verdict"] == claims.HOLDS, multi
+        assert "2 threads 1.90x as fast as one on 3.13t (faster)" in multi["measured"]
+        assert "0.98x on its GIL twin 3.13 (same)" in multi["measured"]
+
+
+@pytest.mark.parametrize("ratio, spread, expected", [
+    (1.05, 0.01, claims.HOLDS),
+    (1.10, 0.01, claims.HOLDS),
+    (1.35, 0.01, claims.PARTLY),       # a loss, larger than claimed
+    (1.02, 0.005, claims.PARTLY),      # a loss, smaller than claimed
+    (1.02, 0.03, claims.UNDECIDED),    # the quartiles reach 5%
+    (1.13, 0.03, claims.UNDECIDED),    # ... and 10% from above
+    (0.9, 0.01, claims.FAILS),         # faster without the GIL: no loss at all
+])
+def test_single_thread_loss_on_fixed_medians(ratio, spread, expected):
+    builds = [build("3.13"), build("3.13t", free=True)]
+    single, _ = free_threading_rows(builds, [
+        threads_summary("3.13", 1.0, 1.0, "same", spread),
+        threads_summary("3.13t", ratio, 1.8, "faster", spread)])["3.13t"]
+    assert single["verdict"] == expected, single["measured"]
+
+
+@pytest.mark.parametrize("free_speedup, free_verdict, gil_speedup, expected", [
+    (1.9, "faster", 0.97, claims.HOLDS),
+    (1.2, "faster", 0.97, claims.PARTLY),      # a gain, not a big one
+    (1.9, "faster", 1.8, claims.PARTLY),       # threads scale with the GIL too
+    (1.6, "unclear", 0.97, claims.UNDECIDED),
+    (1.0, "same", 0.97, claims.FAILS),
+])
+def test_multi_thread_gain_on_fixed_speedups(free_speedup, free_verdict, gil_speedup, expected):
+    builds = [build("3.13"), build("3.13t", free=True)]
+    _, multi = free_threading_rows(builds, [
+        threads_summary("3.13", 1.0, gil_speedup, "same"),
+        threads_summary("3.13t", 1.07, free_speedup, free_verdict)])["3.13t"]
+    assert multi["verdict"] == expected, multi["measured"]
+
+
+def test_no_twin_says_what_is_missing():
+    """Another version, other configure options, PyPy: no pair, and the rows
+    say so instead of being left out."""
+    builds = [build("python3.11", version="3.11.2", config="'--enable-shared'"),
+              build("3.13-debug", config="'--with-pydebug'"),
+              build("3.13t", free=True),
+              build("pypy3", version="3.9.16", implementation="pypy", config="")]
+    rows = free_threading_rows(builds, [threads_summary(label["label"], 1.0, 1.9, "faster")
+                                        for label in builds])
+    single, multi = rows["python3.11"]
+    assert single["verdict"] == multi["verdict"] == claims.NOT_MEASURED
+    assert "no free-threaded CPython 3.11 configured like it" in single["measured"]
+    single, multi = rows["3.13-debug"]
+    assert single["verdict"] == claims.NOT_MEASURED
+    assert "no free-threaded CPython 3.13" in single["measured"]
+    single, multi = rows["3.13t"]
+    assert single["verdict"] == claims.NOT_MEASURED
+    assert "no GIL build of CPython 3.13 configured like 3.13t" in single["measured"]
+    # the gain needs no twin: measured on 3.13t alone, with what is missing
+    assert multi["verdict"] == claims.HOLDS
+    assert "no GIL build of CPython 3.13" in multi["measured"]
+    single, multi = rows["pypy3"]
+    assert single["verdict"] == multi["verdict"] == claims.NOT_MEASURED
+    assert "only CPython" in single["measured"]
+
+
+def test_gil_reenabled_at_run_time():
+    """An import turned 3.13t's GIL back on: its threads took turns, so the
+    gain is not measured; the single-thread figure says what happened."""
+    builds = [build("3.13"), build("3.13t", free=True, gil=True)]
+    single, multi = free_threading_rows(builds, [
+        threads_summary("3.13", 1.0, 0.98, "same"),
+        threads_summary("3.13t", 1.07, 1.0, "same")])["3.13t"]
+    assert multi["verdict"] == claims.NOT_MEASURED
+    assert "GIL was re-enabled at run time" in multi["measured"]
+    assert "GIL was re-enabled at run time" in single["measured"]
+
+
+def test_threads_not_measured():
+    builds = [build("3.13"), build("3.13t", free=True)]
+    single, multi = free_threading_rows(builds, [])["3.13t"]
+    assert single["verdict"] == multi["verdict"] == claims.NOT_MEASURED
+    assert "threads not measured" in single["measured"]
+    assert "threads not measured" in multi["measured"]

@@ -1,6 +1,7 @@
 /* cmd_claims.c: `optdemo claims [--interpreter PATH]...`: the article's
  * claims ("`s += t` is quadratic", "NumPy is 100x to 1000x faster", "PyPy is
- * 5-10x faster on pure Python", ...) checked on each interpreter named.  It
+ * 5-10x faster on pure Python", "free-threaded CPython: 5~10% loss on a single
+ * thread, big wins on multi-thread", ...) checked on each interpreter named.  It
  * runs two measurements with `run` itself -- a growth sweep of the
  * workloads whose claim is an order of growth, one size of the others -- and
  * hands both results files to pyscripts' optdemo.claims, which says per
@@ -22,8 +23,11 @@
 enum { MAX_INTERPRETERS = 16 };
 
 static const char *const SWEPT[] = {"string_concat", "list_membership", "queue_popleft"};
+/* threads last: measured only when two or more interpreters are named (the
+ * free-threading claims compare a free-threaded build with its GIL twin). */
 static const char *const POINT[] = {"numpy_vectorize", "caching", "slots_memory",
-                                    "slots_access", "global_lookup"};
+                                    "slots_access", "global_lookup", "threads"};
+enum { N_POINT = sizeof POINT / sizeof POINT[0] };
 
 struct claims_options {
     const char *interpreters[MAX_INTERPRETERS];
@@ -42,11 +46,14 @@ usage(FILE *out)
         "Check the article's claims on each interpreter (the embedded one when none is\n"
         "named): `s += t` quadratic, `x in list` O(n) against a set's O(1), pop(0) O(n),\n"
         "NumPy 100x-1000x, functools.cache, __slots__ memory and attribute access,\n"
-        "local binding of globals, PyPy 5-10x on pure Python.  Runs a growth sweep of\n"
-        "%s, %s and %s (in quick mode) and one size of the others,\n"
-        "prints their tables, then each claim with the figure that decides it:\n"
-        "holds, partly, does not hold, undecided (the statistics cannot tell) or\n"
-        "not measured.\n"
+        "local binding of globals, PyPy 5-10x on pure Python, free-threaded CPython's\n"
+        "5-10%% loss on one thread and big wins on several (against its GIL twin: the\n"
+        "same version and configure options).  Runs a growth sweep of %s,\n"
+        "%s and %s (in quick mode) and one size of the\n"
+        "others (threads only when two or more interpreters are named), prints their\n"
+        "tables, then each claim with the figure that decides it: holds, partly, does\n"
+        "not hold, undecided (the statistics cannot tell) or not measured, with what\n"
+        "is missing.\n"
         "\n"
         "  --interpreter PATH  as in `optdemo run` (repeatable; 'embedded' is optdemo's)\n"
         "  --quick             quick sizes and values for the single-size run too\n"
@@ -185,7 +192,9 @@ cmd_claims(int argc, char **argv)
     snprintf(point, sizeof point, "%s/point.json", folder);
     int swept = run_measurement(&opts, true, SWEPT, 3, sweep, argc, argv);
     int measured = swept == EXIT_OK || swept == EXIT_FAILED
-                       ? run_measurement(&opts, false, POINT, 5, point, argc, argv)
+                       ? run_measurement(&opts, false, POINT,
+                                         opts.n_interpreters >= 2 ? N_POINT : N_POINT - 1, point,
+                                         argc, argv)
                        : swept;
     if (measured == EXIT_USAGE || measured == EXIT_INTERRUPTED) {
         rc = measured;

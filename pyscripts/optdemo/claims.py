@@ -18,6 +18,7 @@ build.
 
 import json
 import math
+import shlex
 from collections import namedtuple
 
 HOLDS, FAILS, PARTLY, UNDECIDED, NOT_MEASURED = (
@@ -255,6 +256,177 @@ def pypy_5_to_10(results, interpreter):
     return measured, PARTLY if mean > 1 else FAILS
 
 
+# --- free-threading: a free-threaded build against its GIL twin ----------------
+
+SINGLE_THREAD_LOSS = (0.05, 0.10)   # the article: "5~10% loss on single-thread"
+BIG_WIN = 1.5                        # N >= 2 threads at least 1.5x as fast as one
+
+
+def configure_options(facts):
+    """The build's configure options without those a free-threaded twin
+    differs by (--disable-gil) or that only say where it is installed
+    (--prefix=...), as a list; None when the metadata does not say."""
+    text = facts.get("python_config_args")
+    if not isinstance(text, str):
+        return None
+    try:
+        words = shlex.split(text)
+    except ValueError:
+        words = text.split()
+    options, skip = [], False
+    for word in words:
+        if skip:
+            skip = False
+        elif word == "--prefix":
+            skip = True
+        elif word != "--disable-gil" and not word.startswith("--prefix="):
+            options.append(word)
+    return options
+
+
+def free_threaded(facts):
+    return facts.get("free_threaded") is True
+
+
+def twins(results, interpreter):
+    """The interpreters of the run that are `interpreter`'s twin: CPython of
+    the same major.minor and configure options (--disable-gil and --prefix
+    aside), one free-threaded and the other not."""
+    mine = results.facts[interpreter]
+    found = []
+    for label in results.interpreters:
+        other = results.facts[label]
+        if (label != interpreter and results.implementation(label) == "cpython"
+                and free_threaded(other) != free_threaded(mine)
+                and minor_version(other) == minor_version(mine)
+                and configure_options(other) is not None
+                and configure_options(other) == configure_options(mine)):
+            found.append(label)
+    return found
+
+
+def minor_version(facts):
+    return ".".join(str(facts.get("python_version", "?")).split(".")[:2])
+
+
+def twin_pair(results, interpreter):
+    """(free-threaded, GIL twin) labels, or (None, why the run has no pair)."""
+    facts = results.facts[interpreter]
+    if results.implementation(interpreter) != "cpython":
+        return None, "only CPython has free-threaded builds"
+    version = minor_version(facts)
+    found = twins(results, interpreter)
+    if free_threaded(facts):
+        if found:
+            return (interpreter, found[0]), None
+        return None, (f"no GIL build of CPython {version} configured like {interpreter} in "
+                      f"this run to compare with (measure both, e.g. --interpreter "
+                      f"python{version} --interpreter python{version}t)")
+    if found:
+        return (found[0], interpreter), None
+    return None, (f"{interpreter} has a GIL and this run has no free-threaded CPython {version} "
+                  f"configured like it (measure both, e.g. --interpreter python{version} "
+                  f"--interpreter python{version}t)")
+
+
+def gil_reenabled(results, interpreter):
+    facts = results.facts[interpreter]
+    return free_threaded(facts) and facts.get("gil_enabled") is True
+
+
+THREADS_NOT_MEASURED = ("threads not measured (`optdemo claims` measures it when two or more "
+                        "interpreters are named)")
+
+
+def quartile_ratio(here, there):
+    """here's median over there's, and the range the quartiles allow."""
+    ratio = here["median"] / there["median"]
+    low = here.get("q1", here["median"]) / there.get("q3", there["median"])
+    high = here.get("q3", here["median"]) / there.get("q1", there["median"])
+    return ratio, low, high
+
+
+def free_threading_single_thread_loss(results, interpreter):
+    """One thread (threads' before) on the free-threaded build against its
+    GIL twin: the claim is a 5-10% loss.  Two interpreters' medians, so the
+    noise is judged from their quartiles: a ratio outside the band whose
+    quartile range still reaches it is undecided."""
+    pair, missing = twin_pair(results, interpreter)
+    if pair is None:
+        return missing, NOT_MEASURED
+    free, gil = pair
+    here = results.variant(free, "threads", "before")
+    there = results.variant(gil, "threads", "before")
+    if here is None and there is None:
+        return THREADS_NOT_MEASURED, NOT_MEASURED
+    if not here or not there or "median" not in here or "median" not in there:
+        return (f"threads' before not measured on both: {why_missing(here)} on {free}, "
+                f"{why_missing(there)} on {gil}"), NOT_MEASURED
+    ratio, low, high = quartile_ratio(here, there)
+    change = ratio - 1
+    measured = (f"one thread {100 * abs(change):.0f}% {'slower' if change >= 0 else 'faster'} "
+                f"on {free} than on its GIL twin {gil} (quartiles allow {low:.2f}x to "
+                f"{high:.2f}x)")
+    if gil_reenabled(results, free):
+        measured += f"; {free}'s GIL was re-enabled at run time"
+    smallest, largest = SINGLE_THREAD_LOSS
+    if 1 + smallest <= ratio <= 1 + largest:
+        return measured, HOLDS
+    if low <= 1 + largest and high >= 1 + smallest:
+        return measured, UNDECIDED
+    if ratio > 1 + largest:
+        return measured + ": a larger loss than claimed", PARTLY
+    if low > 1:
+        return measured + ": a smaller loss than claimed", PARTLY
+    return measured, FAILS
+
+
+def thread_count(item):
+    """N from the threads variant's note ("2 threads: ..."), or "N"."""
+    note = (item or {}).get("note") or ""
+    first = note.split(" ", 1)[0]
+    return first if first.isdigit() else "N"
+
+
+def free_threading_multi_thread_gain(results, interpreter):
+    """N threads against one (threads' after over before) on the
+    free-threaded build, beside the same ratio on its GIL twin: big wins
+    when at least BIG_WIN x and decidedly faster, where the GIL twin's
+    threads are not (that would be no GIL's doing)."""
+    pair, missing = twin_pair(results, interpreter)
+    alone = pair is None and free_threaded(results.facts[interpreter]) \
+        and results.implementation(interpreter) == "cpython"
+    if pair is None and not alone:
+        return missing, NOT_MEASURED
+    free, gil = pair if pair is not None else (interpreter, None)
+    if gil_reenabled(results, free):
+        return (f"{free}'s GIL was re-enabled at run time (an imported module does not declare "
+                f"itself free-threading safe): its threads took turns"), NOT_MEASURED
+    item = results.variant(free, "threads", "after")
+    speedup, verdict = speedup_of(results, free, "threads", "after")
+    if speedup is None:
+        reason = THREADS_NOT_MEASURED if item is None else f"not measured: {verdict}"
+        return reason + (f"; {missing}" if missing else ""), NOT_MEASURED
+    measured = (f"{thread_count(item)} threads {speedup:.2f}x as fast as one on {free} "
+                f"({verdict})")
+    twin_speedup = None
+    if gil is not None:
+        twin_speedup, twin_verdict = speedup_of(results, gil, "threads", "after")
+        measured += (f"; {twin_speedup:.2f}x on its GIL twin {gil} ({twin_verdict})"
+                     if twin_speedup is not None else f"; not measured on {gil}: {twin_verdict}")
+    else:
+        measured += f"; {missing}"
+    if verdict in UNDECIDED_SPEEDUPS:
+        return measured, UNDECIDED
+    if verdict != "faster":
+        return measured, FAILS
+    if speedup < BIG_WIN:
+        return measured + f": a gain, under {BIG_WIN}x", PARTLY
+    if twin_speedup is not None and twin_speedup >= BIG_WIN:
+        return measured + ": threads scale with the GIL too", PARTLY
+    return measured, HOLDS
+
+
 CLAIMS = [
     ("string_concat", "`s += t` in a loop is quadratic", string_concat_quadratic),
     ("list_membership", "`x in list` is O(n), `x in set` is O(1)", membership_linear_vs_constant),
@@ -265,6 +437,10 @@ CLAIMS = [
     ("slots_access", "`__slots__` makes attribute access 10-25% faster", slots_faster_access),
     ("global_lookup", "binding a global to a local is a small gain", local_binding_small),
     ("pypy", "PyPy is 5-10x faster than CPython on pure Python", pypy_5_to_10),
+    ("threads", "Free-threaded CPython loses 5-10% on a single thread",
+     free_threading_single_thread_loss),
+    ("threads", "Free-threaded CPython: big wins on multi-thread",
+     free_threading_multi_thread_gain),
 ]
 
 
