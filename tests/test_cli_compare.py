@@ -92,6 +92,24 @@ def test_runs_measured_under_other_conditions_are_warned_about(tmp_path):
     assert data["comparisons"][0]["warnings"] == [] and "warning" not in done.stdout
 
 
+def test_a_gil_turned_back_on_is_said_and_warned_about(tmp_path):
+    """3.13t with its GIL off against the same build whose GIL an import
+    turned back on: the descriptions say which, and a warning says why it
+    matters (no timing: the fixture's values)."""
+    free = with_metadata(tmp_path, "reference", free_threaded=True, gil_enabled=False)
+    reenabled = with_metadata(tmp_path, "reference", free_threaded=True, gil_enabled=True)
+    done, data = compare_json(tmp_path, free, reenabled)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert "cpython 3.11.2 release (free-threaded, GIL disabled) (/usr/bin/python3.11)" in lines[0]
+    assert "release (free-threaded, GIL re-enabled at run time) (" in lines[1]
+    (warning,) = data["comparisons"][0]["warnings"]
+    assert warning.startswith("the GIL differs: off in the reference, on in ")
+    # a build with a GIL says nothing of it
+    done, data = compare_json(tmp_path, result("reference"), result("reference"))
+    assert "free-threaded" not in done.stdout and "GIL" not in done.stdout
+
+
 def test_files_with_nothing_in_common_say_so_in_a_few_lines(tmp_path):
     data = json.load(open(result("reference")))
     template = data["benchmarks"][0]

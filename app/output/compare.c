@@ -84,6 +84,19 @@ read_runs(const json_t *runs, struct bench_sample *sample, char **error)
     return 0;
 }
 
+/* What a free-threaded build's metadata says of its GIL, or "" for a build
+ * with a GIL (interpreters.c's interpreter_gil_words, for results files). */
+static const char *
+gil_words(const json_t *metadata)
+{
+    if (!json_is_true(json_object_get(metadata, "free_threaded"))) {
+        return "";
+    }
+    return json_is_true(json_object_get(metadata, "gil_enabled"))
+               ? " (free-threaded, GIL re-enabled at run time)"
+               : " (free-threaded, GIL disabled)";
+}
+
 /* "cpython 3.11.2 release (/usr/bin/python3.11); AMD EPYC x2; 2026-12-02 ..." */
 static char *
 describe_file(const json_t *metadata)
@@ -94,10 +107,11 @@ describe_file(const json_t *metadata)
     const char *executable = json_field_string(metadata, "python_executable", NULL);
     const char *cpu = json_field_string(metadata, "cpu_model_name", NULL);
     const char *date = json_field_string(metadata, "date", NULL);
-    return text_format("%s %s%s%s%s%s%s; %s; %s",
+    return text_format("%s %s%s%s%s%s%s%s; %s; %s",
                        implementation != NULL ? implementation : "several interpreters or unknown",
                        version != NULL ? version : "", build != NULL ? " " : "",
-                       build != NULL ? build : "", executable != NULL ? " (" : "",
+                       build != NULL ? build : "", gil_words(metadata),
+                       executable != NULL ? " (" : "",
                        executable != NULL ? executable : "", executable != NULL ? ")" : "",
                        cpu != NULL ? cpu : "unknown CPU", date != NULL ? date : "undated");
 }
@@ -386,6 +400,16 @@ compare_conditions(struct comparison *out)
         || warn_if_different(out, "numpy_version", "the NumPy versions", "") < 0
         || warn_if_different(out, "numpy_blas_kind", "the BLAS libraries", "") < 0
         || warn_if_different(out, "optdemo_gc", "the collector settings", "") < 0) {
+        return -1;
+    }
+    /* The GIL: on in one run and off in the other changes what threads do. */
+    const json_t *gil_a = json_object_get(a, "gil_enabled");
+    const json_t *gil_b = json_object_get(b, "gil_enabled");
+    if (json_is_boolean(gil_a) && json_is_boolean(gil_b) && !json_equal(gil_a, gil_b)
+        && warn(out, text_format("the GIL differs: %s in the reference, %s in %s: threads of "
+                                 "Python code run at once only where it is off",
+                                 json_is_true(gil_a) ? "on" : "off",
+                                 json_is_true(gil_b) ? "on" : "off", out->other->label)) < 0) {
         return -1;
     }
     /* Load: half the CPUs busy or more apart, and one run past that. */
