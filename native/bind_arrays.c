@@ -8,21 +8,39 @@
 
 #include "bind_arrays.h"
 
+#include <stdatomic.h>
+
 /* Set once the table is filled; process-wide, like the table and numpy's
- * own state (NumPy 1.24 does not support subinterpreters). */
-static int numpy_api_loaded = 0;
+ * own state (NumPy 1.24 does not support subinterpreters).  Without the GIL
+ * (a NumPy built for 3.13t) two threads may meet their first array at once:
+ * one fills the table under a PyMutex (a waiter detaches), then publishes
+ * the flag, so a thread that reads 1 also sees the table. */
+static atomic_int numpy_api_loaded = 0;
+#ifdef Py_GIL_DISABLED
+static PyMutex numpy_import_lock;
+#endif
 
 int
 optnative_numpy_import(void)
 {
-    if (numpy_api_loaded) {
+    int result = 0;
+
+    if (atomic_load_explicit(&numpy_api_loaded, memory_order_acquire)) {
         return 0;
     }
-    if (_import_array() < 0) {
-        return -1;
+#ifdef Py_GIL_DISABLED
+    PyMutex_Lock(&numpy_import_lock);
+#endif
+    if (!atomic_load_explicit(&numpy_api_loaded, memory_order_relaxed)) {
+        result = _import_array() < 0 ? -1 : 0;
+        if (result == 0) {
+            atomic_store_explicit(&numpy_api_loaded, 1, memory_order_release);
+        }
     }
-    numpy_api_loaded = 1;
-    return 0;
+#ifdef Py_GIL_DISABLED
+    PyMutex_Unlock(&numpy_import_lock);
+#endif
+    return result;
 }
 
 static const struct {
