@@ -9,6 +9,7 @@ import concurrent.futures
 import multiprocessing
 import os
 import random
+import time
 
 ID = "threads"
 TITLE = "CPU-bound Python in threads vs processes (the GIL)"
@@ -30,7 +31,14 @@ start-up cost -- forking the workers, pickling each chunk over a pipe and its
 answer back -- which the timed region includes, so small inputs lose and
 large ones win (compare the sizes of a --sweep). Workers are forked
 explicitly (the "fork" start method): forkserver or spawn would start fresh
-interpreters that cannot import a workload loaded from a path.
+interpreters that cannot import a workload loaded from a path. Forking a
+process that has other threads is risky -- a lock another thread holds at
+that moment stays held for ever in the child (Python 3.12 warns about it,
+3.14 stopped forking by default) -- and a thread that `after`, or the last
+pool, joined may still be finishing in C: `processes` first waits until the
+process is back to the threads it had at import (a look at /proc, bounded).
+glibc's malloc guards its own locks across fork; AddressSanitizer's (GCC 12)
+does not, and without the wait its children hung.
 
 A free-threaded build (CPython 3.13t, configured with --disable-gil) has no
 GIL: there `after` scales with the cores like `processes`, without the
@@ -46,7 +54,8 @@ N is the number of CPUs this process may use, at least 2 and at most 4; the
 table's notes say which N this run used. Timed region: computing the Collatz
 step counts of n seeded start values, dealt into N chunks built by setup;
 `after` starts a ThreadPoolExecutor and `processes` a ProcessPoolExecutor of
-N workers inside the timed call (their start-up is part of the cost), one
+N workers inside the timed call (their start-up is part of the cost, and so
+is the wait for exiting threads: one look at /proc when there are none), one
 chunk each. Result: the list of the N chunks' totals, in chunk order.
 """
 SIZES = {"quick": 500, "default": 5_000,
@@ -90,6 +99,25 @@ def chunk_total(chunk):
     return total
 
 
+def os_threads():
+    """This process's threads as the kernel counts them (0 without /proc)."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return 0
+
+
+THREADS_AT_IMPORT = os_threads()
+
+
+def wait_for_exiting_threads(limit=1.0):
+    """Return once the process has no more threads than at import, or after
+    `limit` seconds (a thread someone else started and keeps)."""
+    deadline = time.monotonic() + limit
+    while os_threads() > THREADS_AT_IMPORT and time.monotonic() < deadline:
+        time.sleep(0.0002)
+
+
 def setup(n):
     """n seeded start values dealt into WORKERS chunks (a tuple of tuples)."""
     rng = random.Random(20261203)
@@ -107,6 +135,7 @@ def after(chunks):
 
 
 def processes(chunks):
+    wait_for_exiting_threads()      # fork only a process with no thread but ours
     context = multiprocessing.get_context("fork")
     with concurrent.futures.ProcessPoolExecutor(max_workers=len(chunks),
                                                 mp_context=context) as pool:
