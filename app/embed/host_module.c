@@ -213,8 +213,8 @@ static PyMethodDef host_methods[] = {
  * written once, by the exec slot. */
 static PyModuleDef_Slot host_slots[] = {
     {Py_mod_exec, HOST_SLOT(host_exec)},
-#ifdef Py_GIL_DISABLED
-    {Py_mod_gil, Py_MOD_GIL_NOT_USED},
+#if PY_VERSION_HEX >= 0x030D0000
+    {Py_mod_gil, Py_MOD_GIL_NOT_USED},   /* a build with the GIL ignores it */
 #endif
     {0, NULL},
 };
