@@ -573,9 +573,9 @@ recheck_gil(struct run_state *state)
         agree = agree && json_equal(first, json_object_get(metadata, "gil_enabled"));
         if (json_is_true(json_object_get(metadata, "free_threaded"))
             && json_is_true(json_object_get(metadata, "gil_enabled"))) {
-            printf("%s: GIL re-enabled at run time: a module the workloads import does not "
-                   "declare itself free-threading safe, so its threads took turns as under "
-                   "the GIL\n", set->items[i].label);
+            printf("%s: GIL re-enabled at run time (by an import of a module that does not "
+                   "declare itself free-threading safe, or -X gil=1 / PYTHON_GIL=1): its "
+                   "threads took turns as under a GIL\n", set->items[i].label);
         }
     }
     if (agree) {

@@ -400,8 +400,8 @@ def free_threading_multi_thread_gain(results, interpreter):
         return missing, NOT_MEASURED
     free, gil = pair if pair is not None else (interpreter, None)
     if gil_reenabled(results, free):
-        return (f"{free}'s GIL was re-enabled at run time (an imported module does not declare "
-                f"itself free-threading safe): its threads took turns"), NOT_MEASURED
+        return (f"{free}'s GIL was re-enabled at run time (by an import of a module not "
+                f"declared free-threading safe, or -X gil=1): its threads took turns"), NOT_MEASURED
     item = results.variant(free, "threads", "after")
     speedup, verdict = speedup_of(results, free, "threads", "after")
     if speedup is None:

@@ -74,7 +74,7 @@ def usable_cpus():
 
 WORKERS = max(2, min(usable_cpus(), 4))
 NOTES = {
-    "after": f"{WORKERS} threads: under the GIL they take turns",
+    "after": f"{WORKERS} threads: they take turns under a GIL, run at once without one",
     "processes": f"{WORKERS} forked processes, each with its own GIL; start-up included",
 }
 
