@@ -183,7 +183,8 @@ def test_nan_equals_nan_at_the_same_position(session, name):
     workload = ready(session, name)
     ok(session, "check", variant="before")
     for variant in workload["variants"][1:]:
-        assert ok(session, "check", variant=variant)["matches"] is True, variant
+        if variant not in workload["unavailable"]:      # numpy's, on a CPython 3.13
+            assert ok(session, "check", variant=variant)["matches"] is True, variant
 
 
 def test_a_mutated_input_is_reported_and_rebuilt(session):
@@ -610,7 +611,13 @@ def test_fixtures_under_pypy(spawn, name):
     assert worker.close() == 0
 
 
-def test_worker_finds_optnative_on_its_path(spawn):
+# global_lookup's native needs numpy too (optnative.sum), list_membership's
+# optnative alone: the one the interpreter cannot run (numpy on a CPython
+# 3.13 here) is skipped, the other still finds optnative.
+@pytest.mark.parametrize("workload_id", ["global_lookup", "list_membership"])
+def test_worker_finds_optnative_on_its_path(spawn, workload_id):
+    if workload_id == "global_lookup" and importlib.util.find_spec("numpy") is None:
+        pytest.skip("this interpreter has no numpy, which global_lookup's native needs")
     build_root = os.environ.get("OPTDEMO_BUILD_ROOT")
     if not build_root:
         pytest.skip("OPTDEMO_BUILD_ROOT is unset (meson test sets it)")
@@ -618,7 +625,7 @@ def test_worker_finds_optnative_on_its_path(spawn):
     assert extensions, f"no optnative extension in {build_root}/native"
     worker = spawn(PYTHON, "--path", os.path.dirname(extensions[0]))
     worker.ok("hello", template="python")
-    workload = worker.ok("load", path=workloads.resolve(["global_lookup"])[0])["workload"]
+    workload = worker.ok("load", path=workloads.resolve([workload_id])[0])["workload"]
     assert workload["unavailable"] == {}
     worker.ok("setup", n=1000)
     for name in workload["variants"]:
