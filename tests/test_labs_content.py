@@ -74,6 +74,11 @@ def load_module(path, name):
     return module
 
 
+def lab_module(lab_id):
+    """A lab's lab.py alone (its starter and reference may need numpy)."""
+    return load_module(os.path.join(LABS_DIR, lab_id, "lab.py"), "optdemo_lab_%s" % lab_id)
+
+
 class Lab:
     """One lab folder: its lab.py, starter, reference and statement."""
 
@@ -95,7 +100,15 @@ class Lab:
 
 @pytest.fixture(scope="module", params=LAB_IDS)
 def lab(request):
-    return Lab(request.param)
+    try:
+        return Lab(request.param)
+    except ModuleNotFoundError as error:
+        # The NumPy labs (nearest_store, song_match) on a CPython 3.13 here,
+        # whose numpy Debian does not build: `lab check` cannot run them there
+        # either.  Any other missing module is a fault of the lab.
+        if error.name != "numpy":
+            raise
+        pytest.skip(f"lab {request.param} needs numpy, which this interpreter cannot import")
 
 
 def json_round_trip(value):
@@ -135,15 +148,15 @@ def test_folder_has_the_four_files(lab_id):
 
 
 def test_every_pitfall_has_a_lab_or_a_reason():
-    lessons = {Lab(lab_id).lab.LESSON for lab_id in LAB_IDS}
+    lessons = {lab_module(lab_id).LESSON for lab_id in LAB_IDS}
     pitfalls = set(workloads.builtin_ids())
     assert lessons <= pitfalls
     assert pitfalls - lessons == set(NO_LAB)
 
 
 def test_titles_are_unique():
-    labs = [Lab(lab_id) for lab_id in LAB_IDS]
-    assert len({lab.lab.TITLE for lab in labs}) == len(labs)
+    titles = [lab_module(lab_id).TITLE for lab_id in LAB_IDS]
+    assert len(set(titles)) == len(titles)
 
 
 # --- the contract of lab.py ----------------------------------------------------------
