@@ -128,45 +128,50 @@ def hammer_deque(rounds=4, per_producer=20000):
         assert set(everything) == expected, "lost or duplicated items"
 
 
-TOKEN = re.compile(r"<(\d+):(\d+)>")
+WHOLE_TOKENS = re.compile(r"(?:<\d+:\d+>)*")
 
 
-def hammer_string_builder(rounds=3, per_thread=5000):
+def hammer_string_builder(rounds=3, per_thread=20000):
     """Each thread appends its own numbered tokens (some threads' tokens are
     2- and 4-byte characters, so the buffer widens under the others);
-    build() in the middle and at the end must parse back into whole tokens,
-    each thread's in its own order, none lost or doubled."""
+    build() among the appends (two threads) and at the end must parse back
+    into whole tokens,
+    each thread's in its own order, none lost or doubled.  The tokens are
+    made before the threads start: the loop is nothing but appends."""
     from optnative import StringBuilder
 
     marks = ["", "", "\u00e9", "\u20ac", "", "\U0001f600", "", "\u00e9"]
-    expected_length = sum(len(f"<{i}:{n}>{marks[i % len(marks)]}")
-                          for i in range(THREADS) for n in range(per_thread))
+    tokens = [[f"<{index}:{n}>{marks[index % len(marks)]}" for n in range(per_thread)]
+              for index in range(THREADS)]
+    expected_length = sum(len(token) for mine in tokens for token in mine)
 
     def parse(text):
+        """The text's tokens, each without its mark and closing '>'."""
         plain = re.sub(r"[\u00e9\u20ac\U0001f600]", "", text)
-        tokens = TOKEN.findall(plain)
-        assert "".join(f"<{a}:{b}>" for a, b in tokens) == plain, "torn token in build()"
-        return [(int(a), int(b)) for a, b in tokens]
+        assert WHOLE_TOKENS.fullmatch(plain), "torn token in build()"
+        return plain.split(">")[:-1]
 
     for _ in range(rounds):
         builder = StringBuilder()
 
         def work(index):
-            mark = marks[index % len(marks)]
-            for n in range(per_thread):
-                builder.append(f"<{index}:{n}>{mark}")
-                if n % 2499 == 0:
-                    parse(builder.build())
-                    assert len(builder) == builder.len()
+            append = builder.append
+            for n, token in enumerate(tokens[index]):
+                append(token)
+                if n % 4999 == 0 and index < 2:     # a build() among the appends
+                    length = len(builder)
+                    assert len(parse(builder.build())) >= n + 1
+                    assert builder.len() >= length, "len() went down"
 
         run_together(work)
         text = builder.build()
         assert len(text) == len(builder) == expected_length, \
             f"{len(text)} characters built, {expected_length} appended"
-        tokens = parse(text)
+        by_thread = {}
+        for token in parse(text):
+            by_thread.setdefault(token[1:token.index(":")], []).append(token)
         for index in range(THREADS):
-            mine = [n for owner, n in tokens if owner == index]
-            assert mine == list(range(per_thread)), \
+            assert by_thread[str(index)] == [f"<{index}:{n}" for n in range(per_thread)], \
                 f"thread {index}'s tokens lost, doubled or reordered"
 
 
@@ -199,11 +204,34 @@ def hammer_memoize(rounds=4, calls=20000):
         assert info.misses >= info.currsize
 
 
+def hammer_shared_iterators(rounds=5, size=200000):
+    """Threads pulling from one IntSet iterator (and one Deque iterator)
+    share its cursor: every key must come out exactly once."""
+    from optnative import Deque, IntSet
+
+    for _ in range(rounds):
+        for make in (IntSet, Deque):
+            iterator = iter(make(range(size)))
+            pulled = [[] for _ in range(THREADS)]
+
+            def work(index):
+                mine = pulled[index]
+                for value in iterator:
+                    mine.append(value)
+
+            run_together(work)
+            everything = sorted(value for mine in pulled for value in mine)
+            assert len(everything) == size, \
+                f"{make.__name__}: {len(everything)} keys from {size}"
+            assert everything == list(range(size)), f"{make.__name__}: lost or doubled keys"
+
+
 HAMMERS = {
     "intset": hammer_intset,
     "deque": hammer_deque,
     "string_builder": hammer_string_builder,
     "memoize": hammer_memoize,
+    "shared_iterators": hammer_shared_iterators,
 }
 
 
@@ -254,25 +282,6 @@ def test_import_leaves_the_gil_disabled():
     assert completed.stdout.strip() == "False", completed.stdout + completed.stderr
     # No "enabling the GIL" RuntimeWarning from the import system either.
     assert "GIL" not in completed.stderr, completed.stderr
-
-
-def test_iterator_shared_by_threads_yields_each_key_once():
-    """Threads pulling from one IntSet iterator (and one Deque iterator)
-    share a cursor: every key comes out exactly once."""
-    from optnative import Deque, IntSet
-
-    for make in (lambda: IntSet(range(40000)), lambda: Deque(range(40000))):
-        container = make()
-        iterator = iter(container)
-        pulled = [[] for _ in range(THREADS)]
-
-        def work(index):
-            for value in iterator:
-                pulled[index].append(value)
-
-        run_together(work)
-        everything = [value for mine in pulled for value in mine]
-        assert sorted(everything) == list(range(40000))
 
 
 if __name__ == "__main__":
