@@ -1,5 +1,6 @@
 """`optdemo run`: the table, the checks, the JSON and the ways it fails."""
 
+import importlib.util
 import json
 import re
 import os
@@ -10,6 +11,9 @@ import sys
 import time
 
 import pytest
+
+# The embedded interpreter is -Dpython's build, the one running these tests.
+HAS_NUMPY = importlib.util.find_spec("numpy") is not None
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cli_helpers import OPTDEMO, SOURCE_ROOT, fixture, optdemo  # noqa: E402
@@ -343,7 +347,12 @@ def test_the_quick_suite_checks_every_pitfall(tmp_path):
     kept = ("ok",) if not os.environ.get("ASAN_OPTIONS") else ("ok", "skipped")
     for workload in summaries:
         assert workload["ok"], workload
-        assert all(v["status"] in kept for v in workload["variants"]), workload
+        for variant in workload["variants"]:
+            # A variant that needs numpy is unavailable where the embedded
+            # interpreter cannot import it (a CPython 3.13 here), as on PyPy.
+            assert variant["status"] in kept or (
+                variant["status"] == "unavailable" and not HAS_NUMPY
+                and "needs numpy" in variant.get("detail", "")), variant
     # at most one stability line per table, and the run's summary
     blocks = result.stdout.split("\n\n")
     assert all(block.count("verdicts the noise could change") <= 1 for block in blocks)
