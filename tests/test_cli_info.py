@@ -149,16 +149,17 @@ def test_the_pgo_verdict_agrees_with_the_archives_hot_sections(facts):
         pytest.skip("readelf (binutils) is not installed")
     if facts["libpython_link"] != "static" or facts["libpython_pgo"].startswith("unknown"):
         pytest.skip("only a static host is judged from the archive it was linked from")
-    version = facts["python_version"].rsplit(".", 1)[0]
-    debug = "d" if facts["python_debug"] else ""
-    archive = os.path.join(facts["libpython_dir"], f"libpython{version}{debug}.a")
+    # The embed library's name carries the ABI flags: python-3.11d-embed's
+    # archive is libpython3.11d.a, python-3.13t-embed's libpython3.13t.a.
+    abi = facts["python_embed"].removeprefix("python-").removesuffix("-embed")
+    archive = os.path.join(facts["libpython_dir"], f"libpython{abi}.a")
     if not os.path.exists(archive):
         pytest.skip(f"{archive} is not there to read")
     hot = hot_sections(readelf, archive)
     assert facts["libpython_pgo"] == ("yes" if hot >= PGO_HOT_SECTIONS else "no"), (hot, archive)
     # the witness tells a build without PGO from one with it
     unprofiled = os.path.join(os.path.dirname(os.path.realpath(archive)),
-                              f"libpython{version}{debug}-pic.a")
+                              f"libpython{abi}-pic.a")
     if os.path.exists(unprofiled):
         assert hot_sections(readelf, unprofiled) < PGO_HOT_SECTIONS
 
