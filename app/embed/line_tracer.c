@@ -10,7 +10,10 @@
  * cost: on 3.11 every instruction of every frame takes the tracing path
  * while a trace function is set, and each event materialises a frame
  * object; with a trace function that returns at once, the pitfalls'
- * `before` variants already run 1-7x slower.  The clock is the CPU's
+ * `before` variants already run 1-7x slower.  3.12+ runs a trace function
+ * set this way through sys.monitoring's legacy events (the same calls, the
+ * same tstate->c_tracefunc and c_traceobj; tested on 3.13t), on the
+ * calling thread only, as before.  The clock is the CPU's
  * time-stamp counter on x86-64, converted with the rate CLOCK_MONOTONIC
  * saw over the traced run: 10 ns a read where the vDSO's clock_gettime
  * takes 22 ns, which took 10-25% off the slowdowns of the variants with
