@@ -134,9 +134,9 @@ def test_formats_say_every_claim():
 @pytest.mark.skipif(bool(os.environ.get("ASAN_OPTIONS")), reason="a minute of measuring, "
                     "several under AddressSanitizer; the logic is tested above")
 def test_optdemo_claims_end_to_end(tmp_path):
-    path, kept = tmp_path / "claims.json", tmp_path / "kept"
-    kept.mkdir()
-    done = optdemo("claims", "--quick", "--keep", str(kept), "--json", str(path), timeout=900)
+    path, kept = tmp_path / "claims.json", tmp_path / "kept"        # --keep makes the folder
+    done = optdemo("claims", "--quick", "--timeout", "60", "--keep", str(kept),
+                   "--json", str(path), timeout=900)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
     assert "the article's claims on embedded" in done.stdout
     data = json.loads(path.read_text())
@@ -168,6 +168,17 @@ def test_optdemo_claims_end_to_end(tmp_path):
     for row in build["claims"]:
         assert f"  {row['verdict']:<13}  {row['claim']}" in done.stdout
         assert f"measured: {row['measured']}" in done.stdout
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (["--timeout", "0"], "--timeout needs positive seconds, not '0'"),
+    (["--timeout", "soon"], "--timeout needs positive seconds, not 'soon'"),
+    (["--keep", "/proc/no/such/folder"], "--keep /proc/no/such/folder: No such file"),
+])
+def test_bad_claims_options_exit_2(tmp_path, arguments, message):
+    done = optdemo("claims", *arguments)
+    assert done.returncode == 2
+    assert message in done.stderr
 
 
 @pytest.mark.skipif(bool(os.environ.get("ASAN_OPTIONS")), reason="minutes of measuring "

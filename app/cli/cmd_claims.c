@@ -6,15 +6,18 @@
  * workloads whose claim is an order of growth, one size of the others -- and
  * hands both results files to pyscripts' optdemo.claims, which says per
  * claim and build what was measured and whether the claim holds here. */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "interp.h"
 #include "optdemo.h"
+#include "parse.h"
 #include "run_options.h"
 #include "pydata.h"
 #include "results.h"
@@ -33,6 +36,7 @@ struct claims_options {
     const char *interpreters[MAX_INTERPRETERS];
     size_t n_interpreters;
     bool quick;
+    double timeout;          /* seconds; 0: run's default */
     const char *json_path, *markdown_path, *keep;
 };
 
@@ -40,8 +44,8 @@ static void
 usage(FILE *out)
 {
     fprintf(out,
-        "usage: optdemo claims [--interpreter PATH]... [--quick] [--keep DIR]\n"
-        "                      [--json FILE] [--markdown FILE]\n"
+        "usage: optdemo claims [--interpreter PATH]... [--quick] [--timeout SECONDS]\n"
+        "                      [--keep DIR] [--json FILE] [--markdown FILE]\n"
         "\n"
         "Check the article's claims on each interpreter (the embedded one when none is\n"
         "named): `s += t` quadratic, `x in list` O(n) against a set's O(1), pop(0) O(n),\n"
@@ -57,6 +61,9 @@ usage(FILE *out)
         "\n"
         "  --interpreter PATH  as in `optdemo run` (repeatable; 'embedded' is optdemo's)\n"
         "  --quick             quick sizes and values for the single-size run too\n"
+        "  --timeout SECONDS   as in `optdemo run`: stop a worker whose call outlives\n"
+        "                      this (a loaded machine may need more for a 3.13t\n"
+        "                      worker's start-up)\n"
         "  --keep DIR          keep the two results files (sweep.json, point.json) there\n"
         "  --json FILE         the verdicts as JSON, written atomically\n"
         "  --markdown FILE     the verdicts as Markdown, written atomically\n"
@@ -68,10 +75,11 @@ usage(FILE *out)
 static int
 parse(int argc, char **argv, struct claims_options *opts)
 {
-    enum { OPT_INTERPRETER = 256, OPT_QUICK, OPT_KEEP, OPT_JSON, OPT_MARKDOWN };
+    enum { OPT_INTERPRETER = 256, OPT_QUICK, OPT_TIMEOUT, OPT_KEEP, OPT_JSON, OPT_MARKDOWN };
     static const struct option long_options[] = {
         {"interpreter", required_argument, NULL, OPT_INTERPRETER},
         {"quick", no_argument, NULL, OPT_QUICK},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"keep", required_argument, NULL, OPT_KEEP},
         {"json", required_argument, NULL, OPT_JSON},
         {"markdown", required_argument, NULL, OPT_MARKDOWN},
@@ -94,6 +102,13 @@ parse(int argc, char **argv, struct claims_options *opts)
             opts->interpreters[opts->n_interpreters++] = optarg;
             break;
         case OPT_QUICK: opts->quick = true; break;
+        case OPT_TIMEOUT:
+            if (parse_seconds(optarg, false, &opts->timeout) < 0) {
+                fprintf(stderr, "optdemo claims: --timeout needs positive seconds, not '%s'\n",
+                        optarg);
+                return -1;
+            }
+            break;
         case OPT_KEEP: opts->keep = optarg; break;
         case OPT_JSON: opts->json_path = optarg; break;
         case OPT_MARKDOWN: opts->markdown_path = optarg; break;
@@ -127,6 +142,9 @@ run_measurement(const struct claims_options *claims, bool sweep, const char *con
     opts.interpreters = (char **)claims->interpreters;
     opts.n_interpreters = claims->n_interpreters;
     run_options_apply_mode(&opts);
+    if (claims->timeout > 0) {
+        opts.limits.timeout = claims->timeout;
+    }
     return run_workloads(&opts, (int)n_workloads, (char **)workloads, argc, argv);
 }
 
@@ -184,6 +202,10 @@ cmd_claims(int argc, char **argv)
     }
     if (opts.keep != NULL) {
         snprintf(folder, sizeof folder, "%s", opts.keep);
+        if (mkdir(folder, 0777) < 0 && errno != EEXIST) {
+            fprintf(stderr, "optdemo claims: --keep %s: %s\n", folder, strerror(errno));
+            return EXIT_USAGE;
+        }
     } else if (mkdtemp(folder) == NULL) {
         perror("optdemo claims: a temporary folder");
         return EXIT_FAILED;
