@@ -30,7 +30,10 @@ lookup per element; `after` binds `sqrt = math.sqrt` once and pays a fast
 local load. On CPython 3.11 the gap is much smaller than old articles report:
 the specialising interpreter caches both lookups in the bytecode (guarded by
 a version number on the dictionaries' keys), so the saving is small -- the
-table measures how small on the interpreter you run.
+table measures how small on the interpreter you run. The free-threaded
+CPython 3.13t does not specialise (CPython issue gh-115999): every LOAD_GLOBAL
+is a dictionary lookup again there, and binding to a local pays off as the
+old articles said.
 
 What really costs here is the interpreted loop itself. `after_map` moves it
 into C, `sum(map(math.sqrt, values))`: no bytecode per element at all, and

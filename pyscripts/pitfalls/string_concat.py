@@ -30,7 +30,11 @@ The shortcut disappears as soon as a second reference exists. `before_aliased`
 keeps one (`alias = s`) and every `+=` copies the whole string: the quadratic
 cost the advice warns about. The same happens, without any visible alias,
 when the string lives in an attribute (`self.text += piece`), a dict entry or
-a global, and always on PyPy, whose strings have no such shortcut.
+a global, and always on PyPy, whose strings have no such shortcut. The
+shortcut lives in one of the bytecodes CPython specialises as a loop warms
+up (BINARY_OP_INPLACE_ADD_UNICODE, 3.11 on); the free-threaded 3.13t does not
+specialise at all (CPython issue gh-115999), so there `before` is quadratic
+too and `''.join()` wins by far more than on a GIL build.
 
 `native` fills optnative's StringBuilder (a C buffer that doubles when full)
 in one C loop and builds the str once. It is no faster than `''.join()`, a
