@@ -10,7 +10,8 @@ build=${1:-$root/build-dbg}
 
 if [ ! -f "$build/build.ninja" ]; then
     meson setup "$build" "$root" \
-        -Dpython_embed=python-3.11d-embed -Dpython=/usr/bin/python3.11d
+        -Dpython_embed=python-3.11d-embed -Dpython=/usr/bin/python3.11d \
+        -Dcython=disabled -Dmypyc=disabled -Dpyo3=disabled
 fi
 ninja -C "$build"
 meson test -C "$build" --suite refleak --print-errorlogs

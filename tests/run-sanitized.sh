@@ -9,8 +9,11 @@ build=${1:-$root/build-asan}
 
 if [ ! -f "$build/build.ninja" ]; then
     # b_lundef=false: the extension module leaves the sanitizer runtimes'
-    # symbols to be resolved at load time, like Python's own.
-    meson setup "$build" "$root" -Db_sanitize=address,undefined -Db_lundef=false
+    # symbols to be resolved at load time, like Python's own.  The ladder's
+    # Cython, mypyc and PyO3 modules are generated or foreign code, built
+    # and tested in the default build: not again here.
+    meson setup "$build" "$root" -Db_sanitize=address,undefined -Db_lundef=false \
+        -Dcython=disabled -Dmypyc=disabled -Dpyo3=disabled
 fi
 ninja -C "$build"
 

@@ -72,7 +72,9 @@ def results():
         memory_bench("cpy", "slots_memory", "before", 1000),
         memory_bench("cpy", "slots_memory", "after", 550),
     ]}
-    return {build["interpreter"]: {row["workload"]: row for row in build["claims"]}
+    # A workload's first claim (caching's second, on compiling only the hot
+    # spot, is tested on its own below).
+    return {build["interpreter"]: {row["workload"]: row for row in reversed(build["claims"])}
             for build in claims.evaluate(sweep, point)}
 
 
@@ -107,6 +109,35 @@ def test_local_binding_needs_a_measured_gain(speedup, verdict, expected):
     measured, judged = claims.local_binding_small(
         claims.Results({"optdemo": {"interpreters": labels}}, point), "cpy")
     assert judged == expected, measured
+
+
+@pytest.mark.parametrize("whole, hot, verdicts, expected", [
+    (20.0, 10.0, ("faster", "faster"), claims.HOLDS),     # saves 90% of the 95% saved
+    (20.0, 2.0, ("faster", "faster"), claims.PARTLY),     # 50% of the 95%: half the gain
+    (20.0, 1.2, ("faster", "faster"), claims.FAILS),
+    (20.0, 10.0, ("faster", "unclear"), claims.UNDECIDED),
+    (1.0, 1.0, ("same", "same"), claims.FAILS),           # nothing gained to share
+])
+def test_hot_spot_claim_on_fixed_speedups(whole, hot, verdicts, expected):
+    labels = [interpreter("cpy", "cpython")]
+    point = {"optdemo": {"interpreters": labels, "workloads": [summary("cpy", "caching", [
+        ok("before", 1.0), ok("mypyc", 1 / whole, whole, verdicts[0]),
+        ok("mypyc_hot", 1 / hot, hot, verdicts[1])])]}}
+    measured, judged = claims.hot_spot_is_enough(
+        claims.Results({"optdemo": {"interpreters": labels}}, point), "cpy")
+    assert judged == expected, measured
+    assert f"{hot:.2f}x" in measured and f"{whole:.2f}x" in measured
+
+
+def test_hot_spot_claim_says_what_was_not_measured():
+    labels = [interpreter("cpy", "cpython")]
+    point = {"optdemo": {"interpreters": labels, "workloads": [summary("cpy", "caching", [
+        ok("before", 1.0), {"variant": "mypyc", "status": "unavailable",
+                            "detail": "caching_mypyc: disabled by -Dmypyc=disabled"}])]}}
+    measured, judged = claims.hot_spot_is_enough(
+        claims.Results({"optdemo": {"interpreters": labels}}, point), "cpy")
+    assert judged == claims.NOT_MEASURED
+    assert "disabled by -Dmypyc=disabled" in measured
 
 
 def test_claims_on_pypy(results):

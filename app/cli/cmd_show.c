@@ -1,7 +1,8 @@
 /* cmd_show.c: `optdemo show WORKLOAD`: the lesson in the terminal: title,
  * section, the explanation, then each variant's source side by side, as
  * many columns as the terminal holds (a variant wider than the terminal gets
- * a row of its own; lines are never cut, blank lines are kept). */
+ * a row of its own; lines are never cut, blank lines are kept), and for a
+ * workload with compiled rungs the ladder's table: what each rung cost. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,10 +23,13 @@ static void
 usage(FILE *out)
 {
     fprintf(out,
-            "usage: optdemo show [--width N] [--no-color] WORKLOAD\n\n"
+            "usage: optdemo show [--width N] [--no-color] [--results FILE] WORKLOAD\n\n"
             "Print a workload's lesson: what CPython does underneath, what is timed,\n"
             "and the source of each variant side by side.  WORKLOAD is an id from\n"
-            "`optdemo list` or a path to a workload .py file.\n");
+            "`optdemo list` or a path to a workload .py file.\n\n"
+            "A workload with compiled rungs (Cython, mypyc, PyO3) ends with the\n"
+            "ladder: each rung's lines of code and build time here; --results FILE\n"
+            "(from `optdemo run WORKLOAD --json FILE`) adds each one's speedup.\n");
 }
 
 static int
@@ -256,18 +260,38 @@ print_lesson(PyObject *described, PyObject *sources, int width, const struct rep
     return print_sources(variants, sources, width, style);
 }
 
+/* The ladder's table (optdemo.workloads.ladder_table), "" for a workload
+ * without compiled rungs: asked before anything is printed, so that a bad
+ * --results file is the only output.  A new reference, or NULL with an
+ * exception set. */
+static PyObject *
+fetch_ladder(PyObject *described, const char *results)
+{
+    const char *path = pydata_get_str(described, "path", "describe()'s result");
+    PyObject *args = path != NULL ? Py_BuildValue("(sz)", path, results) : NULL;
+    PyObject *table = args != NULL ? interp_call("optdemo.workloads", "ladder_table", args)
+                                   : NULL;
+    Py_XDECREF(args);
+    if (table != NULL && pydata_str(table, "the ladder's table") == NULL) {
+        Py_CLEAR(table);
+    }
+    return table;
+}
+
 int
 cmd_show(int argc, char **argv)
 {
-    enum { OPT_NO_COLOR = 256, OPT_WIDTH };
+    enum { OPT_NO_COLOR = 256, OPT_WIDTH, OPT_RESULTS };
     static const struct option long_options[] = {
         {"help", no_argument, NULL, 'h'},
         {"no-color", no_argument, NULL, OPT_NO_COLOR},
         {"width", required_argument, NULL, OPT_WIDTH},
+        {"results", required_argument, NULL, OPT_RESULTS},
         {NULL, 0, NULL, 0},
     };
-    PyObject *described = NULL, *sources = NULL;
+    PyObject *described = NULL, *sources = NULL, *ladder = NULL;
     bool no_color = false, usage_error = false;
+    const char *results = NULL;
     long width = 0;
     int c, rc = EXIT_OK;
 
@@ -280,6 +304,9 @@ cmd_show(int argc, char **argv)
             return EXIT_OK;
         case OPT_NO_COLOR:
             no_color = true;
+            break;
+        case OPT_RESULTS:
+            results = optarg;
             break;
         case OPT_WIDTH:
             if (parse_long(optarg, MIN_WIDTH, &width) < 0 || width > 10000) {
@@ -303,16 +330,26 @@ cmd_show(int argc, char **argv)
         return EXIT_FAILED;
     }
     struct report_style style = report_style_for(stdout, no_color);
-    if (fetch(argv[optind], &described, &sources, &usage_error) < 0
+    int fetched = fetch(argv[optind], &described, &sources, &usage_error);
+    if (fetched < 0 || (ladder = fetch_ladder(described, results)) == NULL
         || print_lesson(described, sources, width > 0 ? (int)width : terminal_width(),
                         &style) < 0) {
+        /* A --results file that cannot be read, or holds no such workload:
+         * bad input, said in one line. */
+        usage_error = usage_error || (fetched == 0 && results != NULL
+                                      && (PyErr_ExceptionMatches(PyExc_OSError)
+                                          || PyErr_ExceptionMatches(PyExc_ValueError)
+                                          || PyErr_ExceptionMatches(PyExc_LookupError)));
         bool interrupted = interp_exception_is_interrupt();
         char *text = usage_error ? interp_exception_message() : interp_exception_text(6);
         fprintf(stderr, "optdemo show: %s\n",
                 interrupted ? "interrupted" : text_or(text, "out of memory"));
         free(text);
         rc = interrupted ? EXIT_INTERRUPTED : usage_error ? EXIT_USAGE : EXIT_FAILED;
+    } else if (*PyUnicode_AsUTF8(ladder) != '\0') {
+        printf("\n%s", PyUnicode_AsUTF8(ladder));
     }
+    Py_XDECREF(ladder);
     Py_XDECREF(described);
     Py_XDECREF(sources);
     return rc;

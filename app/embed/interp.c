@@ -3,6 +3,7 @@
  * binary works from the build tree and after `meson install`. */
 #include "interp.h"
 
+#include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,11 @@
 
 #include "host_module.h"
 #include "optnative.h"
+#include "text.h"
+
+#ifndef OPTDEMO_NATIVE_INSTALL_DIR
+#define OPTDEMO_NATIVE_INSTALL_DIR "lib/optdemo/python"
+#endif
 
 static char pyscripts_dir[PATH_MAX];
 static bool running;
@@ -137,6 +143,82 @@ set_python_executable(PyConfig *config)
                                    : set_executable(config);
 }
 
+/* This executable's folder (static buffer), or NULL. */
+static const char *
+executable_dir(char *buffer, size_t size)
+{
+    if (interp_executable() == NULL) {
+        return NULL;
+    }
+    snprintf(buffer, size, "%s", interp_executable());
+    char *slash = strrchr(buffer, '/');
+    if (slash != NULL) {
+        *slash = '\0';
+    }
+    return buffer;
+}
+
+static bool
+holds_optnative(const char *dir)
+{
+    DIR *folder = opendir(dir);
+    bool found = false;
+    for (struct dirent *entry = folder != NULL ? readdir(folder) : NULL; entry != NULL && !found;
+         entry = readdir(folder)) {
+        found = strncmp(entry->d_name, "optnative.", 10) == 0
+                && strstr(entry->d_name, ".so") != NULL;
+    }
+    if (folder != NULL) {
+        closedir(folder);
+    }
+    return found;
+}
+
+char *
+interp_native_dir(void)
+{
+    char exe[PATH_MAX], candidate[PATH_MAX], resolved[PATH_MAX];
+    const char *dir = executable_dir(exe, sizeof exe);
+    static const char *const relative[] = {"../native", "../" OPTDEMO_NATIVE_INSTALL_DIR};
+    for (size_t i = 0; dir != NULL && i < sizeof relative / sizeof relative[0]; i++) {
+        int n = snprintf(candidate, sizeof candidate, "%s/%s", dir, relative[i]);
+        if (n > 0 && n < (int)sizeof candidate && holds_optnative(candidate)
+            && realpath(candidate, resolved) != NULL) {
+            return strdup(resolved);
+        }
+    }
+    return NULL;
+}
+
+
+/* The ladder's compiled modules (Cython, mypyc, PyO3: native/ladder/meson.build)
+ * last on sys.path, when they were built: `import counting_cython`.  The
+ * workers of other interpreters get the same folder with --path.  0, or -1
+ * with the error printed. */
+static int
+append_ladder(void)
+{
+    char *native = interp_native_dir();
+    char *ladder = native != NULL ? text_format("%s/ladder", native) : NULL;
+    PyObject *path = PySys_GetObject("path"); /* borrowed */
+    PyObject *dir = NULL;
+    struct stat st;
+    int rc = 0;
+    if (ladder == NULL || stat(ladder, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        goto done;   /* no ladder here: its variants read unavailable */
+    }
+    dir = PyUnicode_DecodeFSDefault(ladder);
+    rc = path != NULL && dir != NULL ? PyList_Append(path, dir) : -1;
+    if (rc < 0) {
+        PyErr_Print();
+    }
+done:
+    Py_XDECREF(dir);
+    free(ladder);
+    free(native);
+    return rc;
+}
+
 static int
 register_builtin_modules(void)
 {
@@ -184,7 +266,7 @@ interp_start(void)
         goto done;
     }
     running = true;
-    rc = prepend_pyscripts();
+    rc = prepend_pyscripts() < 0 || append_ladder() < 0 ? -1 : 0;
 done:
     PyConfig_Clear(&config);
     return rc;

@@ -36,6 +36,12 @@ int interp_python_main(int argc, char **argv);
  * NULL before a successful lookup. */
 const char *interp_pyscripts_dir(void);
 
+/* The folder of the loadable optnative: the build tree's native/ next to
+ * app/, or <prefix>/<libdir>/optdemo/python when installed; its ladder/
+ * holds the Cython, mypyc and PyO3 modules.  malloc'd, or NULL when there
+ * is none (native variants are then unavailable). */
+char *interp_native_dir(void);
+
 /* Import `module` and call `function(*args)` from it: a new reference, or
  * NULL with an exception set.  `args` may be NULL for no arguments. */
 PyObject *interp_call(const char *module, const char *function, PyObject *args);

@@ -7,7 +7,6 @@
  * templates' per-call overhead is measured and reported. */
 #include "interpreters.h"
 
-#include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,60 +17,6 @@
 #include "json_field.h"
 #include "interp.h"
 #include "text.h"
-
-#ifndef OPTDEMO_NATIVE_INSTALL_DIR
-#define OPTDEMO_NATIVE_INSTALL_DIR "lib/optdemo/python"
-#endif
-
-/* This executable's folder (static buffer), or NULL. */
-static const char *
-executable_dir(char *buffer, size_t size)
-{
-    if (interp_executable() == NULL) {
-        return NULL;
-    }
-    snprintf(buffer, size, "%s", interp_executable());
-    char *slash = strrchr(buffer, '/');
-    if (slash != NULL) {
-        *slash = '\0';
-    }
-    return buffer;
-}
-
-static bool
-holds_optnative(const char *dir)
-{
-    DIR *folder = opendir(dir);
-    bool found = false;
-    for (struct dirent *entry = folder != NULL ? readdir(folder) : NULL; entry != NULL && !found;
-         entry = readdir(folder)) {
-        found = strncmp(entry->d_name, "optnative.", 10) == 0
-                && strstr(entry->d_name, ".so") != NULL;
-    }
-    if (folder != NULL) {
-        closedir(folder);
-    }
-    return found;
-}
-
-/* The folder of the loadable optnative: the build tree's native/ next to
- * app/, or <prefix>/<libdir>/optdemo/python when installed.  malloc'd, or
- * NULL when there is none (native variants are then unavailable). */
-static char *
-native_dir(void)
-{
-    char exe[PATH_MAX], candidate[PATH_MAX], resolved[PATH_MAX];
-    const char *dir = executable_dir(exe, sizeof exe);
-    static const char *const relative[] = {"../native", "../" OPTDEMO_NATIVE_INSTALL_DIR};
-    for (size_t i = 0; dir != NULL && i < sizeof relative / sizeof relative[0]; i++) {
-        int n = snprintf(candidate, sizeof candidate, "%s/%s", dir, relative[i]);
-        if (n > 0 && n < (int)sizeof candidate && holds_optnative(candidate)
-            && realpath(candidate, resolved) != NULL) {
-            return strdup(resolved);
-        }
-    }
-    return NULL;
-}
 
 /* A path as given, or a bare name looked up on PATH (malloc'd), or NULL. */
 static char *
@@ -119,13 +64,13 @@ unique_label(const struct interpreter_set *set, const char *base)
 }
 
 /* `base` (count entries) followed by "--path DIR" for each of the
- * configuration's folders and `extra` when not NULL, NULL-terminated
+ * configuration's folders and those of `extra` that are not NULL, NULL-terminated
  * (malloc'd array of borrowed strings). */
 static char **
 worker_argv(char *const *base, size_t count, const struct interpreter_config *config,
-            char *extra)
+            char *const *extra, size_t n_extra)
 {
-    char **argv = calloc(count + 2 * (config->n_python_paths + 1) + 1, sizeof *argv);
+    char **argv = calloc(count + 2 * (config->n_python_paths + n_extra) + 1, sizeof *argv);
     size_t n = 0;
     for (size_t i = 0; argv != NULL && i < count; i++) {
         argv[n++] = base[i];
@@ -134,9 +79,11 @@ worker_argv(char *const *base, size_t count, const struct interpreter_config *co
         argv[n++] = "--path";
         argv[n++] = config->python_paths[i];
     }
-    if (argv != NULL && extra != NULL) {
-        argv[n++] = "--path";
-        argv[n++] = extra;
+    for (size_t i = 0; argv != NULL && i < n_extra; i++) {
+        if (extra[i] != NULL) {
+            argv[n++] = "--path";
+            argv[n++] = extra[i];
+        }
     }
     return argv;
 }
@@ -177,7 +124,7 @@ open_embedded(struct interpreter *it, const struct interpreter_config *config)
     } else {
         const char *const *worker = executor_worker_arguments(false);
         char *base[] = {it->path, (char *)worker[0], (char *)worker[1], (char *)worker[2]};
-        char **argv = worker_argv(base, 4, config, NULL);
+        char **argv = worker_argv(base, 4, config, NULL, 0);
         int rc = argv != NULL ? executor_worker_init(&it->executor, argv, &config->limits,
                                                      config->interrupted) : -1;
         free(argv);
@@ -193,7 +140,7 @@ interpreters_open(struct interpreter_set *set, char *const *names, size_t count,
                   const struct interpreter_config *config)
 {
     static char *const embedded_only[] = {"embedded"};
-    char *native = NULL;
+    char *native = NULL, *ladder = NULL;
     int rc = -1;
     if (count == 0) {
         names = embedded_only;
@@ -232,13 +179,14 @@ interpreters_open(struct interpreter_set *set, char *const *names, size_t count,
                         names[i]);
                 goto done;
             }
-            if (native == NULL) {
-                native = native_dir();
+            if (native == NULL && (native = interp_native_dir()) != NULL) {
+                ladder = text_format("%s/ladder", native);
             }
             char script[PATH_MAX];
             snprintf(script, sizeof script, "%s/worker.py", interp_pyscripts_dir());
             char *base[] = {it->path, "-E", "-s", script, "--fds", EXECUTOR_WORKER_FDS};
-            char **argv = worker_argv(base, 6, config, native);
+            char *folders[] = {native, ladder};
+            char **argv = worker_argv(base, 6, config, folders, 2);
             const char *slash = strrchr(it->path, '/');
             it->label = unique_label(set, slash != NULL ? slash + 1 : it->path);
             int rc = argv != NULL ? executor_worker_init(&it->executor, argv, &config->limits,
@@ -261,6 +209,7 @@ no_memory:
     fprintf(stderr, "optdemo run: out of memory\n");
 done:
     free(native);
+    free(ladder);
     return rc;
 }
 

@@ -14,6 +14,8 @@ import platform
 import re
 import sys
 
+from optdemo import ladder
+
 try:
     import tracemalloc
 except ImportError:  # PyPy has no tracemalloc: memory cannot be measured there
@@ -216,7 +218,8 @@ def unmet_requirement(entry):
     try:
         importlib.import_module(entry)
     except Exception as error:
-        return f"needs {entry}, which this interpreter cannot import: {_import_failure(error)}"
+        return (ladder.why_unavailable(entry)
+                or f"needs {entry}, which this interpreter cannot import: {_import_failure(error)}")
     return None
 
 
@@ -248,8 +251,23 @@ def catalogue(suite="pitfalls"):
 
 
 def variant_sources(module):
-    """{variant: its source code}, for `optdemo show`."""
-    return {name: inspect.getsource(getattr(module, name)) for name in module.VARIANTS}
+    """{variant: its source code}, for `optdemo show`.  A compiled rung
+    shows what was compiled (the .pyx, the annotated .py, the .rs) under the
+    function that calls it."""
+    sources = {name: inspect.getsource(getattr(module, name)) for name in module.VARIANTS}
+    rungs = getattr(module, "COMPILED", None)
+    for variant, name in (rungs.names.items() if isinstance(rungs, ladder.Rungs) else ()):
+        compiled = ladder.source(name)
+        if variant in sources and compiled is not None:
+            path, text = compiled
+            sources[variant] += f"\n# {path}:\n{text}"
+    return sources
+
+
+def ladder_table(path, results_path=None):
+    """The cost of each rung of a workload's ladder, as text (`optdemo show`)."""
+    module = load(path)
+    return ladder.cost_table(module, variant_sources(module), results_path)
 
 
 def same_result(expected, actual, tolerance=None):

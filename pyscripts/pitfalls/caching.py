@@ -11,6 +11,8 @@ try:
 except ImportError:  # not built for this interpreter: native is reported unavailable
     optnative = None
 
+from optdemo import ladder
+
 ID = "caching"
 TITLE = "Recomputing a pure function vs functools.cache"
 SECTION = "Caching with functools"
@@ -40,8 +42,12 @@ host, which calls a variant many times, would measure only hits.
 """
 SIZES = {"quick": 2_000, "default": 20_000,
          "sweep": [1_000, 3_000, 10_000, 30_000, 100_000]}
-VARIANTS = ["before", "after", "native"]
-REQUIRES = {"native": ["optnative"]}
+# The ladder's compiled rungs (native/ladder/caching/): Cython without and with
+# types, mypyc, PyO3 -- each module None where it was not built for this
+# interpreter (REQUIRES then makes its variant unavailable, with the reason).
+COMPILED = ladder.modules(ID, extra={"mypyc_hot": "caching_hot_mypyc"})
+VARIANTS = ["before", "after", "native", "cython_untyped", "cython", "mypyc", "pyo3", "mypyc_hot"]
+REQUIRES = {"native": ["optnative"], **COMPILED.requires}
 NOTES = {"after": "a fresh cache in every timed call: 500 misses, the rest hits"}
 
 DISTINCT_ARGUMENTS = 500
@@ -86,4 +92,28 @@ def native(arguments):
     total = 0
     for k in arguments:
         total += cached_steps(k)
+    return total
+
+
+def cython_untyped(arguments):
+    return COMPILED.cython_untyped.total_steps(arguments)
+
+
+def cython(arguments):
+    return COMPILED.cython.total_steps(arguments)
+
+
+def mypyc(arguments):
+    return COMPILED.mypyc.total_steps(arguments)
+
+
+def pyo3(arguments):
+    return COMPILED.pyo3.total_steps(arguments)
+
+
+def mypyc_hot(arguments):
+    collatz_steps = COMPILED.mypyc_hot.collatz_steps   # only this is compiled
+    total = 0
+    for k in arguments:                 # the loop stays interpreted
+        total += collatz_steps(k)
     return total

@@ -17,6 +17,8 @@ try:
 except ImportError:  # not built for this interpreter: native is reported unavailable
     optnative = None
 
+from optdemo import ladder
+
 ID = "counting"
 TITLE = "Counting by hand with a dict vs collections.Counter"
 SECTION = "Counting and collections.Counter"
@@ -44,8 +46,12 @@ dict with the same counts.
 """
 SIZES = {"quick": 50_000, "default": 1_000_000,
          "sweep": [10_000, 30_000, 100_000, 300_000, 1_000_000]}
-VARIANTS = ["before", "after", "native"]
-REQUIRES = {"native": ["optnative", "numpy"]}
+# The ladder's compiled rungs (native/ladder/counting/): Cython without and with
+# types, mypyc, PyO3 -- each module None where it was not built for this
+# interpreter (REQUIRES then makes its variant unavailable, with the reason).
+COMPILED = ladder.modules(ID)
+VARIANTS = ["before", "after", "native", "cython_untyped", "cython", "mypyc", "pyo3"]
+REQUIRES = {"native": ["optnative", "numpy"], **COMPILED.requires}
 NOTES = {"after": "the same dict operations, but the loop runs in C"}
 
 CATEGORIES = 1000
@@ -77,3 +83,19 @@ def after(data):
 
 def native(data):
     return optnative.count_int64(data["array"])
+
+
+def cython_untyped(data):
+    return COMPILED.cython_untyped.count(data["items"])
+
+
+def cython(data):
+    return COMPILED.cython.count(data["items"])
+
+
+def mypyc(data):
+    return COMPILED.mypyc.count(data["items"])
+
+
+def pyo3(data):
+    return COMPILED.pyo3.count(data["items"])

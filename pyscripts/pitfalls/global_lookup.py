@@ -18,6 +18,8 @@ try:
 except ImportError:  # not built for this interpreter: native is reported unavailable
     optnative = None
 
+from optdemo import ladder
+
 ID = "global_lookup"
 TITLE = "Global and attribute lookups in a hot loop"
 SECTION = "Local variables and global lookups"
@@ -53,8 +55,12 @@ and for `native`, which keeps four running sums.
 """
 SIZES = {"quick": 100_000, "default": 2_000_000,
          "sweep": [20_000, 60_000, 200_000, 600_000, 2_000_000]}
-VARIANTS = ["before", "after", "after_map", "native"]
-REQUIRES = {"native": ["optnative", "numpy"]}
+# The ladder's compiled rungs (native/ladder/global_lookup/): Cython without and with
+# types, mypyc, PyO3 -- each module None where it was not built for this
+# interpreter (REQUIRES then makes its variant unavailable, with the reason).
+COMPILED = ladder.modules(ID)
+VARIANTS = ["before", "after", "after_map", "native", "cython_untyped", "cython", "mypyc", "pyo3"]
+REQUIRES = {"native": ["optnative", "numpy"], **COMPILED.requires}
 TOLERANCE = 1e-12
 NOTES = {"after_map": "the loop runs in C: no bytecode per element",
          "native": "a float64 array and one C loop: no float objects at all"}
@@ -90,3 +96,19 @@ def after_map(data):
 
 def native(data):
     return optnative.sqrt_sum(data["array"])
+
+
+def cython_untyped(data):
+    return COMPILED.cython_untyped.sqrt_sum(data["values"])
+
+
+def cython(data):
+    return COMPILED.cython.sqrt_sum(data["values"])
+
+
+def mypyc(data):
+    return COMPILED.mypyc.sqrt_sum(data["values"])
+
+
+def pyo3(data):
+    return COMPILED.pyo3.sqrt_sum(data["values"])

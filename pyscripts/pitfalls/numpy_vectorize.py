@@ -17,6 +17,8 @@ try:
 except ImportError:  # not built for this interpreter: native is reported unavailable
     optnative = None
 
+from optdemo import ladder
+
 ID = "numpy_vectorize"
 TITLE = "Python loop over numbers instead of a NumPy vectorised call"
 SECTION = "NumPy vectorisation"
@@ -49,8 +51,12 @@ different order, hence the small tolerance.
 """
 SIZES = {"quick": 100_000, "default": 1_000_000,
          "sweep": [10, 100, 1_000, 10_000, 100_000, 1_000_000]}
-VARIANTS = ["before", "after", "native"]
-REQUIRES = {"after": ["numpy"], "native": ["optnative", "numpy"]}
+# The ladder's compiled rungs (native/ladder/numpy_vectorize/): Cython without and with
+# types, mypyc, PyO3 -- each module None where it was not built for this
+# interpreter (REQUIRES then makes its variant unavailable, with the reason).
+COMPILED = ladder.modules(ID)
+VARIANTS = ["before", "after", "native", "cython_untyped", "cython", "mypyc", "pyo3"]
+REQUIRES = {"after": ["numpy"], "native": ["optnative", "numpy"], **COMPILED.requires}
 TOLERANCE = 1e-9
 NOTES = {"after": "arrays built in setup; a fixed cost per call, so it loses at tiny n"}
 
@@ -82,3 +88,19 @@ def after(data):
 
 def native(data):
     return optnative.dot(data["x_array"], data["y_array"])
+
+
+def cython_untyped(data):
+    return COMPILED.cython_untyped.dot(data["x"], data["y"])
+
+
+def cython(data):
+    return COMPILED.cython.dot(data["x"], data["y"])
+
+
+def mypyc(data):
+    return COMPILED.mypyc.dot(data["x"], data["y"])
+
+
+def pyo3(data):
+    return COMPILED.pyo3.dot(data["x"], data["y"])

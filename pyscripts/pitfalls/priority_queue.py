@@ -8,6 +8,8 @@ re-sorting the list, versus the binary heap in `heapq`. Run it with
 import heapq
 import random
 
+from optdemo import ladder
+
 ID = "priority_queue"
 TITLE = "Priority queue: min()+remove() or re-sorting vs heapq"
 SECTION = "Priority queues and heapq"
@@ -30,7 +32,12 @@ popped (ints, so ties cannot change the result).
 """
 SIZES = {"quick": 1_500, "default": 15_000,
          "sweep": [500, 1_000, 2_000, 5_000, 15_000, 50_000]}
-VARIANTS = ["before", "before_sort", "after"]
+# The ladder's compiled rungs (native/ladder/priority_queue/): Cython without and with
+# types, mypyc, PyO3 -- each module None where it was not built for this
+# interpreter (REQUIRES then makes its variant unavailable, with the reason).
+COMPILED = ladder.modules(ID)
+VARIANTS = ["before", "before_sort", "after", "cython_untyped", "cython", "mypyc", "pyo3"]
+REQUIRES = COMPILED.requires
 NO_NATIVE = ("heapq is already implemented in C with O(log n) operations; a native "
              "heap would only shave constant factors off the same algorithm")
 NOTES = {
@@ -100,3 +107,19 @@ def after(operations):
     while queue:
         popped.append(heapq.heappop(queue))
     return popped
+
+
+def cython_untyped(operations):
+    return COMPILED.cython_untyped.run_queue(operations)
+
+
+def cython(operations):
+    return COMPILED.cython.run_queue(operations)
+
+
+def mypyc(operations):
+    return COMPILED.mypyc.run_queue(operations)
+
+
+def pyo3(operations):
+    return COMPILED.pyo3.run_queue(operations)

@@ -6,6 +6,8 @@ Run it with `optdemo run sorted_insert`.
 import bisect
 import random
 
+from optdemo import ladder
+
 ID = "sorted_insert"
 TITLE = "Keeping a list sorted: sort after every append vs bisect.insort"
 SECTION = "Sorted containers and bisect"
@@ -29,7 +31,12 @@ empty list, keeping it sorted after each insert. Result: the final list.
 """
 SIZES = {"quick": 500, "default": 5_000,
          "sweep": [500, 1_000, 2_000, 5_000, 10_000, 50_000]}
-VARIANTS = ["before", "before_linear", "after"]
+# The ladder's compiled rungs (native/ladder/sorted_insert/): Cython without and with
+# types, mypyc, PyO3 -- each module None where it was not built for this
+# interpreter (REQUIRES then makes its variant unavailable, with the reason).
+COMPILED = ladder.modules(ID)
+VARIANTS = ["before", "before_linear", "after", "cython_untyped", "cython", "mypyc", "pyo3"]
+REQUIRES = COMPILED.requires
 NO_NATIVE = ("bisect.insort is already a C binary search plus a memmove; a native "
              "sorted container would be a different data structure, not this fix")
 NOTES = {
@@ -69,3 +76,19 @@ def after(items):
     for item in items:
         bisect.insort(ordered, item)
     return ordered
+
+
+def cython_untyped(items):
+    return COMPILED.cython_untyped.insort_all(items)
+
+
+def cython(items):
+    return COMPILED.cython.insort_all(items)
+
+
+def mypyc(items):
+    return COMPILED.mypyc.insort_all(items)
+
+
+def pyo3(items):
+    return COMPILED.pyo3.insort_all(items)
