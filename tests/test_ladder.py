@@ -87,8 +87,10 @@ def test_rungs_are_none_and_unavailable_when_missing(tmp_path, monkeypatch):
 
 def test_lines_of_code_skip_the_docstring_comments_and_blanks():
     text = '"""What this is.\n\nMeasured: fast.\n"""\n\n# a comment\ndef f(x: int) -> int:\n\n' \
-           '    return x  # trailing\n// rust comment\n'
+           '    return x  # trailing\n'
     assert ladder.lines_of_code(text) == 2
+    rust = '// about\n#[pyfunction]\nfn f() -> i64 {\n    // why\n    1\n}\n'
+    assert ladder.lines_of_code(rust, "//") == 4
 
 
 def record(module, tool, text, seconds, dependencies=None):
@@ -122,7 +124,7 @@ def write_workload(tmp_path):
 def test_cost_table_counts_lines_and_build_times(tmp_path, monkeypatch):
     fake_ladder(tmp_path, monkeypatch, {"cython": "built", "pyo3": "built"}, records=[
         record("laddered_cython", "cython", "cdef int x\ncdef int y\n", 2.5),
-        record("laddered_pyo3", "pyo3", "// about\nfn f() {}\n", 1.25, dependencies=24.0)])
+        record("laddered_pyo3", "pyo3", "// about\n#[pyfunction]\n", 1.25, dependencies=24.0)])
     table = workloads.ladder_table(write_workload(tmp_path))
     rows = {line.split()[0]: line for line in table.splitlines()[2:] if line.strip()}
     assert "Cython" in rows["cython"] and " 2 " in rows["cython"] and "2.5 s" in rows["cython"]

@@ -122,16 +122,17 @@ def source(name):
     return None
 
 
-def lines_of_code(text):
-    """Lines that are neither blank nor comments (# or //), after an opening
-    docstring, which says what the file is rather than how it does it."""
+def lines_of_code(text, comment="#"):
+    """Lines that are neither blank nor comments (`comment`: "//" for Rust,
+    whose `#[pyfunction]` is code), after an opening docstring, which says
+    what the file is rather than how it does it."""
     body = text.lstrip()
     for quote in ('"""', "'''"):
         if body.startswith(quote):
             end = body.find(quote, 3)
             body = body[end + 3:] if end >= 0 else ""
     return sum(1 for line in body.splitlines()
-               if line.strip() and not line.lstrip().startswith(("#", "//")))
+               if line.strip() and not line.lstrip().startswith(comment))
 
 
 def _speedups(results_path, workload_id):
@@ -167,7 +168,8 @@ def cost_table(workload, sources, results_path=None):
             language, lines, build = LANGUAGES[tool_of(name)], "", ""
             note = why_unavailable(name) or "not built"
         else:
-            language, lines = LANGUAGES[built["tool"]], str(lines_of_code(built["source_text"]))
+            language, lines = LANGUAGES[built["tool"]], str(lines_of_code(
+                built["source_text"], "//" if built["tool"] == "pyo3" else "#"))
             build = f"{built['build_seconds']:.1f} s"
             note = built["tool_version"]
             if built.get("dependencies_seconds"):

@@ -33,6 +33,19 @@ the same time: the 500 misses' computations dominate. Only a hit is a little
 cheaper (~19 vs ~24 ns), because memoize's wrapper is called through
 vectorcall while functools' builds a tuple of the arguments on every call.
 
+The compiled rungs (native/ladder/caching/) attack the other cost: not how
+many calls, but the price of each. They compile collatz_steps and the loop
+over the arguments, with no cache: typed Cython and PyO3 turn the steps into
+a few machine instructions on a C integer, mypyc into its tagged ints,
+`cython_untyped` into C calls on int objects. Whether that beats the cache
+depends on n: the cache computes the 500 distinct starts whatever n is, the
+compiled loop computes all n, so compiling wins at small n and the cache
+catches up as n grows (the table says where on this machine). The two
+combine: a cache around a compiled function. `mypyc_hot` compiles
+collatz_steps alone and leaves the loop that calls it interpreted: the
+article's "target only the hot spots" (`optdemo claims` weighs it against
+compiling both).
+
 Timed region: n calls with arguments drawn from 500 distinct values; the
 result is the sum of the answers. `after` creates a fresh cache at the start
 of every call of the variant (`functools.cache(collatz_steps)`), so each

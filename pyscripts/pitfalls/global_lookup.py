@@ -46,6 +46,20 @@ the same values in one C loop, a hardware square root and an add per element,
 with no float objects and no interpreter in between. Its speed comes from
 removing the per-element Python work entirely, which no choice of lookup can.
 
+The compiled rungs (native/ladder/global_lookup/; `optdemo show` ends with
+what each took) go after the same loop. `cython_untyped` is `after`'s Python
+compiled unchanged: the loop is C, but every float is still an object and
+every add a call through the number protocol, so it gains little or nothing
+over 3.11's specialising interpreter. `mypyc` compiles the same file with
+its type hints, and mypyc 1.0 keeps floats boxed too: no faster either
+(later mypyc releases unbox floats). Typed Cython (`for double x in values`,
+C's sqrt) and PyO3 read each float's value once and add C doubles; that is
+their gain, close to `native`'s. PyO3 0.17's idiomatic way of reading a list
+(`Vec<f64>`, or `extract()` per item) costs about 10 ns an item, which is
+what `sum(map(...))` costs in all: the fast version reads each float in
+place through CPython's C API, in `unsafe` Rust. All of them still read n
+float objects from a list; `native` reads a float64 array.
+
 Timed region: one pass summing the square roots of the n floats that setup
 made (a list of Python floats, and the same values as a float64 array for
 `native` when NumPy is installed, both built outside the timed region).

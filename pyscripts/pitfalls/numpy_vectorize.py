@@ -43,6 +43,14 @@ through more argument handling, and this machine's BLAS is the plain
 reference one): both are one C loop per call, which is where all the speed
 over `before` comes from.
 
+The compiled rungs (native/ladder/numpy_vectorize/) run `before`'s loop over
+the two lists. Typed Cython and PyO3 make it several times faster than
+`before`, and no more: every element is a float object to find in a list and
+unbox, while numpy.dot (`after`) and `native` read float64 arrays that setup
+built. Compiling the loop is the wrong fix when the data can live in an
+array: vectorize first. `cython_untyped` and mypyc 1.0 (which keeps floats
+boxed) gain little.
+
 Timed region: `before` loops over two lists of n Python floats; `after` is
 one `numpy.dot` over two float64 arrays; `native` one `optnative.dot` over
 the same arrays (both need NumPy). setup builds both the lists and the arrays
