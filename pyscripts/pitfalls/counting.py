@@ -32,10 +32,12 @@ operations themselves remain, as does hashing every item (cheap for small
 ints, whose hash is the value itself).
 
 `native` counts setup's int64 array with optnative.count_int64 (so it needs
-NumPy as well as optnative): a C hash map of int64 filled without the GIL and
-without creating a Python int per item, then turned into a dict of the ~1000
-distinct ids. The speed comes from the loop and the items never becoming
-Python objects, not from a faster table.
+NumPy as well as optnative), in C without the GIL and without creating a
+Python int per item: one pass finds the smallest and largest id, and since
+they are close (0..999) each id is counted in a plain C array at index
+id - smallest, no hashing at all (ids spread too widely go to a C hash map
+instead). Only then is the dict of the ~1000 distinct ids built, in order of
+first occurrence, like `before`'s.
 
 The compiled rungs (native/ladder/counting/) count the list that `before`
 counts. `mypyc` compiles the hand-written loop with its Dict[int, int] hints
