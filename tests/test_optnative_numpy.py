@@ -137,6 +137,68 @@ def test_count_int64_extremes_and_longlong():
     assert optnative.count_int64(values) == {2**63 - 1: 1, -2**63: 2, 0: 1}
 
 
+# count_int64 counts in a C array indexed by id - min when max - min is below
+# both 2^20 and 2 * n (native/densecount.h), in a hash map otherwise; the
+# answer must not depend on which.
+DENSE_MAX_SPAN = 2**20
+INT64_MIN, INT64_MAX = -2**63, 2**63 - 1
+
+
+@st.composite
+def id_arrays(draw):
+    """ids within `width` of a base anywhere in int64 (its extremes included),
+    as a strided, maybe reversed or byte-swapped view: narrow widths take the
+    dense path, wide ones or short arrays the hash map."""
+    width = draw(st.sampled_from([1, 3, 50, 1000, DENSE_MAX_SPAN + 1, 2**64]))
+    base = draw(st.sampled_from([0, -10**12, INT64_MIN, INT64_MAX - width + 1, INT64_MIN // 2]))
+    low, high = max(base, INT64_MIN), min(base + width - 1, INT64_MAX)
+    return draw(vectors(st.integers(low, high), dtype=np.int64, max_size=400))
+
+
+@given(id_arrays())
+def test_count_int64_any_range_matches_counter_in_first_seen_order(a):
+    result = optnative.count_int64(a)
+    expected = collections.Counter(a.tolist())
+    assert result == expected
+    assert list(result) == list(expected)
+    assert all(type(k) is int and type(v) is int for k, v in result.items())
+
+
+@pytest.mark.parametrize("low", [0, -1000, INT64_MIN, INT64_MAX - 39])
+def test_count_int64_both_sides_of_twice_n(low):
+    # 20 ids: max - min = 39 is counted densely, 40 by the hash map.
+    for width in (39, 40):
+        if low + width > INT64_MAX:
+            low = INT64_MAX - width
+        ids = np.array([low + width] + [low + i % 7 for i in range(18)] + [low], dtype=np.int64)
+        for view in (ids, ids[::-1], np.repeat(ids, 3)[1::3]):
+            result = optnative.count_int64(view)
+            assert result == collections.Counter(view.tolist())
+            assert list(result) == list(collections.Counter(view.tolist()))
+
+
+def test_count_int64_both_sides_of_the_absolute_cap():
+    # Enough ids that 2 * n is no limit: only the 2^20 cap decides.
+    rng = np.random.default_rng(16)
+    for width in (DENSE_MAX_SPAN - 1, DENSE_MAX_SPAN):
+        ids = rng.integers(-5, 5, size=DENSE_MAX_SPAN) - 2**40
+        ids[[10, 20]] = [-2**40 - 5, -2**40 - 5 + width]
+        assert optnative.count_int64(ids[::2]) == collections.Counter(ids[::2].tolist())
+        assert optnative.count_int64(ids) == collections.Counter(ids.tolist())
+
+
+def test_count_int64_negative_ids_and_extremes():
+    ids = np.array([-3, -1, -3, -2, -1, -3], dtype=np.int64)
+    assert optnative.count_int64(ids) == {-3: 3, -1: 2, -2: 1}
+    top = np.array([INT64_MAX, INT64_MAX - 1, INT64_MAX], dtype=np.int64)
+    assert list(optnative.count_int64(top).items()) == [(INT64_MAX, 2), (INT64_MAX - 1, 1)]
+    bottom = np.array([INT64_MIN + 1, INT64_MIN, INT64_MIN], dtype=np.int64)
+    assert list(optnative.count_int64(bottom).items()) == [(INT64_MIN + 1, 1), (INT64_MIN, 2)]
+    # max - min overflows int64: the hash map, not an array of 2^64 counts.
+    both = np.array([INT64_MAX, INT64_MIN] * 50, dtype=np.int64)
+    assert optnative.count_int64(both) == {INT64_MAX: 50, INT64_MIN: 50}
+
+
 def test_misaligned_input_is_copied_not_misread():
     raw = np.zeros(8 * 10 + 1, dtype=np.uint8)
     misaligned = raw[1:].view(np.float64)
