@@ -107,9 +107,11 @@ def why_unavailable(name):
         return f"{name}: {state}"
     here = sysconfig.get_config_var("EXT_SUFFIX") or "?"
     if here != built.get("ext_suffix"):
-        return (f"{name} was built for {built.get('python')} ({built.get('ext_suffix')}) only, "
-                f"not for this interpreter ({here}): Debian 12's cython3 0.29, mypyc 1.0 "
-                "and pyo3 0.17 predate CPython 3.12")
+        reason = (f"{name} was built for {built.get('python')} ({built.get('ext_suffix')}) "
+                  f"only, not for this interpreter ({here})")
+        if sys.implementation.name == "cpython" and sys.version_info >= (3, 12):
+            reason += ": Debian 12's cython3 0.29, mypyc 1.0 and pyo3 0.17 predate CPython 3.12"
+        return reason
     return None
 
 
