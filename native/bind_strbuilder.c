@@ -1,22 +1,27 @@
 /* bind_strbuilder.c: optnative.StringBuilder and optnative.join on
- * strbuilder.c.  Each str is copied in its own storage kind (1, 2 or 4 bytes
- * per character); the builder tracks the largest kind's maximum, so build()
- * allocates the exact str ''.join would (same kind, canonical) and fills it
- * with one memcpy.  Without the GIL (3.13t) `builder` is read and changed
- * only in the builder's critical section (free_threading.h), and a list
- * being appended is locked with it. */
+ * strbuilder.c.  A list or tuple is joined the way str.join does it: measure
+ * every str (total length, widest character), make the result str at once
+ * (PyUnicode_New) and copy each str's characters straight into it, in the
+ * result's kind.  extend() on an empty builder keeps that str and build()
+ * returns it; what comes after it -- append(), an iterator's items, later
+ * lists -- goes to strbuilder's doubling buffer, copied once more by build().
+ * Without the GIL (3.13t) the object's fields are read and changed only in
+ * its critical section (free_threading.h), and a list being read is locked
+ * with it. */
 #include "bindings.h"
-
-#include <string.h>
 
 #include "free_threading.h"
 #include "strbuilder.h"
 
-/* Invariant: `builder` only ever holds characters of appended strs; it is
- * touched only in the object's critical section. */
+/* Invariants: the builder's text is `text` followed by `builder`'s code
+ * points.  `text` is a str this file made; once filled it is never written
+ * again, because build() hands it out (replacing it would be fine, nothing
+ * does).  A str refers to no object, so tp_traverse still has only the type
+ * to visit.  Both are touched only in the object's critical section. */
 typedef struct {
     PyObject_HEAD
-    strbuilder builder;
+    PyObject *text;         /* exact str of extend()'s first list, or NULL */
+    strbuilder builder;     /* code points appended after text */
 } StringBuilderObject;
 
 /* Turn a strbuilder status into a Python exception; returns 0 for OK. */
@@ -38,20 +43,27 @@ check_status(strbuilder_status status)
     }
 }
 
-/* Append one str.  `index` >= 0 names the item in error messages the way
+/* The TypeError for a non-str item.  `index` >= 0 names the item the way
  * str.join does ("sequence item 3: ..."); -1 for append(). */
+static void
+report_not_str(PyObject *item, Py_ssize_t index)
+{
+    if (index >= 0) {
+        PyErr_Format(PyExc_TypeError, "sequence item %zd: expected str instance, %.80s found",
+                     index, Py_TYPE(item)->tp_name);
+    }
+    else {
+        PyErr_Format(PyExc_TypeError, "append() argument must be str, not %.80s",
+                     Py_TYPE(item)->tp_name);
+    }
+}
+
+/* Append one str to the buffer (`index` as for report_not_str). */
 static int
 append_str(strbuilder *builder, PyObject *item, Py_ssize_t index)
 {
     if (!PyUnicode_Check(item)) {
-        if (index >= 0) {
-            PyErr_Format(PyExc_TypeError, "sequence item %zd: expected str instance, %.80s found",
-                         index, Py_TYPE(item)->tp_name);
-        }
-        else {
-            PyErr_Format(PyExc_TypeError, "append() argument must be str, not %.80s",
-                         Py_TYPE(item)->tp_name);
-        }
+        report_not_str(item, index);
         return -1;
     }
     if (PyUnicode_READY(item) < 0) {
@@ -63,14 +75,113 @@ append_str(strbuilder *builder, PyObject *item, Py_ssize_t index)
                                           (uint32_t)PyUnicode_MAX_CHAR_VALUE(item)));
 }
 
-/* Append every str of `iterable`.  A list or tuple is sized first so the
- * buffer is allocated once (as str.join does); anything else is iterated.
- * Like list.extend, the items before a failing one stay appended.  The
- * caller holds the critical sections of the builder's owner (if any) and
- * of `iterable`: without the GIL another thread could resize the list
- * between the sizing and the copying. */
+/* The first pass of a join: how many of items[0..count) lead as strs
+ * (`*measured`: the index of the first non-str, or count), their total
+ * length and their widest character (0 for none).  The caller reports the
+ * non-str after using the strs before it, as list.extend keeps them. */
 static int
-extend_from(strbuilder *builder, PyObject *iterable)
+measure_strs(PyObject *const *items, Py_ssize_t count, Py_ssize_t *measured,
+             Py_ssize_t *length, Py_UCS4 *maxchar)
+{
+    Py_ssize_t index, total = 0;
+    Py_UCS4 widest = 0;
+    int result = -1;
+
+    for (index = 0; index < count; index++) {
+        PyObject *item = items[index];
+        if (!PyUnicode_Check(item)) {
+            break;
+        }
+        if (PyUnicode_READY(item) < 0) {
+            goto done;
+        }
+        if (PyUnicode_GET_LENGTH(item) > PY_SSIZE_T_MAX - total) {
+            PyErr_SetString(PyExc_OverflowError, "join() result is too long for a Python string");
+            goto done;
+        }
+        total += PyUnicode_GET_LENGTH(item);
+        if (PyUnicode_MAX_CHAR_VALUE(item) > widest) {
+            widest = PyUnicode_MAX_CHAR_VALUE(item);
+        }
+    }
+    *measured = index;
+    *length = total;
+    *maxchar = widest;
+    result = 0;
+done:
+    return result;
+}
+
+/* The second pass: the strs items[0..count), measured, as a new str.  Its
+ * kind is the widest of theirs, so a piece is copied as bytes or widened,
+ * never narrowed.  An all-1-byte result (ASCII or latin-1 text, the usual
+ * case) needs no per-piece kind test: every piece is 1 byte per character
+ * too.  The copies are where this beats str.join, which calls memcpy for
+ * each piece: strbuilder_copy_short copies a short word without a call,
+ * by the method measured fastest on this CPU (strbuilder.h). */
+static PyObject *
+join_measured(PyObject *const *items, Py_ssize_t count, Py_ssize_t length, Py_UCS4 maxchar)
+{
+    PyObject *result = PyUnicode_New(length, maxchar);
+    unsigned kind;
+    char *out;
+
+    if (result == NULL) {
+        goto done;
+    }
+    kind = (unsigned)PyUnicode_KIND(result);
+    out = PyUnicode_DATA(result);
+    if (kind == PyUnicode_1BYTE_KIND) {
+        strbuilder_copy_method method = strbuilder_short_copy_method();
+        for (Py_ssize_t i = 0; i < count; i++) {
+            size_t item_length = (size_t)PyUnicode_GET_LENGTH(items[i]);
+            strbuilder_copy_short(out, PyUnicode_DATA(items[i]), item_length, method);
+            out += item_length;
+        }
+    }
+    else {
+        for (Py_ssize_t i = 0; i < count; i++) {
+            size_t item_length = (size_t)PyUnicode_GET_LENGTH(items[i]);
+            strbuilder_copy_units(out, kind, PyUnicode_DATA(items[i]),
+                                  (unsigned)PyUnicode_KIND(items[i]), item_length);
+            out += item_length * kind;
+        }
+    }
+done:
+    return result;
+}
+
+/* ''.join of a list or tuple that nothing changes meanwhile (the caller
+ * holds its critical section, or made it). */
+static PyObject *
+join_sequence(PyObject *sequence)
+{
+    PyObject **items = PySequence_Fast_ITEMS(sequence);
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(sequence), measured, length;
+    Py_UCS4 maxchar;
+    PyObject *result = NULL;
+
+    if (measure_strs(items, count, &measured, &length, &maxchar) < 0) {
+        goto done;
+    }
+    if (measured < count) {
+        report_not_str(items[measured], measured);
+        goto done;
+    }
+    result = join_measured(items, count, length, maxchar);
+done:
+    return result;
+}
+
+/* Append every str of `iterable`.  A list or tuple is measured first: into
+ * an empty builder its strs are joined straight into `text` (one copy, no
+ * buffer); otherwise the buffer is reserved once and they are appended.
+ * Anything else is iterated into the buffer.  Like list.extend, the items
+ * before a failing one stay appended.  The caller holds the critical
+ * sections of `self` and of `iterable`: without the GIL another thread
+ * could resize the list between the measuring and the copying. */
+static int
+extend_from(StringBuilderObject *self, PyObject *iterable)
 {
     PyObject *iterator = NULL, *item = NULL;
     int result = -1;
@@ -78,28 +189,30 @@ extend_from(strbuilder *builder, PyObject *iterable)
     if (PyList_CheckExact(iterable) || PyTuple_CheckExact(iterable)) {
         /* Nothing below runs Python code, so the sequence cannot change. */
         PyObject **items = PySequence_Fast_ITEMS(iterable);
-        Py_ssize_t count = PySequence_Fast_GET_SIZE(iterable);
-        size_t total = 0;
-        Py_UCS4 maxchar = 0;
-        for (Py_ssize_t i = 0; i < count; i++) {
-            if (!PyUnicode_Check(items[i])) {
-                continue;   /* reported by append_str below, in order */
-            }
-            if (PyUnicode_READY(items[i]) < 0) {
-                goto done;
-            }
-            total += (size_t)PyUnicode_GET_LENGTH(items[i]);
-            if (PyUnicode_MAX_CHAR_VALUE(items[i]) > maxchar) {
-                maxchar = PyUnicode_MAX_CHAR_VALUE(items[i]);
-            }
-        }
-        if (check_status(strbuilder_reserve(builder, total, maxchar)) < 0) {
+        Py_ssize_t count = PySequence_Fast_GET_SIZE(iterable), measured, length;
+        Py_UCS4 maxchar;
+        if (measure_strs(items, count, &measured, &length, &maxchar) < 0) {
             goto done;
         }
-        for (Py_ssize_t i = 0; i < count; i++) {
-            if (append_str(builder, items[i], i) < 0) {
+        if (length > 0 && self->text == NULL && self->builder.length == 0) {
+            self->text = join_measured(items, measured, length, maxchar);
+            if (self->text == NULL) {
                 goto done;
             }
+        }
+        else if (length > 0) {
+            if (check_status(strbuilder_reserve(&self->builder, (size_t)length, maxchar)) < 0) {
+                goto done;
+            }
+            for (Py_ssize_t i = 0; i < measured; i++) {
+                if (append_str(&self->builder, items[i], i) < 0) {
+                    goto done;
+                }
+            }
+        }
+        if (measured < count) {
+            report_not_str(items[measured], measured);
+            goto done;
         }
         result = 0;
         goto done;
@@ -109,7 +222,7 @@ extend_from(strbuilder *builder, PyObject *iterable)
         goto done;
     }
     for (Py_ssize_t i = 0; (item = PyIter_Next(iterator)) != NULL; i++) {
-        if (append_str(builder, item, i) < 0) {
+        if (append_str(&self->builder, item, i) < 0) {
             goto done;
         }
         Py_CLEAR(item);
@@ -123,29 +236,47 @@ done:
     return result;
 }
 
-/* A new str equal to the builder's text: the exact kind ''.join would make,
- * filled by memcpy when the storage width matches it.  It does unless a
- * reservation widened the buffer beyond the text (join() of a list whose
- * non-str item stopped it early): PyUnicode_FromKindAndData then narrows. */
+/* The builder's text as a str.  With nothing after `text`, `text` itself:
+ * a str is immutable, so build() may hand out the one extend() made, and
+ * extend(list) + build() costs what ''.join(list) does.  Otherwise a new str
+ * of `text` and the buffer, in the kind ''.join would make (canonical: the
+ * buffer may be wider than its text after a reservation stopped early by a
+ * non-str item; strbuilder_copy_units narrows it then). */
 static PyObject *
-build_str(const strbuilder *builder)
+build_str(const StringBuilderObject *self)
 {
-    PyObject *result;
+    const strbuilder *builder = &self->builder;
+    Py_ssize_t text_length = self->text != NULL ? PyUnicode_GET_LENGTH(self->text) : 0;
+    Py_UCS4 maxchar = builder->maxchar;
+    PyObject *result = NULL;
+    unsigned kind;
+    char *out;
 
     if (builder->length == 0) {
-        return PyUnicode_New(0, 0);
+        result = self->text != NULL ? Py_NewRef(self->text) : PyUnicode_New(0, 0);
+        goto done;
     }
-    result = PyUnicode_New((Py_ssize_t)builder->length, (Py_UCS4)builder->maxchar);
+    if (builder->length > (size_t)(PY_SSIZE_T_MAX - text_length)) {
+        PyErr_SetString(PyExc_OverflowError, "the string would exceed the maximum str length");
+        goto done;
+    }
+    if (self->text != NULL && PyUnicode_MAX_CHAR_VALUE(self->text) > maxchar) {
+        maxchar = PyUnicode_MAX_CHAR_VALUE(self->text);
+    }
+    result = PyUnicode_New(text_length + (Py_ssize_t)builder->length, maxchar);
     if (result == NULL) {
-        return NULL;
+        goto done;
     }
-    if ((unsigned)PyUnicode_KIND(result) == builder->width) {
-        memcpy(PyUnicode_DATA(result), builder->data, builder->length * builder->width);
-        return result;
+    kind = (unsigned)PyUnicode_KIND(result);
+    out = PyUnicode_DATA(result);
+    if (self->text != NULL) {
+        strbuilder_copy_units(out, kind, PyUnicode_DATA(self->text),
+                              (unsigned)PyUnicode_KIND(self->text), (size_t)text_length);
     }
-    Py_DECREF(result);
-    return PyUnicode_FromKindAndData((int)builder->width, builder->data,
-                                     (Py_ssize_t)builder->length);
+    strbuilder_copy_units(out + (size_t)text_length * kind, kind, builder->data, builder->width,
+                          builder->length);
+done:
+    return result;
 }
 
 static PyObject *
@@ -159,6 +290,7 @@ StringBuilder_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
     }
     self = (StringBuilderObject *)type->tp_alloc(type, 0);
     if (self != NULL) {
+        self->text = NULL;
         strbuilder_init(&self->builder);
     }
     return (PyObject *)self;
@@ -170,6 +302,7 @@ StringBuilder_dealloc(StringBuilderObject *self)
     PyTypeObject *type = Py_TYPE(self);
 
     PyObject_GC_UnTrack(self);
+    Py_CLEAR(self->text);
     strbuilder_free(&self->builder);
     type->tp_free((PyObject *)self);
     Py_DECREF(type);
@@ -195,7 +328,7 @@ StringBuilder_extend(StringBuilderObject *self, PyObject *iterable)
     int status;
 
     OPTNATIVE_BEGIN_CRITICAL_SECTION2(self, iterable);
-    status = extend_from(&self->builder, iterable);
+    status = extend_from(self, iterable);
     OPTNATIVE_END_CRITICAL_SECTION2();
     if (status < 0) {
         return NULL;
@@ -210,7 +343,7 @@ StringBuilder_build(StringBuilderObject *self, PyObject *unused)
     (void)unused;
 
     OPTNATIVE_BEGIN_CRITICAL_SECTION(self);
-    result = build_str(&self->builder);
+    result = build_str(self);
     OPTNATIVE_END_CRITICAL_SECTION();
     return result;
 }
@@ -222,6 +355,9 @@ length_locked(StringBuilderObject *self)
 
     OPTNATIVE_BEGIN_CRITICAL_SECTION(self);
     length = self->builder.length;
+    if (self->text != NULL) {
+        length += (size_t)PyUnicode_GET_LENGTH(self->text);
+    }
     OPTNATIVE_END_CRITICAL_SECTION();
     return length;
 }
@@ -247,6 +383,9 @@ StringBuilder_sizeof(StringBuilderObject *self, PyObject *unused)
 
     OPTNATIVE_BEGIN_CRITICAL_SECTION(self);
     bytes = self->builder.capacity * self->builder.width;
+    if (self->text != NULL) {
+        bytes += (size_t)PyUnicode_GET_LENGTH(self->text) * PyUnicode_KIND(self->text);
+    }
     OPTNATIVE_END_CRITICAL_SECTION();
     return PyLong_FromSize_t(sizeof(StringBuilderObject) + bytes);
 }
@@ -255,13 +394,15 @@ static PyMethodDef StringBuilder_methods[] = {
     {"append", (PyCFunction)StringBuilder_append, METH_O,
      "append(s)\n--\n\nAppend the str s (amortised O(1): the buffer doubles)."},
     {"extend", (PyCFunction)StringBuilder_extend, METH_O,
-     "extend(iterable)\n--\n\nAppend every str of iterable, the loop in C."},
+     "extend(iterable)\n--\n\nAppend every str of iterable, the loop in C (a list into\n"
+     "an empty builder: written straight into the str build() returns)."},
     {"build", (PyCFunction)StringBuilder_build, METH_NOARGS,
-     "build() -> str\n--\n\nThe text so far as a new str; the builder stays usable."},
+     "build() -> str\n--\n\nThe text so far as a str (the same one until more is added);\n"
+     "the builder stays usable."},
     {"len", (PyCFunction)StringBuilder_len, METH_NOARGS,
      "len() -> int\n--\n\nCharacters so far (also len(builder))."},
     {"__sizeof__", (PyCFunction)StringBuilder_sizeof, METH_NOARGS,
-     "Bytes held: the object and its buffer."},
+     "Bytes held: the object, its buffer and the characters of the str it made."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -283,27 +424,34 @@ static PyType_Spec StringBuilder_spec = {
     .slots = StringBuilder_slots,
 };
 
+/* ''.join(iterable): a list or tuple directly, anything else gathered into a
+ * list first, as str.join does (PySequence_Fast); no buffer either way. */
 static PyObject *
 optnative_join(PyObject *module, PyObject *iterable)
 {
-    strbuilder builder;
-    PyObject *result = NULL;
+    PyObject *list = NULL, *result = NULL;
     (void)module;
 
-    strbuilder_init(&builder);
-    OPTNATIVE_BEGIN_CRITICAL_SECTION(iterable);
-    if (extend_from(&builder, iterable) == 0) {
-        result = build_str(&builder);
+    if (PyList_CheckExact(iterable) || PyTuple_CheckExact(iterable)) {
+        OPTNATIVE_BEGIN_CRITICAL_SECTION(iterable);
+        result = join_sequence(iterable);
+        OPTNATIVE_END_CRITICAL_SECTION();
+        goto done;
     }
-    OPTNATIVE_END_CRITICAL_SECTION();
-    strbuilder_free(&builder);
+    list = PySequence_List(iterable);   /* nobody else sees it: no lock */
+    if (list == NULL) {
+        goto done;
+    }
+    result = join_sequence(list);
+done:
+    Py_XDECREF(list);
     return result;
 }
 
 static PyMethodDef strbuilder_functions[] = {
     {"join", optnative_join, METH_O,
      "join(iterable_of_str) -> str\n--\n\n"
-     "''.join(iterable) through a StringBuilder filled in one C loop."},
+     "''.join(iterable), measuring the strs and then copying them into the str."},
     {NULL, NULL, 0, NULL},
 };
 

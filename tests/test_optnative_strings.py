@@ -143,3 +143,162 @@ def test_iterator_errors_propagate():
         raise KeyError("boom")
     with pytest.raises(KeyError):
         optnative.join(parts())
+
+
+# --- extend(list) into an empty builder: the strs go straight into the str
+# --- build() returns (measured, allocated once, copied in its kind).
+
+kinds_and_empties = st.lists(st.one_of(
+    st.just(""),
+    st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=9),
+    st.text(alphabet=st.characters(min_codepoint=0x80, max_codepoint=0xFF), max_size=3),
+    st.text(alphabet=st.characters(min_codepoint=0x100, max_codepoint=0xFFFF,
+                                   blacklist_categories=()), max_size=3),
+    st.text(alphabet=st.characters(min_codepoint=0x10000, blacklist_categories=()),
+            max_size=3),
+), max_size=60)
+
+
+@given(kinds_and_empties, kinds_and_empties, kinds_and_empties)
+def test_extend_list_then_more_equals_join(first, second, third):
+    """The first list is joined into the builder's str, the next ones go to
+    its buffer after it (widening it either way), and build() joins both in
+    the canonical kind; each build() is ''.join of everything so far."""
+    builder = optnative.StringBuilder()
+    builder.extend(first)
+    assert len(builder) == len("".join(first))
+    assert_same_str(builder.build(), "".join(first))
+    builder.extend(tuple(second))
+    assert_same_str(builder.build(), "".join(first + second))
+    for part in third:
+        builder.append(part)
+    assert_same_str(builder.build(), "".join(first + second + third))
+    assert_same_str(optnative.join(first + second + third), "".join(first + second + third))
+
+
+@given(kinds_and_empties, st.integers(min_value=0, max_value=60), kinds_and_empties)
+def test_extend_keeps_the_strs_before_a_non_str_at_any_position(parts, position, later):
+    position = min(position, len(parts))
+    bad = parts[:position] + [position] + parts[position:]
+    builder = optnative.StringBuilder()
+    with pytest.raises(TypeError, match=f"sequence item {position}: expected str instance, "
+                                        "int found"):
+        builder.extend(bad)
+    assert_same_str(builder.build(), "".join(parts[:position]))
+    builder.extend(later)
+    assert_same_str(builder.build(), "".join(parts[:position] + later))
+    with pytest.raises(TypeError, match=f"sequence item {position}: expected str"):
+        optnative.join(bad)
+
+
+@given(kinds_and_empties)
+def test_extend_from_any_iterable_equals_join(parts):
+    """Not a list or tuple: a generator, a map, a dict's keys go through the
+    buffer one str at a time, into an empty builder or after a list's str."""
+    for make in (lambda: (part for part in parts), lambda: map(str, parts),
+                 lambda: dict.fromkeys(parts)):
+        expected = "".join(make())
+        builder = optnative.StringBuilder()
+        builder.extend(make())
+        assert_same_str(builder.build(), expected)
+        builder.extend(make())
+        assert_same_str(builder.build(), expected * 2)
+        builder = optnative.StringBuilder()
+        builder.extend(list(parts))
+        builder.extend(make())
+        assert_same_str(builder.build(), "".join(parts) + expected)
+        assert_same_str(optnative.join(make()), expected)
+
+
+def test_empty_pieces_only():
+    for parts in ([], [""], ["", "", ""], ("",) * 1000):
+        builder = optnative.StringBuilder()
+        builder.extend(parts)
+        assert len(builder) == 0
+        assert_same_str(builder.build(), "")
+        builder.extend(["", "a", ""])
+        assert_same_str(builder.build(), "a")
+        assert_same_str(optnative.join(parts), "")
+
+
+def test_a_built_str_never_changes_afterwards():
+    """build() may hand out the builder's own str: appending after it must
+    make a new str, not write into the one already returned."""
+    builder = optnative.StringBuilder()
+    builder.extend(["ab", "c"])
+    first = builder.build()
+    assert builder.build() is first        # nothing after it: the same str
+    builder.append("\u20ac")
+    builder.extend(["d"])
+    second = builder.build()
+    assert first == "abc"
+    assert_same_str(second, "abc\u20acd")
+    assert first == "abc"
+
+
+def test_huge_counts():
+    parts = [chr(0x61 + i % 26) * (1 + i % 8) for i in range(1_000_000)]
+    expected = "".join(parts)
+    builder = optnative.StringBuilder()
+    builder.extend(parts)
+    assert_same_str(builder.build(), expected)
+    builder.extend(parts)
+    assert_same_str(builder.build(), expected * 2)
+    assert_same_str(optnative.join(parts), expected)
+    assert_same_str(optnative.join(iter(parts)), expected)
+    # Many references to a few long strs of every kind, then a widening.
+    longs = ["x" * 10_000, "\xe9" * 10_000, "\u20ac" * 10_000, "\U0001F600" * 10_000]
+    many = [longs[i % 3] for i in range(3_000)] + [longs[3]]
+    assert_same_str(optnative.join(many), "".join(many))
+    builder = optnative.StringBuilder()
+    builder.extend(many[:1000])
+    builder.extend(many)
+    assert_same_str(builder.build(), "".join(many[:1000] + many))
+
+
+def test_str_subclass_items_in_every_kind():
+    class Name(str):
+        pass
+    parts = [Name("ab"), Name("\xe9"), "c", Name("\u20ac"), Name("\U0001F600"), Name("")]
+    for order in (parts, parts[::-1]):
+        builder = optnative.StringBuilder()
+        builder.extend(order)
+        assert_same_str(builder.build(), "".join(order))
+        builder.extend(order)
+        assert_same_str(builder.build(), "".join(order) * 2)
+        assert_same_str(optnative.join(order), "".join(order))
+
+
+def test_sizeof_counts_the_str_extend_made():
+    parts = [str(i) for i in range(10_000)]
+    builder = optnative.StringBuilder()
+    empty_size = sys.getsizeof(builder)
+    builder.extend(parts)
+    assert sys.getsizeof(builder) >= empty_size + len("".join(parts))
+
+
+def test_reference_counts_are_exact():
+    """Every reference taken is given back: the pieces' (on success and on
+    the TypeError), the built str's (the builder keeps one until it goes)."""
+    parts = [f"w{i}" for i in range(50)] + ["\u20ac", "\U0001F600"]
+    counts = [sys.getrefcount(part) for part in parts]
+    builder = optnative.StringBuilder()
+    builder.extend(parts)
+    builder.extend(iter(parts))
+    with pytest.raises(TypeError):
+        builder.extend(parts[:3] + [None] + parts)
+    text = builder.build()
+    optnative.join(parts)
+    optnative.join(iter(parts))
+    with pytest.raises(TypeError):
+        optnative.join(parts + [None])
+    assert [sys.getrefcount(part) for part in parts] == counts
+
+    builder = optnative.StringBuilder()
+    builder.extend(parts)
+    text = builder.build()
+    held = sys.getrefcount(text)
+    assert builder.build() is text
+    assert sys.getrefcount(text) == held
+    del builder
+    assert sys.getrefcount(text) == held - 1

@@ -1,7 +1,8 @@
 /* test_strbuilder.c: unit tests of native/strbuilder.c: appends across the
  * growth steps, widening 1 -> 2 -> 4 bytes (and narrowing wide input that
- * fits), the length limit, and out-of-memory at every allocation leaving the
- * builder unchanged and usable. */
+ * fits), the length limit, out-of-memory at every allocation leaving the
+ * builder unchanged and usable, and the copy helpers at every short length
+ * and offset, writing nothing outside their target. */
 #include <setjmp.h>
 #include <stdbool.h>
 #include <stdarg.h>
@@ -145,11 +146,92 @@ test_length_limit(void **state)
     strbuilder_init(&builder);
     assert_int_equal(strbuilder_append(&builder, "ab", 2, 1, 127), STRBUILDER_OK);
     /* The count is checked before the units are read.  (volatile: gcc
-     * would otherwise warn about the memcpy on the path not taken.) */
+     * would otherwise warn about the copy on the path not taken; and the
+     * source is longer than strbuilder_copy_bytes's inline copies, 16
+     * bytes, which gcc checks against it for every count it cannot rule
+     * out.) */
+    static const char units[32] = "x";
     volatile size_t huge = STRBUILDER_MAX_LENGTH - 1;
-    assert_int_equal(strbuilder_append(&builder, "x", huge, 1, 127), STRBUILDER_TOOBIG);
+    assert_int_equal(strbuilder_append(&builder, units, huge, 1, 127), STRBUILDER_TOOBIG);
     assert_int_equal(builder.length, 2);
     strbuilder_free(&builder);
+}
+
+/* strbuilder_copy_bytes's inline cases (1-3, 4-7, 8-16 bytes) and memcpy
+ * beyond, and strbuilder_copy_short by either method (rep movsb up to 64
+ * bytes, memcpy beyond; x86-64 runs it whatever the CPU's speed at it), at
+ * every alignment: the bytes equal the source's, and the guard bytes either
+ * side of the target are untouched.  The method this CPU gets is one of
+ * the two. */
+static void
+test_copy_bytes_every_length_and_offset(void **state)
+{
+    enum { LONGEST = 80, GUARD = 8 };
+    unsigned char source[LONGEST + 8], target[GUARD + LONGEST + 8 + GUARD];
+    (void)state;
+
+    assert_true(strbuilder_short_copy_method() == STRBUILDER_COPY_INLINE
+                || strbuilder_short_copy_method() == STRBUILDER_COPY_REP_MOVSB);
+    for (size_t i = 0; i < sizeof source; i++) {
+        source[i] = (unsigned char)(i * 37 + 11);
+    }
+    for (int copier = 0; copier < 3; copier++) {    /* bytes, short inline, short rep */
+        for (size_t length = 0; length <= LONGEST; length++) {
+            for (size_t offset = 0; offset < 8; offset++) {
+                unsigned char *to = target + GUARD + offset;
+                memset(target, 0xA5, sizeof target);
+                if (copier == 0) {
+                    strbuilder_copy_bytes(to, source + offset, length);
+                }
+                else {
+                    strbuilder_copy_short(to, source + offset, length,
+                                          copier == 1 ? STRBUILDER_COPY_INLINE
+                                                      : STRBUILDER_COPY_REP_MOVSB);
+                }
+                for (size_t i = 0; i < sizeof target; i++) {
+                    size_t at = i - GUARD - offset;
+                    bool inside = i >= GUARD + offset && at < length;
+                    assert_int_equal(target[i], inside ? source[offset + at] : 0xA5);
+                }
+            }
+        }
+    }
+}
+
+/* strbuilder_copy_units between every pair of widths, values that fit. */
+static void
+test_copy_units_between_widths(void **state)
+{
+    const uint32_t values[] = {'a', 0x7F, 0xE9, 0xFF, 'z'};
+    enum { COUNT = sizeof values / sizeof values[0] };
+    static const unsigned widths[] = {1, 2, 4};
+    (void)state;
+
+    for (size_t from = 0; from < 3; from++) {
+        for (size_t to = 0; to < 3; to++) {
+            unsigned char in[COUNT * 4], out[COUNT * 4 + 4];
+            for (size_t i = 0; i < COUNT; i++) {
+                uint8_t u8 = (uint8_t)values[i];
+                uint16_t u16 = (uint16_t)values[i];
+                const void *unit = widths[from] == 1 ? (const void *)&u8
+                                   : widths[from] == 2 ? (const void *)&u16
+                                                       : (const void *)&values[i];
+                memcpy(in + i * widths[from], unit, widths[from]);
+            }
+            memset(out, 0xA5, sizeof out);
+            strbuilder_copy_units(out, widths[to], in, widths[from], COUNT);
+            for (size_t i = 0; i < COUNT; i++) {
+                uint8_t u8;
+                uint16_t u16;
+                uint32_t u32;
+                memcpy(&u8, out + i, 1);
+                memcpy(&u16, out + i * 2, 2);
+                memcpy(&u32, out + i * 4, 4);
+                assert_int_equal(widths[to] == 1 ? u8 : widths[to] == 2 ? u16 : u32, values[i]);
+            }
+            assert_int_equal(out[COUNT * widths[to]], 0xA5);
+        }
+    }
 }
 
 /* Fail the k-th allocation for every k: the failing append changes nothing
@@ -211,6 +293,8 @@ main(void)
         cmocka_unit_test(test_reserve_then_append_does_not_reallocate),
         cmocka_unit_test(test_length_limit),
         cmocka_unit_test(test_out_of_memory_leaves_builder_unchanged),
+        cmocka_unit_test(test_copy_bytes_every_length_and_offset),
+        cmocka_unit_test(test_copy_units_between_widths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

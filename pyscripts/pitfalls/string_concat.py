@@ -36,12 +36,24 @@ up (BINARY_OP_INPLACE_ADD_UNICODE, 3.11 on); the free-threaded 3.13t does not
 specialise at all (CPython issue gh-115999), so there `before` is quadratic
 too and `''.join()` wins by far more than on a GIL build.
 
-`native` fills optnative's StringBuilder (a C buffer that doubles when full)
-in one C loop and builds the str once. It is no faster than `''.join()`, a
-little slower: the join already runs its loop in C and copies each piece
-once, straight into the result, while the builder copies into its own buffer
-and then into the str. What `native` gains over `before` comes from leaving
-the bytecode loop, none of it from a cleverer buffer.
+`native` hands the list to optnative's StringBuilder in one `extend` call,
+which does what `''.join()` does: measure every piece (total length, widest
+character), allocate the result str once, copy each piece straight into it
+in the result's storage (1, 2 or 4 bytes per character); `build()` then
+returns that str without another copy. The one difference is the copy of each
+short word: `''.join()` calls the C library's memcpy per piece (a call and a
+branch on the size, often mispredicted for words of random lengths), the
+builder copies a short word inline, with the single `rep movsb` instruction
+on CPUs that do that fast (x86-64 with "fast short rep mov"). Measured on
+this project's machine at n = 50,000: about 0.4x `''.join()`'s time on
+Debian's CPython 3.11, about 0.75x on a PGO build of 3.13 (whose own join
+was compiled to an inline `rep movsb` too), about the same on 3.13t; a
+constant factor, both linear. The run's table shows the figure on yours. The
+builder's first version copied the pieces into a buffer of its own and then
+into the str: 1.3x slower than `''.join()`, with twice the memory. So what
+`native` gains over `before` comes from leaving the bytecode loop and from
+join's measure-then-copy plan, and what it gains over `after` from how each
+word is copied, none of it from a cleverer buffer.
 
 Timed region: one call builds the whole string from the list of pieces that
 setup made (random short words, 1-8 characters). Building the pieces is not
