@@ -1,5 +1,6 @@
 """`optdemo list` and `optdemo show`: the catalogue and the lesson."""
 
+import json
 import os
 import sys
 
@@ -102,3 +103,57 @@ def test_show_width_must_be_a_number():
 def test_show_a_missing_file_says_no_such_file():
     result = optdemo("show", "nowhere/absent.py")
     assert result.returncode == 2 and "no such file: nowhere/absent.py" in result.stderr
+
+
+def ladder_built():
+    """Whether this build made the ladder's rungs for the embedded interpreter."""
+    status = os.path.join(os.environ.get("OPTDEMO_BUILD_ROOT", os.path.join(SOURCE_ROOT, "build")),
+                          "native", "ladder", "ladder-status.json")
+    if not os.path.isfile(status):
+        return {}
+    with open(status, encoding="utf-8") as file:
+        return {tool for tool, state in json.load(file)["tools"].items() if state == "built"}
+
+
+def test_show_ends_with_the_ladder_and_each_rung_source():
+    result = optdemo("show", "--width", "100", "counting")
+    assert result.returncode == 0, result.stderr
+    table = result.stdout.split("The ladder:")[1]
+    for variant in ("before", "after", "native", "cython_untyped", "cython", "mypyc", "pyo3"):
+        assert any(line.split()[:1] == [variant] for line in table.splitlines()), variant
+    assert "optdemo show counting --results FILE" in table
+    built = ladder_built()
+    if "cython" in built:
+        assert "# native/ladder/counting/counting_cython.pyx:" in result.stdout
+        assert "Cython version" in table
+    if "pyo3" in built:
+        assert "#[pymodule]" in result.stdout and "once to compile pyo3" in table
+
+
+def test_show_results_adds_each_rung_speedup(tmp_path):
+    results = tmp_path / "run.json"
+    results.write_text(json.dumps({"optdemo": {"workloads": [{
+        "workload": "counting", "interpreter": "embedded", "n": 50000, "variants": [
+            {"variant": "before", "status": "ok"},
+            {"variant": "cython", "status": "ok", "speedup": 12.5, "verdict": "faster"}]}]}}))
+    result = optdemo("show", "counting", "--results", str(results))
+    assert result.returncode == 0, result.stderr
+    assert "12.50x (faster)" in result.stdout and "embedded, n = 50,000" in result.stdout
+
+
+def test_show_results_that_cannot_be_read_exit_2_before_printing(tmp_path):
+    missing = optdemo("show", "counting", "--results", str(tmp_path / "missing.json"))
+    assert missing.returncode == 2 and missing.stdout == ""
+    assert missing.stderr.startswith("optdemo show: ") and len(missing.stderr.splitlines()) == 1
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps({"optdemo": {"workloads": []}}))
+    result = optdemo("show", "counting", "--results", str(other))
+    assert result.returncode == 2 and "has no results for counting" in result.stderr
+    garbage = tmp_path / "garbage.json"
+    garbage.write_text("{not json")
+    assert optdemo("show", "counting", "--results", str(garbage)).returncode == 2
+
+
+def test_a_workload_without_rungs_has_no_ladder():
+    result = optdemo("show", "string_concat")
+    assert result.returncode == 0 and "The ladder" not in result.stdout
