@@ -1,5 +1,6 @@
 """What the command-line tests share: where the host is, and running it."""
 
+import json
 import os
 import subprocess
 
@@ -21,3 +22,23 @@ def optdemo(*args, timeout=300, env=None):
     environment.update(env or {})
     return subprocess.run([OPTDEMO, *args], capture_output=True, text=True,
                           timeout=timeout, env=environment)
+
+
+LADDER_VARIANTS = ("cython_untyped", "cython", "mypyc", "pyo3", "mypyc_hot")
+
+
+def ladder_built():
+    """The ladder's tools this build made rungs with (ladder-status.json):
+    none in the AddressSanitizer and debug builds, which turn them off."""
+    status = os.path.join(os.environ.get("OPTDEMO_BUILD_ROOT", os.path.join(SOURCE_ROOT, "build")),
+                          "native", "ladder", "ladder-status.json")
+    if not os.path.isfile(status):
+        return set()
+    with open(status, encoding="utf-8") as file:
+        return {tool for tool, state in json.load(file)["tools"].items() if state == "built"}
+
+
+def ladder_unbuilt(variant):
+    """Whether a variant is a compiled rung this build did not make."""
+    tool = "mypyc" if variant == "mypyc_hot" else variant
+    return variant in LADDER_VARIANTS and tool not in ladder_built()

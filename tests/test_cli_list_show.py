@@ -5,7 +5,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cli_helpers import SOURCE_ROOT, fixture, optdemo  # noqa: E402
+from cli_helpers import SOURCE_ROOT, fixture, ladder_built, optdemo  # noqa: E402
 
 PITFALLS = sorted(name[:-3] for name in os.listdir(os.path.join(SOURCE_ROOT, "pyscripts", "pitfalls"))
                   if name.endswith(".py") and not name.startswith("_"))
@@ -103,16 +103,6 @@ def test_show_width_must_be_a_number():
 def test_show_a_missing_file_says_no_such_file():
     result = optdemo("show", "nowhere/absent.py")
     assert result.returncode == 2 and "no such file: nowhere/absent.py" in result.stderr
-
-
-def ladder_built():
-    """Whether this build made the ladder's rungs for the embedded interpreter."""
-    status = os.path.join(os.environ.get("OPTDEMO_BUILD_ROOT", os.path.join(SOURCE_ROOT, "build")),
-                          "native", "ladder", "ladder-status.json")
-    if not os.path.isfile(status):
-        return {}
-    with open(status, encoding="utf-8") as file:
-        return {tool for tool, state in json.load(file)["tools"].items() if state == "built"}
 
 
 def test_show_ends_with_the_ladder_and_each_rung_source():
