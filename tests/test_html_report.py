@@ -234,7 +234,11 @@ def test_a_sweep_gets_a_growth_table_and_an_inline_figure(runs):
     checker = check_page(page)
     growth = [t for t in checker.tables if t["class"] == "growth"]
     assert len(growth) == 2
-    assert checker.tags["svg"] == 2 and checker.tags["figure"] >= 2
+    assert ("figure", "class", "plot") in checker.attributes
+    assert checker.attributes.count(("figure", "class", "plot")) == 2
+    # Besides the growth figures: a speedup chart per table, the largest n's
+    # again outside the <details> that fold the tables away.
+    assert checker.tags["svg"] == 2 + len(results["optdemo"]["workloads"]) + 2
     for entry in results["optdemo"]["growth"]:
         if "exponent" in entry:
             assert f"{entry['exponent']:.2f}</sup> [{entry['exponent_ci_low']:.2f}, " in page
@@ -381,3 +385,134 @@ def test_the_interpreter_line_says_what_became_of_the_gil(metadata, words):
         assert "free-threaded" not in line
     else:
         assert line.startswith(f"cpython 3.13.5 release ({words}), /opt/python3.13t;")
+
+
+# --- the speedup chart: one per results table, drawn by hand as inline SVG ---
+
+LADDER = [   # (variant, speedup, CI low, CI high, verdict) or (variant, status)
+    ("after", 2.0, 1.9, 2.1, "faster"),
+    ("native", 10.0, 9.5, 10.6, "faster"),
+    ("cython_untyped", 1.01, 0.97, 1.04, "same"),
+    ("cython", 950.0, 900.0, 1000.0, "faster"),
+    ("mypyc", 0.5, 0.48, 0.52, "slower"),
+    ("mypyc_hot", 1.3, 0.9, 1.9, "unclear"),
+    ("pyo3", "unavailable"),
+    ("numba", "skipped"),
+    ("broken", "mismatch"),
+]
+
+
+def ladder_results(text):
+    """The fixtures run with tiny's variants replaced by a ladder of nine:
+    speedups from 0.5x to 950x, every verdict, and three without a bar."""
+    results = json.loads(text)
+    tiny = next(s for s in results["optdemo"]["workloads"] if s["workload"] == "tiny")
+    before = next(v for v in tiny["variants"] if v["variant"] == "before")
+    variants = [before]
+    for name, *rest in LADDER:
+        if len(rest) == 1:
+            variants.append({"variant": name, "status": rest[0]})
+            continue
+        speedup, low, high, verdict = rest
+        median = before["median"] / speedup
+        variants.append(dict(before, variant=name, median=median, min=median, speedup=speedup,
+                             speedup_ci_low=low, speedup_ci_high=high, verdict=verdict))
+    tiny["variants"] = variants
+    return results
+
+
+def speedup_charts(page):
+    """Each speedup chart of the page, parsed: (figure's HTML, svg root)."""
+    charts = []
+    for figure in re.findall(r'<figure class="speedups">.*?</figure>', page, re.DOTALL):
+        svg = re.search(r"<svg\b.*?</svg>", figure, re.DOTALL).group(0)
+        charts.append((figure, ElementTree.fromstring(svg)))
+    return charts
+
+
+def chart_rows(root):
+    """{variant: its row's <g>} of one chart."""
+    rows = {}
+    for group in root.iter("g"):
+        if "row" in (group.get("class") or "").split():
+            name = next(t for t in group.iter("text") if t.get("class") == "name")
+            rows[name.text] = group
+    return rows
+
+
+def marks(group, element, css):
+    return [item for item in group.iter(element) if css in (item.get("class") or "").split()]
+
+
+def test_a_table_with_speedups_gets_a_speedup_chart_on_a_log_axis(runs):
+    page = report.render(json.dumps(ladder_results(runs["fixtures"])))
+    checker = check_page(page)
+    no_network(checker)
+    assert "<script" not in page
+    tiny = [(figure, root) for figure, root in speedup_charts(page)
+            if "tiny at n = " in root.get("aria-label")]
+    assert len(tiny) == 1
+    figure, root = tiny[0]
+    assert root.get("role") == "img"
+    rows = chart_rows(root)
+    assert list(rows) == [name for name, *_ in LADDER]      # the run's order, before left out
+    position = {}
+    for name, *rest in LADDER:
+        group = rows[name]
+        if len(rest) == 1:            # no bar, no dot, no whisker: the status in words
+            assert not marks(group, "circle", "point") and not marks(group, "rect", "bar")
+            assert not marks(group, "line", "ci")
+            status = next(t for t in group.iter("text") if t.get("class") == "status")
+            assert report.STATUS_WORDS[rest[0]] in status.text
+            assert name in root.get("aria-label")
+            continue
+        speedup, low, high, verdict = rest
+        [point] = marks(group, "circle", "point")
+        assert len(marks(group, "rect", "bar")) == 1
+        [whisker] = marks(group, "line", "ci")
+        x_low, x_high = float(whisker.get("x1")), float(whisker.get("x2"))
+        position[speedup] = float(point.get("cx"))
+        assert x_low < position[speedup] < x_high
+        assert any(verdict in (g.get("class") or "").split() for g in group.iter("g"))
+        figure_text = next(t for t in group.iter("text") if t.get("class") == "figure")
+        text, _, _ = report.speedup_cells(speedup, low, high, verdict)
+        assert figure_text.text == text
+        assert f"{name} {text}" in root.get("aria-label")
+    ordered = sorted(position)
+    assert [position[s] for s in ordered] == sorted(position.values())
+    assert len(set(position.values())) == len(position)
+    # A log axis: equal ratios, equal distances (2x to 1.01x is ~1x to 0.5x).
+    assert position[10.0] - position[2.0] == pytest.approx(
+        (position[2.0] - position[0.5]) * (1 - 0.30103) / 0.60206, rel=1e-3)
+    ticks = [t.text for t in root.iter("text") if t.get("class") == "tick"]
+    assert {"0.1×", "1×", "10×", "100×", "1000×"} <= set(ticks)
+    assert [line for line in root.iter("line") if line.get("class") == "one"], "1x unmarked"
+    assert "<figcaption>" in figure
+
+
+def test_a_speedup_without_a_ci_gets_no_whisker():
+    rows = [{"variant": "before", "status": "ok", "median": 1.0},
+            {"variant": "after", "status": "ok", "median": 0.25, "speedup": 4.0,
+             "verdict": "faster"}]
+    summary = {"workload": "w", "n": 10, "interpreter": "embedded", "variants": rows}
+    root = speedup_charts(report.speedup_figure(summary))[0][1]
+    group = chart_rows(root)["after"]
+    assert len(marks(group, "circle", "point")) == 1 and not marks(group, "line", "ci")
+
+
+def test_no_chart_without_a_speedup(runs):
+    summary = {"workload": "w", "n": 10, "interpreter": "embedded",
+               "variants": [{"variant": "before", "status": "ok", "median": 1.0},
+                            {"variant": "after", "status": "unavailable"}]}
+    assert report.speedup_figure(summary) == ""
+
+
+def test_wide_pages_code_that_wraps_and_prose_that_keeps_its_measure():
+    """The main column uses a wide window (no max-width on the body); prose
+    keeps ~80 characters a line; the sources' panes wrap long lines
+    rather than hide them."""
+    body = re.search(r"\nbody \{([^}]*)\}", report.STYLE).group(1)
+    assert "max-width" not in body
+    assert re.search(r"\bp\b[^{]*\{[^}]*max-width: 80ch", report.STYLE)
+    sources = re.search(r"\.sources pre \{([^}]*)\}", report.STYLE).group(1)
+    assert "white-space: pre-wrap" in sources and "overflow-wrap: anywhere" in sources

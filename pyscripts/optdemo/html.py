@@ -2,8 +2,9 @@
 
 `optdemo run --html FILE` calls render() with the run's JSON text. The page
 holds what the terminal shows -- the same columns, notes and verdict words
--- plus each lesson's explanation and code, the growth figures of a sweep
-(inline SVG), the matrix of builds and the full metadata.
+-- plus each lesson's explanation and code, a speedup chart under each
+table and the growth figures of a sweep (inline SVG), the matrix of builds
+and the full metadata.
 
 Key choices: no network at all (inline CSS, inline SVG, no script, and a
 Content-Security-Policy that would block anything else), every piece of text
@@ -17,6 +18,7 @@ import re
 import shlex
 
 from . import plot
+from . import speedup_chart
 
 STATUS_WORDS = {"ok": "✓", "mismatch": "FAILED", "error": "ERROR", "timeout": "TIMEOUT",
                 "crashed": "CRASHED", "skipped": "skipped", "not run": "not run",
@@ -24,6 +26,8 @@ STATUS_WORDS = {"ok": "✓", "mismatch": "FAILED", "error": "ERROR", "timeout": 
 BAD_STATUSES = {"mismatch", "error", "timeout", "crashed"}
 DETAIL_HEADINGS = {"mismatch": " FAILED, result differs from before's", "timeout": " TIMEOUT",
                    "crashed": " CRASHED"}
+VERDICT_CLASSES = {"faster": "faster", "slower": "slower", "same": "same", "unclear": "unclear",
+                   "too few values": "unclear"}       # the speedup chart's colours
 VERDICT_SUFFIXES = {"faster": " *", "slower": " *", "same": ", same", "unclear": ", unclear",
                     "too few values": ", too few values"}
 MIN_EFFECT, ALPHA = 0.05, 0.01     # the verdict's thresholds (app/stats/analysis.c)
@@ -32,8 +36,11 @@ MIN_EFFECT, ALPHA = 0.05, 0.01     # the verdict's thresholds (app/stats/analysi
 # and the warning colour at least 4.5:1. #dbe8f6 marks every column header.
 STYLE = """
 :root { color-scheme: light; }
+/* The column takes the window's width: tables, charts and code use it all;
+   prose keeps a readable measure of ~80 characters a line. */
 body { font: 16px/1.5 system-ui, "DejaVu Sans", sans-serif; color: #1b1b1b;
-  background: #ffffff; margin: 0 auto; padding: 1.5rem; max-width: 80rem; }
+  background: #ffffff; margin: 0 auto; padding: 1.5rem 2rem; }
+p, .explanation { max-width: 80ch; }
 h1 { font-size: 1.9rem; margin: 0 0 .5rem; }
 h2 { font-size: 1.45rem; margin: 2.5rem 0 .5rem; border-bottom: 2px solid #9fb8d6; }
 h3 { font-size: 1.1rem; margin: 1.5rem 0 .4rem; }
@@ -68,17 +75,27 @@ ul.notes { margin: .2rem 0 1rem; padding-left: 1.2rem; }
 ul.notes li { margin: .15rem 0; }
 .explanation { max-width: 48rem; }
 .sources { display: grid; gap: .8rem;
-  grid-template-columns: repeat(auto-fit, minmax(min(100%, 26rem), 1fr)); }
+  grid-template-columns: repeat(auto-fit, minmax(min(100%, 34rem), 1fr)); }
 .sources figure { margin: 0; min-width: 0; }
+/* Long lines wrap rather than scroll: a side-by-side pane's scrollbar is
+   often invisible (overlay scrollbars, screenshots, print) and hides that
+   text goes on, and two panes each scrolling sideways are hard to compare.
+   Only the rare long line wraps, so the indentation still reads. */
+.sources pre { white-space: pre-wrap; overflow-wrap: anywhere; }
 .sources figcaption { font-weight: 600; }
 figure.plot { margin: .5rem 0 1rem; }
 figure.plot svg { width: 100%; max-width: 56rem; height: auto; }
-figure.plot figcaption { color: #555555; font-size: .9rem; }
+figure.plot figcaption, figure.speedups figcaption { color: #555555; font-size: .9rem; }
+figure.speedups { margin: .3rem 0 1.2rem; }
+figure.speedups svg { width: 100%; max-width: 72rem; height: auto; font-family: inherit;
+  font-variant-numeric: tabular-nums; }
+.same { color: #555555; }
+.unclear { color: #7a4a00; }
 nav ol { columns: 2 22rem; padding-left: 1.4rem; }
 details { margin: .5rem 0; }
 summary { cursor: pointer; font-weight: 600; }
 @media print {
-  body { font-size: 10pt; max-width: none; padding: 0; }
+  body { font-size: 10pt; padding: 0; }
   nav { display: none; }
   a { color: inherit; text-decoration: none; }
   h2, h3 { break-after: avoid; }
@@ -361,6 +378,48 @@ def results_table(run, summary):
     return table(caption, RESULT_COLUMNS, rows, class_="results") + row_notes(run, summary)
 
 
+def speedup_figure(summary):
+    """The speedup chart of one table (speedup_chart.py draws it): every
+    variant but before, in the table's order, with the table's words; ""
+    when no variant has a speedup to draw."""
+    rows, spoken, without = [], [], []
+    for variant in (summary.get("variants") or [])[1:]:
+        name, status = str(variant.get("variant", "?")), variant.get("status", "?")
+        if status == "ok" and isinstance(variant.get("speedup"), (int, float)) \
+                and variant["speedup"] > 0:
+            speedup = variant["speedup"]
+            low, high = variant.get("speedup_ci_low"), variant.get("speedup_ci_high")
+            has_ci = isinstance(low, (int, float)) and isinstance(high, (int, float)) \
+                and 0 < low <= high
+            if has_ci:
+                figure, ci, _ = speedup_cells(speedup, low, high, variant.get("verdict"))
+            else:
+                figure, ci, low, high = "", "", None, None
+            figure = figure or f"{format_factor(speedup)}×"
+            rows.append({"name": name, "speedup": speedup, "low": low, "high": high,
+                         "verdict": VERDICT_CLASSES.get(variant.get("verdict"), "unclear"),
+                         "figure": figure, "status": None})
+            spoken.append(f"{name} {figure}" + (f" (95% CI {ci})" if ci else ""))
+        else:
+            words = STATUS_WORDS.get(status, str(status))
+            if status == "ok":
+                words = "no speedup measured"
+            rows.append({"name": name, "speedup": None, "low": None, "high": None,
+                         "verdict": None, "figure": None, "status": f"{words}: no bar"})
+            without.append(f"{name} {words}")
+    if not spoken:
+        return ""
+    where = (f"{summary.get('workload')} at n = {plot.format_n(summary.get('n', 0))} on "
+             f"{summary.get('interpreter', '?')}")
+    label = (f"Speedup over before of {where}, log scale: " + "; ".join(spoken)
+             + (". Without a bar: " + "; ".join(without) if without else "") + ".")
+    caption = ("Speedup over before, on a log scale: a dot at each variant's median ratio, "
+               "whiskers for its 95% CI, a bar from 1× (before). Green: faster, red: slower, "
+               "grey: same, brown: unclear (the table's verdicts).")
+    return tag("figure", speedup_chart.svg(rows, label) + tag("figcaption", escape(caption)),
+               class_="speedups")
+
+
 def row_notes(run, summary):
     """What the terminal prints under the table: notes, failures, verdicts
     that could not be reached, instability, captured output."""
@@ -576,11 +635,17 @@ def workload_section(run, workload, summaries, section_id, figures, next_figure)
             if summary.get("error"):
                 body = tag("p", "ERROR", class_="bad") + pre(summary["error"], class_="detail")
             else:
-                body = results_table(run, summary)
+                body = results_table(run, summary) + speedup_figure(summary)
             label = f"Results at n = {plot.format_n(summary.get('n', 0))}{where}"
             tables.append(tag("h3", escape(label)) + body)
         if len(mine) > 1 and run.swept(workload, interpreter):
             parts.append(growth_section(run, workload, interpreter, mine, figures, next_figure()))
+            largest = max(mine, key=lambda summary: summary.get("n", 0))
+            chart = "" if largest.get("error") else speedup_figure(largest)
+            if chart:
+                parts.append(tag("h3", escape(f"Speedups at n = "
+                                              f"{plot.format_n(largest.get('n', 0))}{where}"))
+                             + chart)
             failed = any(s.get("ok") is False for s in mine)
             parts.append(tag("details", tag("summary", escape(f"The table at each n{where}"))
                              + "".join(tables), open="" if failed else None))
