@@ -405,7 +405,8 @@ def speedup_figure(summary):
             if status == "ok":
                 words = "no speedup measured"
             rows.append({"name": name, "speedup": None, "low": None, "high": None,
-                         "verdict": None, "figure": None, "status": f"{words}: no bar"})
+                         "verdict": "bad" if status in BAD_STATUSES else "muted",
+                         "figure": None, "status": f"{words}, no bar"})
             without.append(f"{name} {words}")
     if not spoken:
         return ""

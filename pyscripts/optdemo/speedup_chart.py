@@ -19,7 +19,7 @@ FIGURES = 150          # the right column: '22.1× faster *'
 ROW = 26               # height of one variant's row
 TOP, AXIS = 8, 40      # above the first row; below the last, for the tick labels
 PLOT_LEFT, PLOT_RIGHT = NAMES, WIDTH - FIGURES
-MINOR_LABEL_SPACE = 110    # px per decade from which 2x and 5x get a label too
+MINOR_LABEL_SPACE = 170    # px per decade from which 2x and 5x get a label too (and fit)
 
 
 def decades(rows):
@@ -38,8 +38,9 @@ def tick_text(value):
 def svg(rows, label):
     """The chart's SVG text. rows: dicts with name, speedup (None: no mark),
     low and high (the CI, or None), verdict (a class: faster, slower, same
-    or unclear), figure (the text at the right) and status (the words shown
-    instead of a mark). label: what a screen reader says of the whole."""
+    or unclear; for a row without a mark, bad or muted), figure (the text at
+    the right) and status (the words shown instead of the marks and figure).
+    label: what a screen reader says of the whole."""
     first, last = decades(rows)
 
     def x(value):
@@ -80,10 +81,10 @@ def chart_row(row, middle, x):
     title = f'<title>{name}: {escape(row["figure"] or row["status"] or "")}</title>'
     text = (f'<text class="name" x="{PLOT_LEFT - 10}" y="{middle + 4.5}" text-anchor="end" '
             f'fill="#1b1b1b">{name}</text>')
-    if row["speedup"] is None:
-        status = (f'<text class="status" x="{PLOT_LEFT + 8}" y="{middle + 4.5}" '
-                  f'font-style="italic" fill="#555555">{escape(row["status"])}</text>')
-        return f'<g class="row">{title}{text}{status}</g>'
+    if row["speedup"] is None:      # the status where the figure goes: the plot stays clear
+        status = (f'<text class="status" x="{PLOT_RIGHT + 10}" y="{middle + 4.5}" '
+                  f'font-style="italic" fill="currentColor">{escape(row["status"])}</text>')
+        return f'<g class="row">{title}{text}<g class="{escape(row["verdict"])}">{status}</g></g>'
     one, point = x(1), x(row["speedup"])
     marks = [f'<rect class="bar" x="{min(one, point)}" y="{middle - 6}" '
              f'width="{round(abs(point - one), 2)}" height="12" fill="currentColor" '
