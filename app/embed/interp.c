@@ -190,7 +190,6 @@ interp_native_dir(void)
     return NULL;
 }
 
-
 /* The ladder's compiled modules (Cython, mypyc, PyO3: native/ladder/meson.build)
  * last on sys.path, when they were built: `import counting_cython`.  The
  * workers of other interpreters get the same folder with --path.  0, or -1

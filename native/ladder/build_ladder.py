@@ -52,7 +52,7 @@ def tool_version(command):
     return done.stdout.strip().splitlines()[0] if done.returncode == 0 and done.stdout else "?"
 
 
-def build_cython(module, source, scratch, python, typed, timings):
+def build_cython(module, source, scratch, include, typed, timings):
     suffix = ".pyx" if typed else ".py"
     shutil.copy(source, os.path.join(scratch, module + suffix))
     command = [CYTHON, "-3"]
@@ -61,7 +61,6 @@ def build_cython(module, source, scratch, python, typed, timings):
         # Cython makes of plain Python.
         command += ["-X", "annotation_typing=False"]
     run_step(command + [module + suffix, "-o", module + ".c"], scratch, timings=timings)
-    include = python_config(python, "INCLUDEPY")
     run_step(["cc", *C_FLAGS, "-I" + include, module + ".c", "-o", module + ".so"],
              scratch, timings=timings)
     return os.path.join(scratch, module + ".so")
@@ -88,9 +87,14 @@ def cargo_env(outdir, python):
                 CARGO_TARGET_DIR=os.path.join(outdir, "cargo-target"))
 
 
-def build_pyo3(module, source, scratch, env, timings):
-    crate = os.path.join(scratch, module)
+def copy_crate(source, crate):
+    """A crate's sources, without a build or lock file of its own."""
     shutil.copytree(source, crate, ignore=shutil.ignore_patterns("target", "Cargo.lock"))
+    return crate
+
+
+def build_pyo3(module, source, scratch, env, timings):
+    crate = copy_crate(source, os.path.join(scratch, module))
     run_step([CARGO, "build", "--release", "--quiet"], crate, env=env, timings=timings)
     return os.path.join(env["CARGO_TARGET_DIR"], "release", "lib" + module + ".so")
 
@@ -115,10 +119,12 @@ def build(arguments):
     arguments.outdir = os.path.abspath(arguments.outdir)
     os.makedirs(arguments.outdir, exist_ok=True)
     ext_suffix = python_config(arguments.python, "EXT_SUFFIX")
-    version = {
+    # Once per tool, not per module: Debian's cython3 takes a second to start.
+    version = tool_version({
         "cython": [CYTHON, "--version"], "cython_untyped": [CYTHON, "--version"],
         "mypyc": [arguments.python, "-m", "mypy", "--version"], "pyo3": [RUSTC, "--version"],
-    }[arguments.tool]
+    }[arguments.tool])
+    include = python_config(arguments.python, "INCLUDEPY")
     env = cargo_env(arguments.outdir, arguments.python) if arguments.tool == "pyo3" else None
     scratch_root = os.path.join(arguments.outdir, "scratch-" + arguments.tool)
     shutil.rmtree(scratch_root, ignore_errors=True)
@@ -127,8 +133,7 @@ def build(arguments):
         # pyo3 and its dependencies, once, timed on their own: every crate
         # then builds against the same compiled pyo3 in the shared target.
         first = os.path.join(arguments.root, arguments.modules[0].partition("=")[2])
-        crate = os.path.join(scratch_root, "dependencies")
-        shutil.copytree(first, crate, ignore=shutil.ignore_patterns("target", "Cargo.lock"))
+        crate = copy_crate(first, os.path.join(scratch_root, "dependencies"))
         run_step([CARGO, "build", "--release", "--quiet", "-p", "pyo3"], crate, env=env,
                  timings=dependencies)
     for pair in arguments.modules:
@@ -138,7 +143,7 @@ def build(arguments):
         os.makedirs(scratch)
         timings = []
         if arguments.tool in ("cython", "cython_untyped"):
-            built = build_cython(module, source, scratch, arguments.python,
+            built = build_cython(module, source, scratch, include,
                                  arguments.tool == "cython", timings)
         elif arguments.tool == "mypyc":
             built = build_mypyc(module, source, scratch, arguments.python, timings)
@@ -153,7 +158,7 @@ def build(arguments):
         record = {
             "module": module,
             "tool": arguments.tool,
-            "tool_version": tool_version(version),
+            "tool_version": version,
             "python": arguments.python,
             "ext_suffix": ext_suffix,
             "source": os.path.join("native", "ladder", shown),

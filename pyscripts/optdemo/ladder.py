@@ -186,7 +186,7 @@ def cost_table(workload, sources, results_path=None):
     for row in rows:
         cells = [row[0].ljust(widths[0]), row[1].ljust(widths[1]), row[2].rjust(widths[2]),
                  row[3].rjust(widths[3]), row[4].ljust(widths[4]), row[5]]
-        lines.append("  ".join(cell for cell in cells if cell is not None).rstrip())
+        lines.append("  ".join(cells).rstrip())
     if not speedups:
         lines.append(f"Speedups: `optdemo run {workload.ID} --json FILE`, then "
                      f"`optdemo show {workload.ID} --results FILE`.")
