@@ -18,6 +18,7 @@
 #include "interp.h"
 #include "optdemo.h"
 #include "parse.h"
+#include "profile_script.h"
 #include "report.h"
 #include "results.h"
 #include "run_profile.h"
@@ -68,7 +69,9 @@ usage(FILE *out)
             "            tracing caused, measured against untraced calls in the same run\n"
             "  memory    tracemalloc over one call: its peak, and the lines that allocated\n"
             "            what is still held when it returns\n"
-            "WORKLOAD is an id from `optdemo list` or a path to a workload .py file.\n\n"
+            "WORKLOAD is an id from `optdemo list` or a path to a workload .py file.\n"
+            "`optdemo profile [options] SCRIPT.py [ARGS...]` samples a program instead\n"
+            "under the host's sampling profiler: `optdemo profile --script --help`.\n\n"
             "  --size N        setup's n (default: the workload's default size)\n"
             "  --quick         the workload's quick size\n"
             "  --only KIND     cprofile, lines or memory (repeatable; default: all three)\n"
@@ -631,10 +634,15 @@ cmd_profile(int argc, char **argv)
 {
     struct profile_state s = {.opts = {.top = 10}, .out = stdout};
     bool done = false, usage_error = false;
-    int rc = parse_options(argc, argv, &s.opts, &done);
+    int script = profile_script_target(argc, argv), rc;
     char *error = NULL;
     json_t *root = NULL;
 
+    if (script > 0) {
+        rc = profile_script_main(argc, argv, script);
+        goto finish;
+    }
+    rc = parse_options(argc, argv, &s.opts, &done);
     if (rc != EXIT_OK || done) {
         goto finish;
     }

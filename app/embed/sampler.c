@@ -1,0 +1,186 @@
+/* sampler.c: the sampling profiler's timer and signal handler.  A POSIX
+ * timer (timer_create, SIGEV_THREAD_ID) sends SIGPROF to the thread that
+ * runs the program; the handler walks that thread's _PyInterpreterFrame
+ * chain (CPython 3.11 internals, read as _Py_DumpTraceback reads them for
+ * faulthandler) and copies each frame's names into the stack_buffer.
+ *
+ * Why reading the frames from the handler is safe: the signal interrupts the
+ * very thread whose frames are read, so its chain cannot change while the
+ * handler runs, and every code object on it is kept alive by its frame.
+ * Another thread never touches them (the thread state was taken at start,
+ * not "whoever holds the GIL now").  What stays: the compiler may order the
+ * stores that link a new frame differently from the source, so a signal
+ * landing between them could see a half-linked frame; the handler checks
+ * every code object's type, skips incomplete frames (before their first
+ * RESUME), and stops at SAMPLER_MAX_DEPTH -- faulthandler takes the same
+ * risk with fewer checks. */
+#include "sampler.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "interp.h"
+
+/* _PyInterpreterFrame, _PyFrame_IsIncomplete: 3.11's layout.  The header
+ * is installed with Debian's libpython3.11-dev; another minor version lays
+ * frames out differently (3.12 moved f_code, 3.13 renamed it). */
+#include <internal/pycore_frame.h>
+#if PY_VERSION_HEX < 0x030B0000 || PY_VERSION_HEX >= 0x030C0000
+#error "sampler.c reads CPython 3.11's frames"
+#endif
+
+/* What the handler reads; written only while no timer is armed. */
+static struct {
+    struct stack_buffer *buffer;
+    PyThreadState *thread_state;     /* the sampled thread's */
+    timer_t timer;
+    bool have_timer;
+    bool handler_installed;
+    volatile sig_atomic_t active;
+} sampler;
+
+/* UTF-8 of a str, read from its own storage (PyUnicode_AsUTF8 may
+ * allocate), cut at `size` bytes on a character boundary.  "?" for what is
+ * not a ready str.  Its length. */
+static size_t
+copy_text(PyObject *text, char *out, size_t size)
+{
+    size_t length = 0;
+    if (text == NULL || !PyUnicode_Check(text) || !PyUnicode_IS_READY(text)) {
+        out[0] = '?';
+        return 1;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        unsigned char bytes[4];
+        size_t count;
+        if (c < 0x80) {
+            bytes[0] = (unsigned char)c;
+            count = 1;
+        } else if (c < 0x800) {
+            bytes[0] = (unsigned char)(0xC0 | (c >> 6));
+            bytes[1] = (unsigned char)(0x80 | (c & 0x3F));
+            count = 2;
+        } else if (c < 0x10000) {
+            bytes[0] = (unsigned char)(0xE0 | (c >> 12));
+            bytes[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+            bytes[2] = (unsigned char)(0x80 | (c & 0x3F));
+            count = 3;
+        } else {
+            bytes[0] = (unsigned char)(0xF0 | (c >> 18));
+            bytes[1] = (unsigned char)(0x80 | ((c >> 12) & 0x3F));
+            bytes[2] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+            bytes[3] = (unsigned char)(0x80 | (c & 0x3F));
+            count = 4;
+        }
+        if (length + count > size) {
+            break;
+        }
+        memcpy(out + length, bytes, count);
+        length += count;
+    }
+    return length;
+}
+
+static void
+on_sigprof(int signal_number, siginfo_t *info, void *context)
+{
+    (void)signal_number;
+    (void)info;
+    (void)context;
+    int saved_errno = errno;
+    char name[STACK_TEXT_MAX], file[STACK_TEXT_MAX];
+    int depth = 0;
+
+    if (!sampler.active) {
+        goto done;
+    }
+    struct stack_buffer *buffer = sampler.buffer;
+    _PyCFrame *cframe = sampler.thread_state->cframe;
+    _PyInterpreterFrame *frame = cframe != NULL ? cframe->current_frame : NULL;
+    stack_buffer_begin(buffer);
+    for (; frame != NULL && depth < SAMPLER_MAX_DEPTH; frame = frame->previous) {
+        PyCodeObject *code = frame->f_code;
+        if (code == NULL || !PyCode_Check(code) || _PyFrame_IsIncomplete(frame)) {
+            continue;
+        }
+        int line = PyCode_Addr2Line(code, _PyInterpreterFrame_LASTI(frame)
+                                              * (int)sizeof(_Py_CODEUNIT));
+        size_t name_length = copy_text(code->co_qualname, name, sizeof name);
+        size_t file_length = copy_text(code->co_filename, file, sizeof file);
+        stack_buffer_add_frame(buffer, name, name_length, file, file_length,
+                               line > 0 ? (uint32_t)line : 0);
+        depth++;
+    }
+    stack_buffer_end(buffer, frame != NULL);
+done:
+    errno = saved_errno;
+}
+
+int
+sampler_start(struct stack_buffer *buffer, double rate, enum sampler_clock clock,
+              const char **why)
+{
+    clockid_t clock_id = CLOCK_MONOTONIC;
+    struct sigevent event;
+    long interval_ns = (long)(1e9 / rate);
+
+    sampler.buffer = buffer;
+    sampler.thread_state = PyThreadState_Get();
+    if (!sampler.handler_installed) {
+        struct sigaction action;
+        memset(&action, 0, sizeof action);
+        action.sa_sigaction = on_sigprof;
+        action.sa_flags = SA_SIGINFO | SA_RESTART;
+        sigemptyset(&action.sa_mask);
+        if (sigaction(SIGPROF, &action, NULL) < 0) {
+            *why = "cannot install the SIGPROF handler";
+            goto error;
+        }
+        sampler.handler_installed = true;
+    }
+    if (clock == SAMPLER_CLOCK_CPU && (errno = pthread_getcpuclockid(pthread_self(),
+                                                                    &clock_id)) != 0) {
+        *why = "cannot read this thread's CPU clock";
+        goto error;
+    }
+    memset(&event, 0, sizeof event);
+    event.sigev_notify = SIGEV_THREAD_ID;
+    event.sigev_signo = SIGPROF;
+    event._sigev_un._tid = gettid();   /* sigev_notify_thread_id: glibc 2.36 names it only this way */
+    if (timer_create(clock_id, &event, &sampler.timer) < 0) {
+        *why = "cannot create the sampling timer";
+        goto error;
+    }
+    sampler.have_timer = true;
+    sampler.active = 1;
+    struct itimerspec every = {
+        .it_interval = {interval_ns / 1000000000L, interval_ns % 1000000000L},
+        .it_value = {interval_ns / 1000000000L, interval_ns % 1000000000L},
+    };
+    if (timer_settime(sampler.timer, 0, &every, NULL) < 0) {
+        *why = "cannot arm the sampling timer";
+        goto error;
+    }
+    return 0;
+error:
+    sampler_stop();
+    return -1;
+}
+
+void
+sampler_stop(void)
+{
+    sampler.active = 0;
+    if (sampler.have_timer) {
+        timer_delete(sampler.timer);
+        sampler.have_timer = false;
+    }
+}
