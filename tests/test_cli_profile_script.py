@@ -150,3 +150,22 @@ def test_json_tool_hot_function_agrees_with_cprofile(tmp_path):
     counts = self_samples(read_collapsed(collapsed))
     top, _ = counts.most_common(1)[0]
     assert top.rpartition(".")[2] == expected, (counts.most_common(5), expected)
+
+
+def test_awkward_frames_are_walked_at_a_high_rate(tmp_path):
+    """Deep recursion, generators, coroutines, a second thread: the program
+    ends with the output plain Python gives, and deep stacks are cut, not lost."""
+    expected = subprocess.run([PYTHON, script("awkward")], capture_output=True, text=True,
+                              check=True).stdout
+    collapsed = tmp_path / "stacks.txt"
+    result = optdemo("profile", "--rate", "5000", "--collapsed", str(collapsed),
+                     script("awkward"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == expected
+    stacks = read_collapsed(collapsed)
+    assert sum(count for _, count in stacks) == samples_reported(result.stderr)
+    assert max(len(frames) for frames, _ in stacks) <= 256
+    cut = int(re.search(r"(\d+) cut at 256 frames", result.stderr)[1])
+    assert cut > 0, result.stderr
+    names = {FRAME.match(frame)["name"] for frames, _ in stacks for frame in frames}
+    assert "recurse" in names and "numbers" in names and "child" in names, names

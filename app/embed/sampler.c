@@ -41,6 +41,7 @@ static struct {
     bool have_timer;
     bool handler_installed;
     volatile sig_atomic_t active;
+    int64_t handler_ns;              /* time spent in the handler while active */
 } sampler;
 
 /* UTF-8 of a str, read from its own storage (PyUnicode_AsUTF8 may
@@ -102,6 +103,8 @@ on_sigprof(int signal_number, siginfo_t *info, void *context)
     if (!sampler.active) {
         goto done;
     }
+    struct timespec start, end;
+    clock_gettime(CLOCK_MONOTONIC, &start);   /* async-signal-safe (vDSO) */
     struct stack_buffer *buffer = sampler.buffer;
     _PyCFrame *cframe = sampler.thread_state->cframe;
     _PyInterpreterFrame *frame = cframe != NULL ? cframe->current_frame : NULL;
@@ -120,6 +123,9 @@ on_sigprof(int signal_number, siginfo_t *info, void *context)
         depth++;
     }
     stack_buffer_end(buffer, frame != NULL);
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    sampler.handler_ns += (int64_t)(end.tv_sec - start.tv_sec) * 1000000000
+                          + (end.tv_nsec - start.tv_nsec);
 done:
     errno = saved_errno;
 }
@@ -133,6 +139,7 @@ sampler_start(struct stack_buffer *buffer, double rate, enum sampler_clock clock
     long interval_ns = (long)(1e9 / rate);
 
     sampler.buffer = buffer;
+    sampler.handler_ns = 0;
     sampler.thread_state = PyThreadState_Get();
     if (!sampler.handler_installed) {
         struct sigaction action;
@@ -183,4 +190,10 @@ sampler_stop(void)
         timer_delete(sampler.timer);
         sampler.have_timer = false;
     }
+}
+
+double
+sampler_handler_seconds(void)
+{
+    return 1e-9 * (double)sampler.handler_ns;
 }

@@ -28,4 +28,8 @@ int sampler_start(struct stack_buffer *buffer, double rate, enum sampler_clock c
  * must not meet SIGPROF's default action, which ends the process. */
 void sampler_stop(void);
 
+/* Seconds spent inside the handler during the last sampling (the signal's
+ * delivery, measured apart, is not in it). */
+double sampler_handler_seconds(void);
+
 #endif
