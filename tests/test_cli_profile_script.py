@@ -186,3 +186,21 @@ def test_awkward_frames_are_walked_at_a_high_rate(tmp_path):
     assert cut > 0, result.stderr
     names = {FRAME.match(frame)["name"] for frames, _ in stacks for frame in frames}
     assert "recurse" in names and "numbers" in names and "child" in names, names
+
+
+def test_dash_m_runs_a_module_as_python_dash_m_does(tmp_path):
+    """sys.argv[0] is the module's file, the current folder is sys.path[0],
+    and the arguments after MODULE are the module's."""
+    (tmp_path / "hotmod.py").write_text(
+        "import sys\n"
+        "def spin(n):\n"
+        "    return sum(i % 3 for i in range(n))\n"
+        "print(sys.argv[0].endswith('hotmod.py'), sys.argv[1:], __name__, spin(300_000))\n"
+        "sys.exit(4)\n")
+    result = subprocess.run([OPTDEMO, "profile", "-m", "hotmod", "a", "--rate", "b"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 4, result.stderr
+    expected = subprocess.run([PYTHON, "-m", "hotmod", "a", "--rate", "b"], cwd=tmp_path,
+                              capture_output=True, text=True).stdout
+    assert result.stdout == expected == "True ['a', '--rate', 'b'] __main__ 300000\n"
+    assert "hotmod exited with 4" in result.stderr

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "interp.h"
 #include "optdemo.h"
@@ -30,6 +31,7 @@ static const size_t BUFFER_BYTES = (size_t)256 << 20;
 enum { SHOWN_FRAMES = 4 };
 
 struct script_options {
+    bool module;                  /* -m: argv[script] names a module, run as `python -m` */
     double rate;                  /* samples a second */
     enum sampler_clock clock;
     long top;
@@ -41,7 +43,8 @@ usage(FILE *out)
 {
     fprintf(out,
             "usage: optdemo profile [options] SCRIPT.py [ARGS...]\n"
-            "       optdemo profile [options] --script SCRIPT [ARGS...]\n\n"
+            "       optdemo profile [options] --script SCRIPT [ARGS...]\n"
+            "       optdemo profile [options] -m MODULE [ARGS...]\n\n"
             "Run a program as `python SCRIPT.py ARGS` would (its sys.argv, __main__, exit\n"
             "code, stdout and stderr) under the host's sampling profiler, and report on\n"
             "stderr: wall and CPU time, the functions by samples (self: innermost frame;\n"
@@ -49,6 +52,7 @@ usage(FILE *out)
             "declares no VARIANTS is a script; anything else is a workload (see above).\n"
             "Options go before SCRIPT; what follows it is the program's.\n\n"
             "  --script        SCRIPT is a program even if it does not end in .py\n"
+            "  -m              the program is MODULE, run as `python -m MODULE` runs it\n"
             "  --rate HZ       samples a second (default 1000)\n"
             "  --clock C       wall (default: CLOCK_MONOTONIC, waiting is sampled too)\n"
             "                  or cpu (the thread's CPU clock: ticks of the kernel,\n"
@@ -90,6 +94,8 @@ profile_script_target(int argc, char **argv)
         const char *arg = argv[i];
         if (strcmp(arg, "--script") == 0) {
             forced = true;
+        } else if (strcmp(arg, "-m") == 0) {
+            return i + 1;
         } else if (arg[0] == '-' && arg[1] != '\0') {
             for (size_t k = 0; k < sizeof with_argument / sizeof *with_argument; k++) {
                 i += strcmp(arg, with_argument[k]) == 0;
@@ -121,8 +127,11 @@ parse_options(int argc, char **argv, struct script_options *opts, bool *done)
     *done = false;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+h", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+hm", long_options, NULL)) != -1) {
         switch (c) {
+        case 'm':
+            opts->module = true;
+            break;
         case 'h':
             usage(stdout);
             *done = true;
@@ -174,9 +183,10 @@ seconds_of(clockid_t clock)
 }
 
 /* sys.argv is the script and its arguments; sys.path[0] the script's
- * folder, as `python SCRIPT.py` makes them.  0, or -1 with an exception. */
+ * folder (the current one for a module), as `python SCRIPT.py` and `python
+ * -m MODULE` make them.  0, or -1 with an exception. */
 static int
-set_up_sys(int argc, char **argv)
+set_up_sys(int argc, char **argv, bool module)
 {
     char folder[PATH_MAX];
     PyObject *list = interp_string_list(argc, argv), *where = NULL;
@@ -186,11 +196,11 @@ set_up_sys(int argc, char **argv)
     if (list == NULL || PySys_SetObject("argv", list) < 0) {
         goto done;
     }
-    if (realpath(argv[0], folder) == NULL) {
+    if (module ? getcwd(folder, sizeof folder) == NULL : realpath(argv[0], folder) == NULL) {
         PyErr_SetFromErrnoWithFilename(PyExc_OSError, argv[0]);
         goto done;
     }
-    where = PyUnicode_DecodeFSDefault(dirname(folder));
+    where = PyUnicode_DecodeFSDefault(module ? folder : dirname(folder));
     if (where == NULL || path == NULL || !PyList_Check(path) || PyList_Insert(path, 0, where) < 0) {
         if (!PyErr_Occurred()) {
             PyErr_SetString(PyExc_RuntimeError, "sys.path is not a list");
@@ -245,14 +255,19 @@ exit_code_of_exception(void)
     return rc;
 }
 
-/* Run the script as __main__; its exit code. */
+/* Run the script (runpy.run_path) or the module (runpy.run_module, which
+ * sets sys.argv[0] to its file) as __main__; its exit code. */
 static int
-run_script(const char *path)
+run_script(const char *path, bool module)
 {
     PyObject *runpy = PyImport_ImportModule("runpy");
-    PyObject *run_path = runpy != NULL ? PyObject_GetAttrString(runpy, "run_path") : NULL;
+    PyObject *run_path = runpy != NULL ? PyObject_GetAttrString(
+                             runpy, module ? "run_module" : "run_path") : NULL;
     PyObject *args = run_path != NULL ? Py_BuildValue("(s)", path) : NULL;
-    PyObject *kwargs = args != NULL ? Py_BuildValue("{s:s}", "run_name", "__main__") : NULL;
+    PyObject *kwargs = args == NULL ? NULL
+                       : module ? Py_BuildValue("{s:s, s:O}", "run_name", "__main__",
+                                                "alter_sys", Py_True)
+                                : Py_BuildValue("{s:s}", "run_name", "__main__");
     PyObject *result = kwargs != NULL ? PyObject_Call(run_path, args, kwargs) : NULL;
     int rc = result != NULL ? EXIT_OK : exit_code_of_exception();
 
@@ -343,7 +358,7 @@ profile_script_main(int argc, char **argv, int script)
         goto finish;
     }
     if (script >= argc) {
-        fprintf(stderr, "optdemo profile: --script needs a SCRIPT to run\n");
+        fprintf(stderr, "optdemo profile: --script needs a SCRIPT, -m a MODULE to run\n");
         rc = EXIT_USAGE;
         goto finish;
     }
@@ -361,7 +376,7 @@ profile_script_main(int argc, char **argv, int script)
         rc = EXIT_FAILED;
         goto finish;
     }
-    if (set_up_sys(argc - script, argv + script) < 0) {
+    if (set_up_sys(argc - script, argv + script, opts.module) < 0) {
         char *text = interp_exception_message();
         fprintf(stderr, "optdemo profile: %s\n", text_or(text, "out of memory"));
         free(text);
@@ -375,7 +390,7 @@ profile_script_main(int argc, char **argv, int script)
         rc = EXIT_FAILED;
         goto finish;
     }
-    rc = run_script(argv[script]);
+    rc = run_script(argv[script], opts.module);
     sampler_stop();
     wall = seconds_of(CLOCK_MONOTONIC) - wall;
     cpu = seconds_of(CLOCK_PROCESS_CPUTIME_ID) - cpu;

@@ -6,8 +6,9 @@
 
 /* The index in argv of the script to run: the first argument that is not an
  * option, when it is a .py file declaring no VARIANTS (a workload declares
- * them) or --script came before it; argc for --script without a script; 0
- * when the command line names a workload. */
+ * them) or --script came before it, or the argument after -m (a module);
+ * argc for --script without a script; 0 when the command line names a
+ * workload. */
 int profile_script_target(int argc, char **argv);
 
 /* Parse argv[1..script) as the profiler's options, run argv[script..argc)
