@@ -85,6 +85,10 @@ def test_a_script_that_raises_exits_1_with_its_traceback():
     assert "Traceback (most recent call last)" in result.stderr
     assert 'raises.py", line 5, in fail' in result.stderr
     assert "ValueError: planted failure" in result.stderr
+    # The traceback python prints: the program's frames, none of runpy's.
+    expected = subprocess.run([PYTHON, script("raises")], capture_output=True, text=True)
+    assert result.stderr.startswith(expected.stderr), result.stderr
+    assert "runpy" not in result.stderr.split("optdemo profile:")[0]
 
 
 def test_sys_exit_with_a_message_exits_1_and_prints_it(tmp_path):

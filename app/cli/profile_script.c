@@ -214,6 +214,22 @@ done:
     return rc;
 }
 
+/* Whether a traceback entry is runpy's (run_path and the functions it
+ * calls before the program's own code), which `python SCRIPT.py` never
+ * shows. */
+static bool
+is_runpy_entry(PyTracebackObject *entry)
+{
+    PyCodeObject *code = PyFrame_GetCode(entry->tb_frame);   /* new reference */
+    const char *file = PyUnicode_AsUTF8(code->co_filename);
+    bool runpy = file != NULL && strcmp(file, "<frozen runpy>") == 0;
+    if (file == NULL) {
+        PyErr_Clear();
+    }
+    Py_DECREF(code);
+    return runpy;
+}
+
 /* The exit code `python SCRIPT.py` gives for the exception set now (which is
  * cleared): SystemExit's code (its message on stderr), 130 for Ctrl-C and 1
  * for the rest, both after their traceback. */
@@ -223,12 +239,27 @@ exit_code_of_exception(void)
     PyObject *type = NULL, *value = NULL, *traceback = NULL, *code = NULL;
     int rc = EXIT_FAILED;
 
-    if (!PyErr_ExceptionMatches(PyExc_SystemExit)) {
-        rc = PyErr_ExceptionMatches(PyExc_KeyboardInterrupt) ? EXIT_INTERRUPTED : EXIT_FAILED;
-        PyErr_Print();   /* not a SystemExit: prints, never exits */
-        return rc;
-    }
+    bool exiting = PyErr_ExceptionMatches(PyExc_SystemExit);
     PyErr_Fetch(&type, &value, &traceback);
+    if (!exiting) {
+        rc = PyErr_GivenExceptionMatches(type, PyExc_KeyboardInterrupt) ? EXIT_INTERRUPTED
+                                                                         : EXIT_FAILED;
+        /* runpy's entries lead the traceback: drop them, as python shows none */
+        while (traceback != NULL && PyTraceBack_Check(traceback)
+               && ((PyTracebackObject *)traceback)->tb_next != NULL
+               && is_runpy_entry((PyTracebackObject *)traceback)) {
+            PyObject *next = Py_NewRef((PyObject *)((PyTracebackObject *)traceback)->tb_next);
+            Py_SETREF(traceback, next);
+        }
+        PyErr_NormalizeException(&type, &value, &traceback);
+        if (traceback != NULL) {
+            PyException_SetTraceback(value, traceback);
+        }
+        PyErr_Restore(type, value, traceback);   /* steals all three */
+        type = value = traceback = NULL;
+        PyErr_Print();   /* not a SystemExit: prints, never exits */
+        goto done;
+    }
     PyErr_NormalizeException(&type, &value, &traceback);
     code = value != NULL ? PyObject_GetAttrString(value, "code") : NULL;
     if (code == NULL) {
@@ -248,6 +279,7 @@ exit_code_of_exception(void)
             PyErr_Clear();
         }
     }
+done:
     Py_XDECREF(type);
     Py_XDECREF(value);
     Py_XDECREF(traceback);
