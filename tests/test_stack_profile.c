@@ -76,7 +76,7 @@ test_samples_become_collapsed_lines_with_counts(void **state)
     add_sample(&buffer, other_line, 3);
     add_sample(&buffer, other_line, 3);
 
-    assert_int_equal(stack_profile_build(&buffer, &profile), 0);
+    assert_int_equal(stack_profile_build(&buffer, NULL, &profile), 0);
     assert_int_equal(profile.samples, 8);
     assert_int_equal(profile.dropped, 0);
     assert_int_equal(profile.n_stacks, 3);
@@ -113,7 +113,7 @@ test_recursion_counts_once_per_sample_in_total(void **state)
     add_sample(&buffer, deep, 4);
     add_sample(&buffer, shallow, 2);
     add_sample(&buffer, deep, 4);
-    assert_int_equal(stack_profile_build(&buffer, &profile), 0);
+    assert_int_equal(stack_profile_build(&buffer, NULL, &profile), 0);
     const struct function_count *walk = function_named(&profile, "walk (r.py)");
     assert_int_equal(walk->self, 3);
     assert_int_equal(walk->total, 3);
@@ -140,7 +140,7 @@ test_a_full_buffer_drops_whole_samples_and_counts_them(void **state)
     }
     assert_int_equal(buffer.samples, 2);
     assert_int_equal(buffer.dropped, 3);
-    assert_int_equal(stack_profile_build(&buffer, &profile), 0);
+    assert_int_equal(stack_profile_build(&buffer, NULL, &profile), 0);
     assert_int_equal(profile.dropped, 3);
     char *text = collapsed_text(&profile);
     assert_string_equal(text, "main (f.py:1);work (f.py:2) 2\n");
@@ -159,7 +159,7 @@ test_empty_samples_and_separators_in_names(void **state)
     assert_int_equal(stack_buffer_init(&buffer, 1 << 16), 0);
     add_sample(&buffer, odd, 0);      /* no Python frame */
     add_sample(&buffer, odd, 1);
-    assert_int_equal(stack_profile_build(&buffer, &profile), 0);
+    assert_int_equal(stack_profile_build(&buffer, NULL, &profile), 0);
     assert_int_equal(profile.samples, 1);
     assert_int_equal(profile.empty, 1);
     char *text = collapsed_text(&profile);
@@ -176,12 +176,37 @@ test_nothing_sampled_builds_an_empty_profile(void **state)
     struct stack_buffer buffer;
     struct stack_profile profile;
     assert_int_equal(stack_buffer_init(&buffer, 4096), 0);
-    assert_int_equal(stack_profile_build(&buffer, &profile), 0);
+    assert_int_equal(stack_profile_build(&buffer, NULL, &profile), 0);
     assert_int_equal(profile.n_stacks, 0);
     assert_int_equal(profile.n_functions, 0);
     char *text = collapsed_text(&profile);
     assert_string_equal(text, "");
     free(text);
+    stack_profile_free(&profile);
+    stack_buffer_free(&buffer);
+}
+
+static void
+test_the_launchers_root_frames_are_left_out(void **state)
+{
+    (void)state;
+    struct stack_buffer buffer;
+    struct stack_profile profile;
+    const struct frame launched[] = {{"run_path", "<frozen runpy>", 291},
+                                     {"_run_code", "<frozen runpy>", 88},
+                                     {"<module>", "p.py", 3}, {"work", "p.py", 1}};
+    const struct frame only_runpy[] = {{"run_path", "<frozen runpy>", 291},
+                                       {"_get_code_from_file", "<frozen runpy>", 259}};
+    assert_int_equal(stack_buffer_init(&buffer, 1 << 16), 0);
+    add_sample(&buffer, launched, 4);
+    add_sample(&buffer, only_runpy, 2);
+    assert_int_equal(stack_profile_build(&buffer, "<frozen runpy>", &profile), 0);
+    char *text = collapsed_text(&profile);
+    /* The innermost frame always stays, even the launcher's own. */
+    assert_string_equal(text, "<module> (p.py:3);work (p.py:1) 1\n"
+                              "_get_code_from_file (<frozen runpy>:259) 1\n");
+    free(text);
+    assert_int_equal(profile.n_functions, 3);
     stack_profile_free(&profile);
     stack_buffer_free(&buffer);
 }
@@ -195,6 +220,7 @@ main(void)
         cmocka_unit_test(test_a_full_buffer_drops_whole_samples_and_counts_them),
         cmocka_unit_test(test_empty_samples_and_separators_in_names),
         cmocka_unit_test(test_nothing_sampled_builds_an_empty_profile),
+        cmocka_unit_test(test_the_launchers_root_frames_are_left_out),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

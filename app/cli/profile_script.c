@@ -428,7 +428,7 @@ profile_script_main(int argc, char **argv, int script)
     cpu = seconds_of(CLOCK_PROCESS_CPUTIME_ID) - cpu;
     flush_python_stream("stdout");
     flush_python_stream("stderr");
-    if (stack_profile_build(&buffer, &profile) < 0) {
+    if (stack_profile_build(&buffer, "<frozen runpy>", &profile) < 0) {
         fprintf(stderr, "optdemo profile: out of memory aggregating the samples\n");
         rc = rc == EXIT_OK ? EXIT_FAILED : rc;
         goto finish;

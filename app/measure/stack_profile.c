@@ -241,8 +241,30 @@ count_functions(struct function_entry *entries, size_t n, struct function_count 
     return n_out;
 }
 
+/* How many of a sample's outermost frames (`frames`, outermost first) are
+ * in `root_file`: the launcher's, left out of stacks and functions. */
+static uint32_t
+root_frames(const struct stack_buffer *buffer, const size_t *frames, uint32_t n,
+            const char *root_file)
+{
+    size_t length = root_file != NULL ? strlen(root_file) : 0;
+    uint32_t skipped = 0;
+    while (root_file != NULL && skipped + 1 < n) {   /* the innermost frame always stays */
+        struct frame_header frame;
+        const unsigned char *at = buffer->data + frames[skipped];
+        memcpy(&frame, at, sizeof frame);
+        if (frame.file_length != length
+            || memcmp(at + sizeof frame + frame.name_length, root_file, length) != 0) {
+            break;
+        }
+        skipped++;
+    }
+    return skipped;
+}
+
 int
-stack_profile_build(const struct stack_buffer *buffer, struct stack_profile *profile)
+stack_profile_build(const struct stack_buffer *buffer, const char *root_file,
+                    struct stack_profile *profile)
 {
     size_t n_samples = (size_t)buffer->samples, n_entries = 0, max_frames = 0;
     char **stacks = NULL;
@@ -272,7 +294,8 @@ stack_profile_build(const struct stack_buffer *buffer, struct stack_profile *pro
         struct sample_header header;
         struct text stack = {0};
         sample_frames(buffer, offset, &header, frames);
-        for (uint32_t i = 0; i < header.frames; i++) {
+        uint32_t first = root_frames(buffer, frames, header.frames, root_file);
+        for (uint32_t i = first; i < header.frames; i++) {
             struct frame_header frame;
             const unsigned char *at = buffer->data + frames[i];
             memcpy(&frame, at, sizeof frame);
@@ -282,7 +305,7 @@ stack_profile_build(const struct stack_buffer *buffer, struct stack_profile *pro
             text_append(&function, name, frame.name_length, true);
             text_append(&function, " (", 2, false);
             text_append(&function, file, frame.file_length, true);
-            if (i > 0) {
+            if (i > first) {
                 text_append(&stack, ";", 1, false);
             }
             text_append(&stack, function.data != NULL ? function.data : "", function.length, false);
@@ -305,8 +328,9 @@ stack_profile_build(const struct stack_buffer *buffer, struct stack_profile *pro
     qsort(stacks, n_samples, sizeof *stacks, compare_text);
     profile->n_stacks = count_stacks(stacks, n_samples, profile->stacks);
     qsort(profile->stacks, profile->n_stacks, sizeof *profile->stacks, compare_stack_count);
-    qsort(entries, n_entries, sizeof *entries, compare_function_entry);
-    profile->n_functions = count_functions(entries, n_entries, profile->functions);
+    /* `entry` entries were filled: the launcher's root frames made none */
+    qsort(entries, entry, sizeof *entries, compare_function_entry);
+    profile->n_functions = count_functions(entries, entry, profile->functions);
     qsort(profile->functions, profile->n_functions, sizeof *profile->functions,
           compare_function_count);
     profile->samples = buffer->samples;

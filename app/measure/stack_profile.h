@@ -68,9 +68,12 @@ struct stack_profile {
     uint64_t samples, dropped, empty, truncated;   /* the buffer's counters */
 };
 
-/* Aggregate the buffer's whole samples.  0, or -1 when memory runs out
+/* Aggregate the buffer's whole samples.  A sample's outermost frames whose
+ * file is `root_file` (NULL: none) are left out: the launcher's (runpy's),
+ * which `python SCRIPT.py` does not have.  0, or -1 when memory runs out
  * (the profile is then empty and needs no free). */
-int stack_profile_build(const struct stack_buffer *buffer, struct stack_profile *profile);
+int stack_profile_build(const struct stack_buffer *buffer, const char *root_file,
+                        struct stack_profile *profile);
 void stack_profile_free(struct stack_profile *profile);
 
 /* The collapsed-stack lines, one per stack, in the profile's order.  0, or
