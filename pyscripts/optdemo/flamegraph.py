@@ -21,6 +21,7 @@ import zlib
 WIDTH = 1200           # the viewBox's width; the page scales it to the column
 ROW = 18               # one frame's height
 FONT = 12              # px, a monospace font: every character is as wide
+FONT_FAMILY = "DejaVu Sans Mono, monospace"
 CHAR = 7.25            # its advance: DejaVu Sans Mono's 0.602 em
 PAD = 3                # between a box's left edge and its label
 TOP = 26               # the title above the graph
@@ -153,7 +154,7 @@ def svg(stacks, title="Flame graph"):
     if root.count == 0:
         return (f'<svg role="img" aria-label="{escape(title)}: no samples" '
                 f'viewBox="0 0 {WIDTH} {TOP + BOTTOM}" width="{WIDTH}" height="{TOP + BOTTOM}" '
-                f'font-size="{FONT}"><text x="0" y="16" font-weight="600" fill="#1b1b1b">'
+                f'font-size="{FONT}" font-family="{FONT_FAMILY}"><text x="0" y="16" font-weight="600" fill="#1b1b1b">'
                 f'{escape(title)}</text><text x="0" y="{TOP + 14}" fill="#555555">'
                 'no samples</text></svg>')
     boxes, (left_boxes, left_samples) = layout(root)
@@ -165,10 +166,10 @@ def svg(stacks, title="Flame graph"):
         y = TOP + ROW * (depth - level)       # the root on the bottom row
         share = 100 * node.count / root.count
         where = node.file or "(no file)"
+        if node is root:
+            where = "every sample, whatever its stack"
         tooltip = (f"{node.name}\n{where}\n{samples(node.count)}, {share:.1f}%"
                    + (f" ({node.own:,} in the function itself)" if node.own else ""))
-        if node is root:
-            tooltip = f"all: {samples(node.count)}"
         text = label(node.name if node is not root else f"all ({samples(node.count)})", width)
         box = (f'<g class="frame"><title>{escape(tooltip)}</title>'
                f'<rect x="{number(x)}" y="{y}" width="{number(width)}" height="{ROW - 1}" '
@@ -188,4 +189,4 @@ def svg(stacks, title="Flame graph"):
     spoken = f"{title}: {samples(root.count)}, root at the bottom"
     return (f'<svg role="img" aria-label="{escape(spoken)}" viewBox="0 0 {WIDTH} {height}" '
             f'width="{WIDTH}" height="{height}" font-size="{FONT}" '
-            'font-family="DejaVu Sans Mono, monospace">' + "".join(parts) + "</svg>")
+            f'font-family="{FONT_FAMILY}">' + "".join(parts) + "</svg>")
