@@ -270,6 +270,17 @@ def test_findings_lines_and_overhead_say_what_they_measured():
     assert "1.18 MiB" in text and "python s.py --size 10" in text
 
 
+def test_the_functions_by_samples_are_listed_and_capped():
+    report = copy.deepcopy(REPORT)
+    report["sampling"]["functions"] = [
+        {"function": f"f{index}", "file": "/x/s.py", "self": 100 - index, "total": 200}
+        for index in range(25)]
+    text = profile_page.render(report)
+    assert "<code>f19</code>" in text and "<code>f20</code>" not in text
+    assert "5 more with fewer samples." in text
+    assert "8.3%" in text                                       # f0: 100 of 1,200
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.lists(st.sampled_from(["f", "g", "<lambda>", "h&i"]),
                                    min_size=1, max_size=5),

@@ -154,8 +154,9 @@ def svg(stacks, title="Flame graph"):
     if root.count == 0:
         return (f'<svg role="img" aria-label="{escape(title)}: no samples" '
                 f'viewBox="0 0 {WIDTH} {TOP + BOTTOM}" width="{WIDTH}" height="{TOP + BOTTOM}" '
-                f'font-size="{FONT}" font-family="{FONT_FAMILY}"><text x="0" y="16" font-weight="600" fill="#1b1b1b">'
-                f'{escape(title)}</text><text x="0" y="{TOP + 14}" fill="#555555">'
+                f'font-size="{FONT}" font-family="{FONT_FAMILY}"><text x="0" y="16" '
+                f'font-weight="600" fill="#1b1b1b">{escape(title)}</text>'
+                f'<text x="0" y="{TOP + 14}" fill="#555555">'
                 'no samples</text></svg>')
     boxes, (left_boxes, left_samples) = layout(root)
     depth = max(box[1] for box in boxes)

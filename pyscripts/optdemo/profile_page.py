@@ -37,6 +37,7 @@ td.bar svg { display: block; }
 """
 
 BAR_WIDTH = 120         # px of the hot lines' bar at 100% of the function
+MAX_FUNCTIONS = 20      # rows of the functions by samples
 
 
 def seconds(value):
@@ -122,7 +123,29 @@ def flame_section(report):
                "and installed packages greyer; the order left to right is by name, not time.")
     figure = tag("figure", flamegraph.svg(stacks, title="Where the samples fell")
                  + tag("figcaption", escape(caption)), class_="flame")
-    return section("flame", "Where the time goes", figure)
+    return section("flame", "Where the time goes", figure + functions_table(sampling))
+
+
+def functions_table(sampling):
+    """The functions by samples, as the terminal lists them: self is the
+    innermost frame, total anywhere on the stack."""
+    functions = sampling.get("functions")
+    if not functions:
+        return ""
+    taken = sampling.get("samples") or sum(entry.get("count", 0)
+                                           for entry in sampling.get("stacks") or [])
+    rows = [[code(function.get("function", "?")), (code(function.get("file", "?")), None),
+             (escape(f"{function.get('self', 0):,}"), "num"),
+             (escape(percent(function.get("self", 0), taken)), "num"),
+             (escape(f"{function.get('total', 0):,}"), "num"),
+             (escape(percent(function.get("total", 0), taken)), "num")]
+            for function in functions[:MAX_FUNCTIONS]]
+    more = len(functions) - MAX_FUNCTIONS
+    caption = ("The functions by samples: self when the function itself ran, total when it "
+               "was anywhere on the stack")
+    return (table(caption, ["function", "file", "self", "self %", "total", "total %"], rows)
+            + (tag("p", escape(f"{more:,} more with fewer samples."), class_="muted")
+               if more > 0 else ""))
 
 
 def awaiting_section(report):
