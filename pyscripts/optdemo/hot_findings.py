@@ -176,13 +176,14 @@ def rank(functions, samples, results_path=None, own=None, top=None):
     for entry in functions:
         key = (entry["file"], entry["function"])
         totals[key] = max(totals.get(key, 0), entry["total"])
-    files = []           # in the profile's order, each once
-    for (path, _function), total in totals.items():
-        if total > 0 and path not in files and _is_a_file_name(path) and own(path):
-            files.append(path)
+    # Each file once, in the profile's order (a dict keeps it; `path not in
+    # a_list` here would be the very pitfall this module looks for).
+    files = dict.fromkeys(path for (path, _function), total in totals.items() if total > 0)
 
     ranked = []
     for path in files:
+        if not (_is_a_file_name(path) and own(path)):
+            continue
         try:
             source = lint.read_source(path)
         except (OSError, UnicodeDecodeError, SyntaxError):    # SyntaxError: a bad coding cookie
