@@ -229,7 +229,7 @@ def _printable(text):
 
 
 def _times(speedup):
-    return f"{speedup:.0f}x" if speedup >= 10 else f"{speedup:.2g}x"
+    return f"{speedup:.0f}x" if speedup >= 10 else f"{speedup:.1f}x"
 
 
 def text(findings, limit=10, results_path=None):
@@ -253,7 +253,7 @@ def text(findings, limit=10, results_path=None):
         if finding["speedup"] is not None:
             source = f" (results {_printable(results_path)})" if results_path else ""
             lesson += (f"; measured: {_times(finding['speedup'])} on this machine{source}, "
-                       f"could save about {finding['saving']:.0%} of the run")
+                       f"could save about {finding['saving']:.1%} of the run")
         lines.append(lesson)
     if len(findings) > len(shown):
         lines.append(f"     ... and {len(findings) - len(shown)} more")
