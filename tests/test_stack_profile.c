@@ -192,14 +192,17 @@ test_the_launchers_root_frames_are_left_out(void **state)
     (void)state;
     struct stack_buffer buffer;
     struct stack_profile profile;
-    const struct frame launched[] = {{"run_path", "<frozen runpy>", 291},
+    /* The worker's request loop calls runpy, which calls the program. */
+    const struct frame launched[] = {{"main", "optdemo/runner.py", 500},
+                                     {"run_path", "<frozen runpy>", 291},
                                      {"_run_code", "<frozen runpy>", 88},
                                      {"<module>", "p.py", 3}, {"work", "p.py", 1}};
-    const struct frame only_runpy[] = {{"run_path", "<frozen runpy>", 291},
+    const struct frame only_runpy[] = {{"main", "optdemo/runner.py", 500},
+                                       {"run_path", "<frozen runpy>", 291},
                                        {"_get_code_from_file", "<frozen runpy>", 259}};
     assert_int_equal(stack_buffer_init(&buffer, 1 << 16), 0);
-    add_sample(&buffer, launched, 4);
-    add_sample(&buffer, only_runpy, 2);
+    add_sample(&buffer, launched, 5);
+    add_sample(&buffer, only_runpy, 3);
     assert_int_equal(stack_profile_build(&buffer, "<frozen runpy>", &profile), 0);
     char *text = collapsed_text(&profile);
     /* The innermost frame always stays, even the launcher's own. */

@@ -1,41 +1,58 @@
-/* profile_script.c: `optdemo profile [options] SCRIPT.py [ARGS...]`: a
- * program nobody wrote for optdemo, run as `python SCRIPT.py ARGS` would
- * run it (sys.argv, sys.path[0], `__main__` through runpy.run_path, its exit
- * code, stdout and stderr passed through), under the host's sampling
- * profiler (app/embed/sampler.c).  The report goes to stderr, as time(1)'s
- * does, so the program's stdout stays its own.  For now the program runs in
- * the host's own interpreter, not in a worker (issue 17 asks for one). */
+/* profile_script.c: `optdemo profile [options] SCRIPT.py [ARGS...]` (and
+ * -m MODULE): the article's debugging flow on a program nobody wrote for
+ * optdemo, in one command.  The program runs in workers of the embedded
+ * interpreter (`optdemo worker`, a fresh process per run), each run as
+ * `python SCRIPT.py ARGS` would run it (pyscripts' script_run.py) and each
+ * measured one way, because each way distorts the others:
+ *
+ *   1. sampled, the run the user watches: its stdin, stdout and stderr are
+ *      the host's, its exit code becomes optdemo's; the host's sampling
+ *      profiler in C (sampler.c) reads its stacks;
+ *   2. overhead: unprofiled, sampled and under cProfile, quietly (output
+ *      to /dev/null), one after the other: what each profiler costs;
+ *   3. the C line tracer on the hottest functions the samples found;
+ *   4. tracemalloc: the peak and the lines that allocated what is held;
+ * and then, in the host, the linter on the hot functions' files, each
+ * finding weighed by the time its function took (hot_findings.py).
+ *
+ * Everything lands in one JSON report, the single source of the terminal
+ * report (script_report.py, on stderr as time(1)'s, so the program's
+ * stdout stays its own), --json, --html (profile_page.py) and --collapsed.
+ * A program that reads stdin gets the same input on every run: a stdin that
+ * is not a terminal is read once into a temporary file. */
+#include <errno.h>
 #include <getopt.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "executor.h"
 #include "interp.h"
 #include "optdemo.h"
 #include "parse.h"
 #include "profile_script.h"
 #include "results.h"
-#include "sampler.h"
-#include "stack_profile.h"
 #include "text.h"
 
-/* Room for the samples: mapped with MAP_NORESERVE, so only what is written
- * is paid for; ~40-400 bytes a sample, so minutes at 1000 Hz. */
-static const size_t BUFFER_BYTES = (size_t)256 << 20;
+/* What one run may take, by default (--timeout). */
+static const double RUN_TIMEOUT = 3600;
 
-/* Frames of a stack the top-stacks table shows (the innermost). */
-enum { SHOWN_FRAMES = 4 };
+/* Functions the line tracer watches: the hottest by samples. */
+enum { TRACED_FUNCTIONS = 3 };
+
+enum kind { KIND_OVERHEAD, KIND_CPROFILE, KIND_LINES, KIND_MEMORY, KIND_LINT, N_KINDS };
+static const char *const KINDS[N_KINDS] = {"overhead", "cprofile", "lines", "memory", "lint"};
 
 struct script_options {
     bool module;                  /* -m: argv[script] names a module, run as `python -m` */
     double rate;                  /* samples a second */
-    enum sampler_clock clock;
-    long top;
-    const char *collapsed_path;
+    const char *clock;            /* "wall" or "cpu" */
+    long top, rounds;
+    double timeout;
+    bool kinds[N_KINDS];          /* what runs besides the sampled run (--only) */
+    const char *collapsed_path, *json_path, *html_path, *pstats_path, *results_path;
 };
 
 static void
@@ -45,22 +62,37 @@ usage(FILE *out)
             "usage: optdemo profile [options] SCRIPT.py [ARGS...]\n"
             "       optdemo profile [options] --script SCRIPT [ARGS...]\n"
             "       optdemo profile [options] -m MODULE [ARGS...]\n\n"
-            "Run a program as `python SCRIPT.py ARGS` would (its sys.argv, __main__, exit\n"
-            "code, stdout and stderr) under the host's sampling profiler, and report on\n"
-            "stderr: wall and CPU time, the functions by samples (self: innermost frame;\n"
-            "total: anywhere on the stack) and the heaviest stacks.  A .py file that\n"
-            "declares no VARIANTS is a script; anything else is a workload (see above).\n"
-            "Options go before SCRIPT; what follows it is the program's.\n\n"
-            "  --script        SCRIPT is a program even if it does not end in .py\n"
-            "  -m              the program is MODULE, run as `python -m MODULE` runs it\n"
-            "  --rate HZ       samples a second (default 1000)\n"
-            "  --clock C       wall (default: CLOCK_MONOTONIC, waiting is sampled too)\n"
-            "                  or cpu (the thread's CPU clock: ticks of the kernel,\n"
-            "                  so at most ~250 Hz here)\n"
-            "  --top N         rows of the tables (default 10)\n"
-            "  --collapsed FILE  the stacks as `a;b;c COUNT` lines (flamegraph.pl,\n"
-            "                  speedscope)\n\n"
-            "exit codes: the program's own; 2 usage, 1 when optdemo itself failed\n");
+            "Where a program's time goes and what to try first.  The program runs in a\n"
+            "worker of the embedded interpreter as `python SCRIPT.py ARGS` would (its\n"
+            "sys.argv, __main__, cwd, stdin, stdout, stderr and exit code), first under\n"
+            "the host's sampling profiler (a timer signal; the handler reads the frames in\n"
+            "C), then again, quietly, once for each view below.  The report goes to\n"
+            "stderr: wall and CPU time, the functions and stacks by samples, what the\n"
+            "sampler and cProfile cost, cProfile's functions, the hottest functions' lines,\n"
+            "the allocation sites, and the linter's findings in hot functions ranked by\n"
+            "the time they could save.  A .py file that declares no VARIANTS is a script;\n"
+            "anything else is a workload (`optdemo profile --help`).  Options go before\n"
+            "SCRIPT; what follows it is the program's.\n\n"
+            "  --script          SCRIPT is a program even if it does not end in .py\n"
+            "  -m                the program is MODULE, run as `python -m MODULE` runs it\n"
+            "  --only KIND       sample, overhead, cprofile, lines, memory or lint\n"
+            "                    (repeatable; default: all); the sampled run is always\n"
+            "                    made, and `--only sample` makes it alone\n"
+            "  --rate HZ         samples a second (default 1000)\n"
+            "  --clock C         wall (default: waiting is sampled too) or cpu (the\n"
+            "                    thread's CPU clock, kernel ticks: ~250 Hz at most)\n"
+            "  --rounds N        overhead runs of each kind, interleaved (default 1)\n"
+            "  --top N           rows of the tables (default 10)\n"
+            "  --timeout S       seconds one run may take (default 3600)\n"
+            "  --results FILE    `optdemo run --json` results: each finding's lesson with\n"
+            "                    the speedup measured on this machine\n"
+            "  --collapsed FILE  the sampled stacks as `a;b;c COUNT` lines (flamegraph.pl,\n"
+            "                    speedscope)\n"
+            "  --pstats FILE     cProfile's stats, for `python -m pstats` or snakeviz\n"
+            "  --json FILE       the whole report as JSON\n"
+            "  --html FILE       the report as a page, with a flame graph\n\n"
+            "exit codes: the program's own; 2 usage, 1 when optdemo itself failed,\n"
+            "130 interrupted\n");
 }
 
 static bool
@@ -87,7 +119,8 @@ int
 profile_script_target(int argc, char **argv)
 {
     static const char *const with_argument[] = {
-        "--size", "--only", "--top", "--pstats", "--json", "--collapsed", "--rate", "--clock",
+        "--size", "--only", "--top", "--pstats", "--json", "--collapsed", "--rate",
+        "--clock", "--html", "--results", "--timeout", "--rounds",
     };
     bool forced = false;
     for (int i = 1; i < argc; i++) {
@@ -107,22 +140,40 @@ profile_script_target(int argc, char **argv)
     return forced ? argc : 0;
 }
 
+static int
+bad_value(const char *option, const char *needs, const char *value)
+{
+    fprintf(stderr, "optdemo profile: %s needs %s, not '%s'\n", option, needs, value);
+    return EXIT_USAGE;
+}
+
 /* EXIT_OK to go on; otherwise the exit code (help: EXIT_OK with *done). */
 static int
 parse_options(int argc, char **argv, struct script_options *opts, bool *done)
 {
-    enum { OPT_SCRIPT = 256, OPT_RATE, OPT_CLOCK, OPT_TOP, OPT_COLLAPSED };
+    enum {
+        OPT_SCRIPT = 256, OPT_ONLY, OPT_RATE, OPT_CLOCK, OPT_ROUNDS, OPT_TOP, OPT_TIMEOUT,
+        OPT_RESULTS, OPT_COLLAPSED, OPT_PSTATS, OPT_JSON, OPT_HTML,
+    };
     static const struct option long_options[] = {
         {"help", no_argument, NULL, 'h'},
         {"script", no_argument, NULL, OPT_SCRIPT},
+        {"only", required_argument, NULL, OPT_ONLY},
         {"rate", required_argument, NULL, OPT_RATE},
         {"clock", required_argument, NULL, OPT_CLOCK},
+        {"rounds", required_argument, NULL, OPT_ROUNDS},
         {"top", required_argument, NULL, OPT_TOP},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"results", required_argument, NULL, OPT_RESULTS},
         {"collapsed", required_argument, NULL, OPT_COLLAPSED},
+        {"pstats", required_argument, NULL, OPT_PSTATS},
+        {"json", required_argument, NULL, OPT_JSON},
+        {"html", required_argument, NULL, OPT_HTML},
         {NULL, 0, NULL, 0},
     };
+    bool any_kind = false;
+    long number;
     int c;
-    long rate;
 
     *done = false;
     optind = 1;
@@ -138,31 +189,61 @@ parse_options(int argc, char **argv, struct script_options *opts, bool *done)
             return EXIT_OK;
         case OPT_SCRIPT:
             break;
-        case OPT_RATE:
-            if (parse_long(optarg, 1, &rate) < 0 || rate > 100000) {
-                fprintf(stderr, "optdemo profile: --rate needs 1-100000 samples a second, "
-                                "not '%s'\n", optarg);
-                return EXIT_USAGE;
+        case OPT_ONLY: {
+            int k = 0;
+            while (k < N_KINDS && strcmp(optarg, KINDS[k]) != 0) {
+                k++;
             }
-            opts->rate = (double)rate;
+            if (k == N_KINDS && strcmp(optarg, "sample") != 0) {
+                return bad_value("--only", "sample, overhead, cprofile, lines, memory or lint",
+                                 optarg);
+            }
+            any_kind = true;   /* `--only sample`: the sampled run alone */
+            opts->kinds[k] = k < N_KINDS;
+            break;
+        }
+        case OPT_RATE:
+            if (parse_long(optarg, 1, &number) < 0 || number > 100000) {
+                return bad_value("--rate", "1-100000 samples a second", optarg);
+            }
+            opts->rate = (double)number;
             break;
         case OPT_CLOCK:
             if (strcmp(optarg, "wall") != 0 && strcmp(optarg, "cpu") != 0) {
-                fprintf(stderr, "optdemo profile: --clock takes wall or cpu, not '%s'\n",
-                        optarg);
-                return EXIT_USAGE;
+                return bad_value("--clock", "wall or cpu", optarg);
             }
-            opts->clock = strcmp(optarg, "cpu") == 0 ? SAMPLER_CLOCK_CPU : SAMPLER_CLOCK_WALL;
+            opts->clock = strcmp(optarg, "cpu") == 0 ? "cpu" : "wall";
+            break;
+        case OPT_ROUNDS:
+            if (parse_long(optarg, 1, &opts->rounds) < 0 || opts->rounds > 100) {
+                return bad_value("--rounds", "1-100 rounds", optarg);
+            }
             break;
         case OPT_TOP:
             if (parse_long(optarg, 1, &opts->top) < 0 || opts->top > 100000) {
-                fprintf(stderr, "optdemo profile: --top needs a number of rows, not '%s'\n",
-                        optarg);
-                return EXIT_USAGE;
+                return bad_value("--top", "a number of rows", optarg);
             }
+            break;
+        case OPT_TIMEOUT:
+            if (parse_long(optarg, 1, &number) < 0) {
+                return bad_value("--timeout", "a positive number of seconds", optarg);
+            }
+            opts->timeout = (double)number;
+            break;
+        case OPT_RESULTS:
+            opts->results_path = optarg;
             break;
         case OPT_COLLAPSED:
             opts->collapsed_path = optarg;
+            break;
+        case OPT_PSTATS:
+            opts->pstats_path = optarg;
+            break;
+        case OPT_JSON:
+            opts->json_path = optarg;
+            break;
+        case OPT_HTML:
+            opts->html_path = optarg;
             break;
         default:
             fprintf(stderr, "optdemo profile: unknown or incomplete option '%s' "
@@ -171,284 +252,431 @@ parse_options(int argc, char **argv, struct script_options *opts, bool *done)
             return EXIT_USAGE;
         }
     }
+    for (int k = 0; k < N_KINDS && !any_kind; k++) {
+        opts->kinds[k] = true;
+    }
+    if (opts->pstats_path != NULL && !opts->kinds[KIND_CPROFILE]) {
+        fprintf(stderr, "optdemo profile: --pstats needs the cprofile run (--only cprofile)\n");
+        return EXIT_USAGE;
+    }
     return EXIT_OK;
 }
 
-static double
-seconds_of(clockid_t clock)
+/* A stdin that is not a terminal (a pipe, a file) is copied once into an
+ * unlinked temporary file that becomes fd 0, so every run, each rewound to
+ * its start (rewind_stdin), reads the same input.  0, or -1 after saying
+ * why. */
+static int
+spool_stdin(bool *spooled)
 {
-    struct timespec now;
-    clock_gettime(clock, &now);
-    return (double)now.tv_sec + 1e-9 * (double)now.tv_nsec;
+    char path[] = "/tmp/optdemo-stdin-XXXXXX", chunk[65536];
+    int fd = -1, rc = -1;
+    ssize_t n;
+
+    *spooled = false;
+    if (isatty(STDIN_FILENO) || lseek(STDIN_FILENO, 0, SEEK_CUR) == 0) {
+        return 0;   /* a terminal, or a file already at its start: rewinding is enough */
+    }
+    if ((fd = mkstemp(path)) < 0) {
+        goto done;
+    }
+    unlink(path);
+    while ((n = read(STDIN_FILENO, chunk, sizeof chunk)) != 0) {
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0 || write(fd, chunk, (size_t)n) != n) {
+            goto done;
+        }
+    }
+    if (dup2(fd, STDIN_FILENO) < 0) {
+        goto done;
+    }
+    *spooled = true;
+    rc = 0;
+done:
+    if (rc < 0) {
+        perror("optdemo profile: cannot keep stdin for every run");
+    }
+    if (fd >= 0) {
+        close(fd);
+    }
+    return rc;
 }
 
-/* sys.argv is the script and its arguments; sys.path[0] the script's
- * folder (the current one for a module), as `python SCRIPT.py` and `python
- * -m MODULE` make them.  0, or -1 with an exception. */
-static int
-set_up_sys(int argc, char **argv, bool module)
+static void
+rewind_stdin(void)
 {
-    char folder[PATH_MAX];
-    PyObject *list = interp_string_list(argc, argv), *where = NULL;
-    PyObject *path = PySys_GetObject("path");   /* borrowed */
+    if (!isatty(STDIN_FILENO)) {
+        lseek(STDIN_FILENO, 0, SEEK_SET);   /* a pipe cannot: it was spooled or is used once */
+    }
+}
+
+/* Whether --results names a results file hot_findings can read: 0, or -1
+ * after saying why not (before any run, not after them). */
+static int
+check_results_file(const char *path)
+{
+    PyObject *args = Py_BuildValue("(s)", path);
+    PyObject *speedups = args != NULL ? interp_call("optdemo.hot_findings", "measured_speedups",
+                                                    args) : NULL;
+    int rc = speedups != NULL ? 0 : -1;
+    if (speedups == NULL) {
+        char *why = interp_exception_message();
+        fprintf(stderr, "optdemo profile: --results %s: %s\n", path, text_or(why, "unreadable"));
+        free(why);
+    }
+    Py_XDECREF(args);
+    Py_XDECREF(speedups);
+    return rc;
+}
+
+/* The embedded interpreter in a worker whose stdin, stdout and stderr are
+ * ours. */
+static int
+open_worker(struct executor *ex, double timeout)
+{
+    char *exe = (char *)interp_executable();
+    if (exe == NULL) {
+        return -1;
+    }
+    const char *const *worker = executor_worker_arguments(false);
+    char *argv[] = {exe, (char *)worker[0], (char *)worker[1], (char *)worker[2], NULL};
+    struct worker_limits limits = {.timeout = timeout, .file_bytes = 0, .inherit_stdio = true};
+    if (executor_worker_init(ex, argv, &limits, interp_interrupted) < 0) {
+        return -1;
+    }
+    ex->template = "c";
+    ex->label = strdup("embedded");
+    return ex->label != NULL ? 0 : -1;
+}
+
+/* One run of the program in a fresh worker: `pass` (script_run.PASSES),
+ * its output to /dev/null when `quiet`; `extra` (stolen, may be NULL) adds
+ * to the request.  EXEC_OK with *answer; otherwise *error says why. */
+static enum exec_status
+run_pass(struct executor *ex, const struct script_options *opts, const json_t *argv,
+         const char *pass, bool quiet, json_t *extra, json_t **answer, char **error)
+{
+    json_t *request = json_pack("{s:s, s:s, s:O, s:b, s:b, s:f, s:s, s:I}", "op", "script",
+                                "pass", pass, "argv", argv, "module", opts->module, "quiet",
+                                quiet, "rate", opts->rate, "clock", opts->clock, "top",
+                                (json_int_t)opts->top);
+    enum exec_status status;
+
+    *answer = NULL;
+    if (request == NULL || (extra != NULL && json_object_update(request, extra) < 0)) {
+        json_decref(request);
+        json_decref(extra);
+        *error = text_copy("out of memory");
+        return EXEC_ERROR;
+    }
+    json_decref(extra);
+    if (strcmp(pass, "cprofile") == 0 && opts->pstats_path != NULL) {
+        json_object_set_new(request, "pstats", json_string(opts->pstats_path));
+    }
+    fflush(NULL);
+    rewind_stdin();
+    status = executor_start(ex, error);
+    if (status == EXEC_OK) {
+        status = executor_request(ex, request, answer, error, NULL);
+    } else {
+        json_decref(request);
+    }
+    executor_stop(ex);
+    return status;
+}
+
+/* A Python function of pyscripts' script_report taking the report as JSON
+ * text (and `extra`, a str or None): its str result, as JSON decoded or as
+ * text (malloc'd), or NULL after printing why. */
+static char *
+call_report(const char *function, const json_t *report, const char *extra)
+{
+    char *text = json_dumps(report, JSON_COMPACT), *copy = NULL;
+    PyObject *args = text != NULL ? Py_BuildValue("(sz)", text, extra) : NULL;
+    PyObject *result = args != NULL ? interp_call("optdemo.script_report", function, args) : NULL;
+    const char *value = result != NULL ? PyUnicode_AsUTF8(result) : NULL;
+    copy = value != NULL ? text_copy(value) : NULL;
+    if (copy == NULL) {
+        char *why = PyErr_Occurred() ? interp_exception_text(8) : NULL;
+        fprintf(stderr, "optdemo profile: %s failed: %s\n", function, text_or(why, "out of memory"));
+        free(why);
+    }
+    Py_XDECREF(args);
+    Py_XDECREF(result);
+    free(text);
+    return copy;
+}
+
+static double
+number_at(const json_t *object, const char *key)
+{
+    return json_number_value(json_object_get(object, key));
+}
+
+/* The overhead runs, interleaved: plain, sampled, cProfile (its table and
+ * pstats file from the last round).  0, or -1 with *status and *error. */
+static int
+measure_overhead(struct executor *ex, const struct script_options *opts, const json_t *argv,
+                 json_t *report, enum exec_status *status, char **error)
+{
+    static const char *const passes[3] = {"plain", "sample", "cprofile"};
+    static const char *const keys[3] = {"plain_runs", "sampled_runs", "cprofile_runs"};
+    json_t *walls[3];
+    json_t *overhead = json_object();
+    json_t *answer = NULL;
     int rc = -1;
 
-    if (list == NULL || PySys_SetObject("argv", list) < 0) {
-        goto done;
+    for (int p = 0; p < 3; p++) {
+        walls[p] = json_array();
+        json_object_set_new(overhead, keys[p], walls[p]);
     }
-    if (module ? getcwd(folder, sizeof folder) == NULL : realpath(argv[0], folder) == NULL) {
-        PyErr_SetFromErrnoWithFilename(PyExc_OSError, argv[0]);
-        goto done;
-    }
-    where = PyUnicode_DecodeFSDefault(module ? folder : dirname(folder));
-    if (where == NULL || path == NULL || !PyList_Check(path) || PyList_Insert(path, 0, where) < 0) {
-        if (!PyErr_Occurred()) {
-            PyErr_SetString(PyExc_RuntimeError, "sys.path is not a list");
+    json_object_set_new(report, "overhead", overhead);
+    for (long round = 0; round < opts->rounds; round++) {
+        for (int p = 0; p < 3; p++) {
+            if (p != 2 && !opts->kinds[KIND_OVERHEAD]) {
+                continue;
+            }
+            *status = run_pass(ex, opts, argv, passes[p], true, NULL, &answer, error);
+            if (*status != EXEC_OK) {
+                goto done;
+            }
+            json_array_append_new(walls[p], json_real(number_at(answer, "wall")));
+            if (p == 2) {
+                json_object_set(report, "cprofile", json_object_get(answer, "cprofile"));
+            }
+            json_decref(answer);
+            answer = NULL;
         }
-        goto done;
     }
     rc = 0;
 done:
-    Py_XDECREF(list);
-    Py_XDECREF(where);
+    json_decref(answer);
     return rc;
 }
 
-/* Whether a traceback entry is runpy's (run_path and the functions it
- * calls before the program's own code), which `python SCRIPT.py` never
- * shows. */
-static bool
-is_runpy_entry(PyTracebackObject *entry)
-{
-    PyCodeObject *code = PyFrame_GetCode(entry->tb_frame);   /* new reference */
-    const char *file = PyUnicode_AsUTF8(code->co_filename);
-    bool runpy = file != NULL && strcmp(file, "<frozen runpy>") == 0;
-    if (file == NULL) {
-        PyErr_Clear();
-    }
-    Py_DECREF(code);
-    return runpy;
-}
-
-/* The exit code `python SCRIPT.py` gives for the exception set now (which is
- * cleared): SystemExit's code (its message on stderr), 130 for Ctrl-C and 1
- * for the rest, both after their traceback. */
+/* What the report's sections need from the host's Python (the hot lines'
+ * keys, the findings, the text): script_report.py. */
 static int
-exit_code_of_exception(void)
+trace_hot_lines(struct executor *ex, const struct script_options *opts, const json_t *argv,
+                json_t *report, enum exec_status *status, char **error)
 {
-    PyObject *type = NULL, *value = NULL, *traceback = NULL, *code = NULL;
-    int rc = EXIT_FAILED;
+    char limit[32];
+    snprintf(limit, sizeof limit, "%d", TRACED_FUNCTIONS);
+    char *keys_text = call_report("line_keys", report, limit);
+    json_t *keys = keys_text != NULL ? json_loads(keys_text, 0, NULL) : NULL, *answer = NULL;
+    int rc = -1;
 
-    bool exiting = PyErr_ExceptionMatches(PyExc_SystemExit);
-    PyErr_Fetch(&type, &value, &traceback);
-    if (!exiting) {
-        rc = PyErr_GivenExceptionMatches(type, PyExc_KeyboardInterrupt) ? EXIT_INTERRUPTED
-                                                                         : EXIT_FAILED;
-        /* runpy's entries lead the traceback: drop them, as python shows none */
-        while (traceback != NULL && PyTraceBack_Check(traceback)
-               && ((PyTracebackObject *)traceback)->tb_next != NULL
-               && is_runpy_entry((PyTracebackObject *)traceback)) {
-            PyObject *next = Py_NewRef((PyObject *)((PyTracebackObject *)traceback)->tb_next);
-            Py_SETREF(traceback, next);
-        }
-        PyErr_NormalizeException(&type, &value, &traceback);
-        if (traceback != NULL) {
-            PyException_SetTraceback(value, traceback);
-        }
-        PyErr_Restore(type, value, traceback);   /* steals all three */
-        type = value = traceback = NULL;
-        PyErr_Print();   /* not a SystemExit: prints, never exits */
+    free(keys_text);
+    *status = EXEC_OK;
+    if (keys == NULL) {
+        *error = text_copy("cannot choose the functions to trace");
+        *status = EXEC_ERROR;
         goto done;
     }
-    PyErr_NormalizeException(&type, &value, &traceback);
-    code = value != NULL ? PyObject_GetAttrString(value, "code") : NULL;
-    if (code == NULL) {
-        PyErr_Clear();
-    } else if (code == Py_None) {
-        rc = EXIT_OK;
-    } else if (PyLong_Check(code)) {
-        long number = PyLong_AsLong(code);
-        if (number == -1 && PyErr_Occurred()) {
-            PyErr_Clear();
-        }
-        rc = (int)(number & 0xff);
-    } else {
-        PyObject *err = PySys_GetObject("stderr");   /* borrowed */
-        if (err == NULL || PyFile_WriteObject(code, err, Py_PRINT_RAW) < 0
-            || PyFile_WriteString("\n", err) < 0) {
-            PyErr_Clear();
-        }
+    if (json_array_size(keys) == 0) {
+        json_object_set_new(report, "lines", json_pack("{s:[], s:s}", "functions", "why",
+                                                       "no sampled function of a file with "
+                                                       "source"));
+        rc = 0;
+        goto done;
     }
+    *status = run_pass(ex, opts, argv, "lines", true, json_pack("{s:O}", "functions", keys),
+                       &answer, error);
+    if (*status != EXEC_OK) {
+        goto done;
+    }
+    json_object_set_new(report, "lines", json_pack("{s:O, s:f}", "functions",
+                                                   json_object_get(answer, "lines"), "wall",
+                                                   number_at(answer, "wall")));
+    rc = 0;
 done:
-    Py_XDECREF(type);
-    Py_XDECREF(value);
-    Py_XDECREF(traceback);
-    Py_XDECREF(code);
+    json_decref(keys);
+    json_decref(answer);
     return rc;
 }
 
-/* Run the script (runpy.run_path) or the module (runpy.run_module, which
- * sets sys.argv[0] to its file) as __main__; its exit code. */
 static int
-run_script(const char *path, bool module)
+write_text(const char *path, const char *text)
 {
-    PyObject *runpy = PyImport_ImportModule("runpy");
-    PyObject *run_path = runpy != NULL ? PyObject_GetAttrString(
-                             runpy, module ? "run_module" : "run_path") : NULL;
-    PyObject *args = run_path != NULL ? Py_BuildValue("(s)", path) : NULL;
-    PyObject *kwargs = args == NULL ? NULL
-                       : module ? Py_BuildValue("{s:s, s:O}", "run_name", "__main__",
-                                                "alter_sys", Py_True)
-                                : Py_BuildValue("{s:s}", "run_name", "__main__");
-    PyObject *result = kwargs != NULL ? PyObject_Call(run_path, args, kwargs) : NULL;
-    int rc = result != NULL ? EXIT_OK : exit_code_of_exception();
+    char *error = NULL;
+    if (results_write_atomic(path, text, strlen(text), &error) < 0) {
+        fprintf(stderr, "optdemo profile: %s\n", text_or(error, "cannot write"));
+        free(error);
+        return -1;
+    }
+    return 0;
+}
 
-    Py_XDECREF(runpy);
-    Py_XDECREF(run_path);
-    Py_XDECREF(args);
-    Py_XDECREF(kwargs);
-    Py_XDECREF(result);
+/* --collapsed, --json and --html.  0, or -1 when one could not be written. */
+static int
+write_outputs(const struct script_options *opts, const json_t *report)
+{
+    int rc = 0;
+    if (opts->collapsed_path != NULL) {
+        char *text = call_report("collapsed", report, NULL);
+        rc |= text == NULL || write_text(opts->collapsed_path, text) < 0 ? -1 : 0;
+        free(text);
+    }
+    if (opts->json_path != NULL) {
+        char *text = json_dumps(report, JSON_INDENT(1) | JSON_SORT_KEYS);
+        rc |= text == NULL || write_text(opts->json_path, text) < 0 ? -1 : 0;
+        free(text);
+    }
+    if (opts->html_path != NULL) {
+        char *text = call_report("html", report, NULL);
+        rc |= text == NULL || write_text(opts->html_path, text) < 0 ? -1 : 0;
+        free(text);
+    }
     return rc;
 }
 
-static void
-flush_python_stream(const char *name)
+/* The findings and the figures derived from the runs (script_report's
+ * complete), in the host: *report is replaced.  0, or -1 after saying why. */
+static int
+complete_report(json_t **report, const struct script_options *opts)
 {
-    PyObject *stream = PySys_GetObject(name);   /* borrowed */
-    PyObject *result = stream != NULL ? PyObject_CallMethod(stream, "flush", NULL) : NULL;
-    if (result == NULL) {
-        PyErr_Clear();
+    char *text = call_report("complete", *report, opts->results_path);
+    json_t *completed = text != NULL ? json_loads(text, 0, NULL) : NULL;
+    free(text);
+    if (completed == NULL) {
+        return -1;
     }
-    Py_XDECREF(result);
+    json_decref(*report);
+    *report = completed;
+    return 0;
 }
 
-static void
-print_report(FILE *out, const char *script, int rc, double wall, double cpu, double handler,
-             const struct script_options *opts, const struct stack_profile *profile)
+static int
+exit_code_of_status(enum exec_status status)
 {
-    double all = (double)profile->samples;
-    double signals = all + (double)profile->dropped + (double)profile->empty;
-    fprintf(out, "\noptdemo profile: %s exited with %d after %.3f s wall, %.3f s CPU "
-            "(process)\n", script, rc, wall, cpu);
-    fprintf(out, "  sampled: %llu samples at %g Hz (%s clock), %.0f a second of %s time; "
-            "%llu dropped (buffer full), %llu without a Python frame, %llu cut at %d frames\n",
-            (unsigned long long)profile->samples, opts->rate,
-            opts->clock == SAMPLER_CLOCK_CPU ? "CPU" : "wall",
-            all / (opts->clock == SAMPLER_CLOCK_CPU ? cpu : wall),
-            opts->clock == SAMPLER_CLOCK_CPU ? "CPU" : "wall",
-            (unsigned long long)profile->dropped, (unsigned long long)profile->empty,
-            (unsigned long long)profile->truncated, SAMPLER_MAX_DEPTH);
-    fprintf(out, "  the handler took %.1f us a sample, %.1f ms in all (%.2f%% of the wall time; "
-            "the signal's delivery is not in it)\n",
-            signals > 0 ? 1e6 * handler / signals : 0.0,
-            1e3 * handler, wall > 0 ? 100 * handler / wall : 0.0);
-    if (profile->samples == 0) {
-        return;
-    }
-    fprintf(out, "\n  functions by samples (self: the innermost frame; total: anywhere on "
-            "the stack), top %ld\n", opts->top);
-    fprintf(out, "  %8s %6s %8s %6s  %s\n", "self", "%", "total", "%", "function");
-    for (size_t i = 0; i < profile->n_functions && (long)i < opts->top; i++) {
-        const struct function_count *f = &profile->functions[i];
-        fprintf(out, "  %8llu %5.1f%% %8llu %5.1f%%  %s\n", (unsigned long long)f->self,
-                100 * (double)f->self / all, (unsigned long long)f->total,
-                100 * (double)f->total / all, f->function);
-    }
-    fprintf(out, "\n  heaviest stacks (innermost first, %d frames at most), top %ld\n",
-            SHOWN_FRAMES, opts->top < 5 ? opts->top : 5);
-    for (size_t i = 0; i < profile->n_stacks && i < 5 && (long)i < opts->top; i++) {
-        const char *stack = profile->stacks[i].stack, *end = stack + strlen(stack);
-        fprintf(out, "  %8llu %5.1f%%  ", (unsigned long long)profile->stacks[i].count,
-                100 * (double)profile->stacks[i].count / all);
-        /* innermost first: walk the ';'-separated frames backwards */
-        int shown = 0;
-        while (end > stack && shown < SHOWN_FRAMES) {
-            const char *start = end;
-            while (start > stack && start[-1] != ';') {
-                start--;
-            }
-            fprintf(out, "%s%.*s", shown == 0 ? "" : "\n                    <- ",
-                    (int)(end - start), start);
-            shown++;
-            end = start > stack ? start - 1 : start;
-        }
-        fprintf(out, "%s\n", end > stack ? "\n                    <- ..." : "");
-    }
+    return status == EXEC_INTERRUPTED ? EXIT_INTERRUPTED : EXIT_FAILED;
 }
 
 int
 profile_script_main(int argc, char **argv, int script)
 {
-    struct script_options opts = {.rate = 1000, .clock = SAMPLER_CLOCK_WALL, .top = 10};
-    struct stack_buffer buffer = {0};
-    struct stack_profile profile = {0};
-    bool done = false, sampling = false;
-    const char *why = NULL;
+    struct script_options opts = {.rate = 1000, .clock = "wall", .top = 10, .rounds = 1,
+                                  .timeout = RUN_TIMEOUT};
+    struct executor ex = {0};
+    bool have_executor = false, done = false, spooled = false;
+    json_t *report = NULL, *program_argv = NULL, *answer = NULL;
+    char *error = NULL, *text = NULL, cwd[PATH_MAX];
+    enum exec_status status = EXEC_OK;
+    int program_rc = EXIT_OK;
     int rc = parse_options(script, argv, &opts, &done);
 
     if (rc != EXIT_OK || done) {
         goto finish;
     }
+    rc = EXIT_USAGE;
     if (script >= argc) {
         fprintf(stderr, "optdemo profile: --script needs a SCRIPT, -m a MODULE to run\n");
-        rc = EXIT_USAGE;
         goto finish;
     }
-    const char *outputs[] = {opts.collapsed_path};
-    if (results_check_outputs("profile", outputs, 1) < 0) {
-        rc = EXIT_USAGE;
+    const char *outputs[] = {opts.collapsed_path, opts.json_path, opts.html_path,
+                             opts.pstats_path};
+    if (results_check_outputs("profile", outputs, 4) < 0) {
         goto finish;
     }
-    if (stack_buffer_init(&buffer, BUFFER_BYTES) < 0) {
-        fprintf(stderr, "optdemo profile: cannot map the sample buffer\n");
-        rc = EXIT_FAILED;
+    if (!opts.module && access(argv[script], R_OK) < 0) {
+        fprintf(stderr, "optdemo profile: %s: %s\n", argv[script], strerror(errno));
         goto finish;
     }
-    if (interp_start() < 0) {
-        rc = EXIT_FAILED;
+    rc = EXIT_FAILED;
+    program_argv = json_array();
+    for (int i = script; i < argc && program_argv != NULL; i++) {
+        json_array_append_new(program_argv, json_string(argv[i]));
+    }
+    report = json_pack("{s:s, s:{s:O, s:b, s:s}, s:{s:f, s:s, s:I, s:I, s:b}}", "schema",
+                       "optdemo-profile-script/1", "program", "argv", program_argv, "module",
+                       opts.module, "cwd", getcwd(cwd, sizeof cwd) != NULL ? cwd : "?",
+                       "options", "rate", opts.rate, "clock", opts.clock, "rounds",
+                       (json_int_t)opts.rounds, "top", (json_int_t)opts.top, "lint",
+                       opts.kinds[KIND_LINT]);
+    if (report == NULL || interp_start() < 0) {
         goto finish;
     }
-    if (set_up_sys(argc - script, argv + script, opts.module) < 0) {
-        char *text = interp_exception_message();
-        fprintf(stderr, "optdemo profile: %s\n", text_or(text, "out of memory"));
-        free(text);
-        rc = EXIT_FAILED;
-        goto finish;
-    }
-    double wall = seconds_of(CLOCK_MONOTONIC), cpu = seconds_of(CLOCK_PROCESS_CPUTIME_ID);
-    sampling = sampler_start(&buffer, opts.rate, opts.clock, &why) == 0;
-    if (!sampling) {
-        perror(why);
-        rc = EXIT_FAILED;
-        goto finish;
-    }
-    rc = run_script(argv[script], opts.module);
-    sampler_stop();
-    wall = seconds_of(CLOCK_MONOTONIC) - wall;
-    cpu = seconds_of(CLOCK_PROCESS_CPUTIME_ID) - cpu;
-    flush_python_stream("stdout");
-    flush_python_stream("stderr");
-    if (stack_profile_build(&buffer, "<frozen runpy>", &profile) < 0) {
-        fprintf(stderr, "optdemo profile: out of memory aggregating the samples\n");
-        rc = rc == EXIT_OK ? EXIT_FAILED : rc;
-        goto finish;
-    }
-    print_report(stderr, argv[script], rc, wall, cpu, sampler_handler_seconds(), &opts, &profile);
-    if (opts.collapsed_path != NULL) {
-        FILE *collapsed = fopen(opts.collapsed_path, "w");
-        bool written = collapsed != NULL && stack_profile_write_collapsed(&profile, collapsed) == 0;
-        if (collapsed != NULL && fclose(collapsed) != 0) {
-            written = false;
+    if (opts.results_path != NULL) {
+        json_object_set_new(json_object_get(report, "options"), "results",
+                            json_string(opts.results_path));
+        if (check_results_file(opts.results_path) < 0) {
+            rc = EXIT_USAGE;
+            goto finish;
         }
-        if (!written) {
-            perror(opts.collapsed_path);
+    }
+    if (spool_stdin(&spooled) < 0) {
+        goto finish;
+    }
+    if (open_worker(&ex, opts.timeout) < 0) {
+        fprintf(stderr, "optdemo profile: cannot set up a worker\n");
+        goto finish;
+    }
+    have_executor = true;
+
+    /* 1. The run the user watches, sampled. */
+    status = run_pass(&ex, &opts, program_argv, "sample", false, NULL, &answer, &error);
+    if (status != EXEC_OK) {
+        goto failed;
+    }
+    program_rc = (int)json_integer_value(json_object_get(answer, "exit_code"));
+    json_object_set_new(json_object_get(report, "program"), "exit_code",
+                        json_integer(program_rc));
+    json_object_set_new(report, "times", json_pack("{s:f, s:f}", "wall",
+                                                   number_at(answer, "wall"), "cpu",
+                                                   number_at(answer, "cpu")));
+    json_object_set(report, "sampling", json_object_get(answer, "sampling"));
+    json_object_set_new(json_object_get(report, "sampling"), "rate", json_real(opts.rate));
+    json_object_set_new(json_object_get(report, "sampling"), "clock", json_string(opts.clock));
+
+    /* 2-4. The quiet runs. */
+    if ((opts.kinds[KIND_OVERHEAD] || opts.kinds[KIND_CPROFILE])
+        && measure_overhead(&ex, &opts, program_argv, report, &status, &error) < 0) {
+        goto failed;
+    }
+    if (opts.kinds[KIND_LINES]
+        && trace_hot_lines(&ex, &opts, program_argv, report, &status, &error) < 0) {
+        goto failed;
+    }
+    if (opts.kinds[KIND_MEMORY]) {
+        json_decref(answer);
+        status = run_pass(&ex, &opts, program_argv, "memory", true, NULL, &answer, &error);
+        if (status != EXEC_OK) {
+            goto failed;
+        }
+        json_object_set(report, "memory", json_object_get(answer, "memory"));
+    }
+    rc = program_rc;
+    goto report;
+failed:
+    /* What is finished is still reported. */
+    fprintf(stderr, "optdemo profile: %s\n", text_or(error, "a run failed"));
+    json_object_set_new(report, "failure", json_string(text_or(error, "a run failed")));
+    rc = json_object_get(report, "sampling") != NULL && status != EXEC_INTERRUPTED
+             ? EXIT_FAILED : exit_code_of_status(status);
+report:
+    if (json_object_get(report, "sampling") != NULL && complete_report(&report, &opts) == 0) {
+        char top[32];
+        snprintf(top, sizeof top, "%ld", opts.top);
+        text = call_report("text", report, top);
+        if (text != NULL) {
+            fputs(text, stderr);
+        }
+        if (text == NULL || write_outputs(&opts, report) < 0) {
             rc = rc == EXIT_OK ? EXIT_FAILED : rc;
-        } else {
-            fprintf(stderr, "  collapsed stacks: %s\n", opts.collapsed_path);
         }
+    } else if (json_object_get(report, "sampling") != NULL) {
+        rc = rc == EXIT_OK ? EXIT_FAILED : rc;
     }
 finish:
-    stack_profile_free(&profile);
-    stack_buffer_free(&buffer);
+    if (have_executor) {
+        executor_free(&ex);
+    }
+    json_decref(answer);
+    json_decref(report);
+    json_decref(program_argv);
+    free(error);
+    free(text);
     return rc;
 }

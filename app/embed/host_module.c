@@ -16,6 +16,7 @@
 #include "lab_seccomp.h"
 #include "line_tracer.h"
 #include "metadata.h"
+#include "sample_call.h"
 #ifdef OPTDEMO_HAVE_CALLGRIND
 #include <valgrind/callgrind.h>
 #endif
@@ -194,6 +195,11 @@ static PyMethodDef host_methods[] = {
      "line_profile(function, argument, loops, *, code=None) -> {lineno: (hits, seconds)}: "
      "call function(argument) loops times under a C line tracer of code (function.__code__ "
      "by default); a line's time includes the functions it calls, not a nested frame of code"},
+    {"sample", (PyCFunction)(void (*)(void))sample_call, METH_VARARGS | METH_KEYWORDS,
+     "sample(function, *, rate=1000.0, clock='wall', root=None) -> (function(), profile): "
+     "call function() under the host's sampling profiler (a timer signal; the handler copies "
+     "this thread's frames into a preallocated buffer), the samples aggregated into stacks and "
+     "functions; frames outside the innermost one in file root are left out"},
     {"lockdown", host_lockdown, METH_NOARGS,
      "lockdown() -> True: restrict this process, for good, to the system calls a lab "
      "solution needs (a seccomp allowlist): no new processes, threads or programs, no "

@@ -63,6 +63,9 @@ struct worker_limits {
     long cpu_seconds;        /* RLIMIT_CPU, the whole worker's life */
     long long file_bytes;    /* RLIMIT_FSIZE */
     long processes;          /* RLIMIT_NPROC (not enforced for root) */
+    bool inherit_stdio;      /* the worker's stdin, stdout and stderr are the host's (a
+                              * program's own I/O passes through); otherwise stdin is
+                              * /dev/null and its output is drained, the tail kept */
 };
 
 struct executor;

@@ -121,8 +121,10 @@ child_exec(struct worker *self, int requests, int responses, int output, int dev
      * (either may already be 3 or 4). */
     int request_fd = fcntl(requests, F_DUPFD, 10);
     int response_fd = fcntl(responses, F_DUPFD, 10);
-    if (request_fd < 0 || response_fd < 0 || dup2(devnull, STDIN_FILENO) < 0
-        || dup2(output, STDOUT_FILENO) < 0 || dup2(output, STDERR_FILENO) < 0
+    bool redirect = !self->limits.inherit_stdio;
+    if (request_fd < 0 || response_fd < 0
+        || (redirect && (dup2(devnull, STDIN_FILENO) < 0 || dup2(output, STDOUT_FILENO) < 0
+                         || dup2(output, STDERR_FILENO) < 0))
         || dup2(request_fd, REQUEST_FD) < 0 || dup2(response_fd, RESPONSE_FD) < 0) {
         child_write("optdemo worker: cannot set up its file descriptors\n");
         _exit(127);

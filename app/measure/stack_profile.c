@@ -241,23 +241,23 @@ count_functions(struct function_entry *entries, size_t n, struct function_count 
     return n_out;
 }
 
-/* How many of a sample's outermost frames (`frames`, outermost first) are
- * in `root_file`: the launcher's, left out of stacks and functions. */
+/* How many of a sample's outermost frames (`frames`, outermost first) to
+ * leave out: those up to the innermost one in `root_file` -- the launcher's
+ * (runpy's) and whatever called it (the worker's request loop). */
 static uint32_t
 root_frames(const struct stack_buffer *buffer, const size_t *frames, uint32_t n,
             const char *root_file)
 {
     size_t length = root_file != NULL ? strlen(root_file) : 0;
     uint32_t skipped = 0;
-    while (root_file != NULL && skipped + 1 < n) {   /* the innermost frame always stays */
+    for (uint32_t i = 0; root_file != NULL && i + 1 < n; i++) {   /* the innermost stays */
         struct frame_header frame;
-        const unsigned char *at = buffer->data + frames[skipped];
+        const unsigned char *at = buffer->data + frames[i];
         memcpy(&frame, at, sizeof frame);
-        if (frame.file_length != length
-            || memcmp(at + sizeof frame + frame.name_length, root_file, length) != 0) {
-            break;
+        if (frame.file_length == length
+            && memcmp(at + sizeof frame + frame.name_length, root_file, length) == 0) {
+            skipped = i + 1;
         }
-        skipped++;
     }
     return skipped;
 }

@@ -68,9 +68,10 @@ struct stack_profile {
     uint64_t samples, dropped, empty, truncated;   /* the buffer's counters */
 };
 
-/* Aggregate the buffer's whole samples.  A sample's outermost frames whose
- * file is `root_file` (NULL: none) are left out: the launcher's (runpy's),
- * which `python SCRIPT.py` does not have.  0, or -1 when memory runs out
+/* Aggregate the buffer's whole samples.  A sample's outermost frames up to
+ * the innermost one whose file is `root_file` (NULL: none) are left out:
+ * the launcher's (runpy's) and its caller's, which `python SCRIPT.py` does
+ * not have; the innermost frame always stays.  0, or -1 when memory runs out
  * (the profile is then empty and needs no free). */
 int stack_profile_build(const struct stack_buffer *buffer, const char *root_file,
                         struct stack_profile *profile);

@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 
-from optdemo import lab_session, machine, profiling, workloads
+from optdemo import lab_session, machine, profiling, script_run, workloads
 from optdemo.calibration import autorange
 from optdemo.protocol import Failure, call_workload, traceback_tail
 
@@ -141,7 +141,8 @@ class Session:
             "hello": self.op_hello, "metadata": self.op_metadata, "overhead": self.op_overhead,
             "load": self.op_load, "setup": self.op_setup, "check": self.op_check,
             "time": self.op_time, "count": self.op_count, "memory": self.op_memory,
-            "profile": self.op_profile, "gc": self.op_gc, "gil": self.op_gil,
+            "profile": self.op_profile, "script": self.op_script, "gc": self.op_gc,
+            "gil": self.op_gil,
             "quit": self.op_quit,
             **self.labs.operations(),
         }
@@ -356,6 +357,24 @@ class Session:
         with self.output:
             return call_workload(profiling.profile, kind, self._time_calls, function, self.data,
                                  loops, top, pstats_path)
+
+    def op_script(self, request):
+        """Run a program as `python SCRIPT.py` would, once, measured by one
+        pass (script_run.py does the work); the worker is fresh and is not
+        reused."""
+        argv, kind = request.get("argv"), request.get("pass")
+        if (not isinstance(argv, list) or not argv
+                or not all(isinstance(arg, str) for arg in argv)):
+            raise Failure("protocol", "script: argv must be a non-empty list of strings")
+        if kind not in script_run.PASSES:
+            raise Failure("protocol", f"script: pass must be one of "
+                          f"{', '.join(script_run.PASSES)}, not {kind!r}")
+        if kind in ("sample", "lines") and self.host is None:
+            raise Failure("protocol", f"script: the {kind} pass needs the 'c' template (the host)")
+        if kind == "lines" and not isinstance(request.get("functions"), list):
+            raise Failure("protocol", "script: the lines pass needs functions, "
+                          "[[file, qualname, first line], ...]")
+        return script_run.run(request, self.host)
 
     def op_gc(self, request):
         enabled = request.get("enabled")

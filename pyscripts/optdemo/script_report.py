@@ -1,0 +1,257 @@
+"""The report of `optdemo profile SCRIPT.py`, from the runs' JSON.
+
+app/cli/profile_script.c runs the program in workers (script_run.py) and
+gathers what each run measured into one JSON report; the functions here,
+called by the host with that JSON as text, derive what the runs imply
+(which functions to line-trace, what each profiler cost, the findings)
+and write the report out: the terminal text, the collapsed stacks, the
+HTML page.  docs/profiling.md describes the report's keys.
+"""
+
+import ast
+import json
+import os
+import statistics
+
+from optdemo import hot_findings, profile_page
+
+SHOWN = 5             # rows of the secondary tables (cProfile, lines, memory)
+
+
+# --- what the runs imply ---------------------------------------------------------
+
+def line_keys(report_text, limit):
+    """JSON: [[file, qualname, first line], ...] of the hottest functions by
+    own samples whose source can be read, for the line tracer."""
+    report = json.loads(report_text)
+    keys = []
+    for function in report["sampling"]["functions"]:
+        if len(keys) >= int(limit) or function["self"] == 0:
+            break
+        first_line = first_line_of(function["file"], function["function"])
+        if first_line is not None:
+            keys.append([function["file"], function["function"], first_line])
+    return json.dumps(keys)
+
+
+def first_line_of(path, qualname):
+    """co_firstlineno of the function `qualname` defined in file `path`
+    (its first decorator's line, as CPython counts), or None when the file
+    cannot be read or holds no such function."""
+    try:
+        with open(path, "rb") as file:
+            tree = ast.parse(file.read(), filename=path)
+    except (OSError, SyntaxError, ValueError):
+        return None
+    for node, name in _functions(tree, ""):
+        if name == qualname:
+            return min([node.lineno] + [decorator.lineno for decorator in node.decorator_list])
+    return None
+
+
+def _functions(node, prefix):
+    """(node, qualname) of every function and method under `node`."""
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            name = prefix + child.name
+            yield child, name
+            yield from _functions(child, name + ".<locals>.")
+        elif isinstance(child, ast.ClassDef):
+            yield from _functions(child, prefix + child.name + ".")
+        elif not isinstance(child, ast.Lambda):
+            yield from _functions(child, prefix)
+
+
+def complete(report_text, results_path):
+    """JSON: the report with what its runs imply: the overhead of each
+    profiler, the line tracer's slowdown, the findings in hot functions."""
+    report = json.loads(report_text)
+    overhead = report.get("overhead")
+    if overhead:
+        report["overhead"] = summarize_overhead(overhead)
+    plain = report.get("overhead", {}).get("plain")
+    lines = report.get("lines")
+    if lines and lines.get("wall") and plain:
+        lines["slowdown"] = lines["wall"] / plain
+    if report.get("options", {}).get("lint", True):
+        sampling = report["sampling"]
+        report["findings"] = hot_findings.rank(sampling["functions"], sampling["samples"],
+                                               results_path=results_path or None)
+    return json.dumps(report)
+
+
+def summarize_overhead(overhead):
+    """Medians of the runs of each kind, and each profiler's time over the
+    unprofiled one."""
+    summary = dict(overhead)
+    for kind in ("plain", "sampled", "cprofile"):
+        runs = overhead.get(kind + "_runs") or []
+        if runs:
+            summary[kind] = statistics.median(runs)
+    for kind in ("sampled", "cprofile"):
+        if summary.get(kind) and summary.get("plain"):
+            summary[kind + "_ratio"] = summary[kind] / summary["plain"]
+    return summary
+
+
+# --- writing it out ------------------------------------------------------------
+
+def collapsed(report_text, _=None):
+    """The sampled stacks as collapsed-stack lines: `outer;inner COUNT`."""
+    report = json.loads(report_text)
+    return "".join(f"{stack['stack']} {stack['count']}\n"
+                   for stack in report["sampling"]["stacks"])
+
+
+def html(report_text, _=None):
+    return profile_page.render(json.loads(report_text))
+
+
+def text(report_text, top):
+    """The terminal report: one screen, most useful first."""
+    report = json.loads(report_text)
+    top = int(top)
+    lines = []
+    lines += _summary(report)
+    lines += _functions_table(report, top)
+    lines += _findings(report)
+    lines += _hot_lines(report)
+    lines += _cprofile_table(report)
+    lines += _memory(report)
+    return "\n".join(lines) + "\n"
+
+
+def short_path(path):
+    """A file as the user would name it: relative to the current folder
+    when inside it."""
+    if path.startswith("<"):
+        return path
+    relative = os.path.relpath(path)
+    return relative if not relative.startswith("..") else path
+
+
+def where(function, file, line=None):
+    """"name (file:line)"; a builtin (cProfile's file "~") by name alone."""
+    if file == "~":
+        return function
+    place = short_path(file) + (f":{line}" if line else "")
+    return f"{function} ({place})"
+
+
+def _summary(report):
+    program, times, sampling = report["program"], report["times"], report["sampling"]
+    name = " ".join((["-m"] if program.get("module") else []) + program["argv"])
+    lines = [
+        "",
+        f"optdemo profile: {name} exited with {program['exit_code']} after "
+        f"{times['wall']:.3f} s wall, {times['cpu']:.3f} s CPU",
+    ]
+    signals = sampling["samples"] + sampling["dropped"] + sampling["empty"]
+    per_sample = 1e6 * sampling["handler_seconds"] / signals if signals else 0.0
+    lost = []
+    if sampling["dropped"]:
+        lost.append(f"{sampling['dropped']} dropped (buffer full)")
+    if sampling["empty"]:
+        lost.append(f"{sampling['empty']} outside Python")
+    if sampling["truncated"]:
+        lost.append(f"{sampling['truncated']} cut at 256 frames")
+    lines.append(f"  sampled {sampling['samples']} times at {sampling['rate']:g} Hz "
+                 f"({sampling['clock']} clock); the handler took {per_sample:.1f} us a sample"
+                 + (f"; {', '.join(lost)}" if lost else ""))
+    overhead = report.get("overhead", {})
+    costs = []
+    if overhead.get("sampled_ratio"):
+        costs.append(f"the sampler {overhead['sampled_ratio']:.2f}x")
+    if overhead.get("cprofile_ratio"):
+        costs.append(f"cProfile {overhead['cprofile_ratio']:.2f}x")
+    if costs:
+        runs = len(overhead.get("plain_runs", []))
+        lines.append(f"  cost: {' and '.join(costs)} the unprofiled time "
+                     f"({overhead['plain']:.3f} s; {runs} quiet run{'s' if runs > 1 else ''} "
+                     "of each, medians)")
+    if report.get("failure"):
+        lines.append(f"  stopped early: {report['failure']}")
+    return lines
+
+
+def _functions_table(report, top):
+    sampling = report["sampling"]
+    samples = sampling["samples"]
+    if not samples:
+        return ["", "  no samples: the program ended before the first one (try --rate)"]
+    lines = ["", "Where the time went, by samples (self: in the function itself; "
+             "total: with what it calls)",
+             f"  {'self':>7} {'%':>6} {'total':>7} {'%':>6}  function"]
+    for function in sampling["functions"][:top]:
+        lines.append(f"  {function['self']:7d} {100 * function['self'] / samples:5.1f}% "
+                     f"{function['total']:7d} {100 * function['total'] / samples:5.1f}%  "
+                     + where(function["function"], function["file"]))
+    awaiting = sampling.get("awaiting")
+    if awaiting and awaiting.get("stacks"):
+        lines.append(f"  asyncio tasks waiting at an await ({awaiting['snapshots']} snapshots):")
+        for stack in awaiting["stacks"][:SHOWN]:
+            frames = stack["stack"].split(";")
+            lines.append(f"  {stack['count']:7d}  {frames[0]} ... {frames[-1]}"
+                         if len(frames) > 2 else f"  {stack['count']:7d}  {';'.join(frames)}")
+    return lines
+
+
+def _findings(report):
+    findings = report.get("findings")
+    if findings is None:
+        return []
+    if not findings:
+        return ["", "What to try first: the linter found none of the article's pitfalls "
+                "in the sampled functions' own files"]
+    return ["", "What to try first: the article's pitfalls in the hot functions, by the "
+            "time they could save"] + hot_findings.text(
+                findings, SHOWN, report.get("options", {}).get("results"))
+
+
+def _hot_lines(report):
+    traced = report.get("lines")
+    if not traced or not traced.get("functions"):
+        return []
+    slowdown = traced.get("slowdown")
+    lines = ["", "Hot lines (the C line tracer on the hottest functions only"
+             + (f"; tracing ran {slowdown:.1f}x slower" if slowdown else "") + ")"]
+    for function in traced["functions"]:
+        total = function["seconds"]
+        if not function["lines"]:
+            lines.append(f"  {where(function['function'], function['file'])}: never called "
+                         "in the traced run")
+            continue
+        lines.append(f"  {where(function['function'], function['file'], function['first_line'])}"
+                     f": {total:.3f} s traced")
+        hottest = sorted(function["lines"], key=lambda line: -line["seconds"])[:SHOWN]
+        for line in sorted(hottest, key=lambda line: line["line"]):
+            share = 100 * line["seconds"] / total if total else 0.0
+            lines.append(f"    {line['line']:6d} {line['hits']:10d} hits {line['seconds']:8.3f} s "
+                         f"{share:5.1f}%  {line['code'].strip()[:60]}")
+    return lines
+
+
+def _cprofile_table(report):
+    profile = report.get("cprofile")
+    if not profile:
+        return []
+    lines = ["", "cProfile, by own time (tottime)",
+             f"  {'tottime':>8} {'cumtime':>8} {'calls':>9}  function"]
+    for row in profile["functions"][:SHOWN]:
+        lines.append(f"  {row['tottime']:8.3f} {row['cumtime']:8.3f} {row['calls']:9d}  "
+                     + where(row["function"], row["file"], row["line"]))
+    if profile.get("pstats"):
+        lines.append(f"  pstats: {profile['pstats']} (python -m pstats, snakeviz)")
+    return lines
+
+
+def _memory(report):
+    memory = report.get("memory")
+    if not memory:
+        return []
+    lines = ["", f"Memory (tracemalloc): peak {memory['peak_bytes'] / 2**20:.1f} MiB; "
+             f"held when the program ended {memory['held_bytes'] / 2**20:.1f} MiB, by line:"]
+    for site in memory["sites"][:SHOWN]:
+        lines.append(f"  {site['bytes'] / 2**10:10.1f} KiB {site['count']:8d} blocks  "
+                     f"{short_path(site['file'])}:{site['line']}  {site['code'][:50]}")
+    return lines

@@ -1,0 +1,209 @@
+"""A program nobody wrote for optdemo, run in a worker: the `script` request
+of `optdemo profile SCRIPT.py [ARGS...]` (app/cli/profile_script.c).
+
+Each request runs the program once, in a fresh worker, as `python SCRIPT.py
+ARGS` would: its sys.argv, sys.path[0] (the script's folder, or the current
+one for `-m MODULE`), `__main__` through runpy, its exit code and its
+traceback, its atexit functions and the non-daemon threads it leaves
+running.  What the run measures depends on its pass, one view each, because
+each view distorts the others:
+
+  plain     nothing: the unprofiled time the others are compared with
+  sample    the host's sampling profiler in C (_optdemo_host.sample): the
+            program's stacks, read in a signal handler
+  cprofile  cProfile: functions by their own time, and a pstats file
+  lines     the host's C line tracer on the given functions only
+            (_optdemo_host.line_profile(..., functions=...))
+  memory    tracemalloc: the peak, and the lines that allocated what the
+            program's module still holds when it ends
+
+A "quiet" run sends the program's output to /dev/null: only the run the
+user watches shows it.  docs/worker-protocol.md lists the request.
+"""
+
+import atexit
+import cProfile
+import linecache
+import os
+import pstats
+import runpy
+import sys
+import threading
+import time
+import traceback
+
+PASSES = ("plain", "sample", "cprofile", "lines", "memory")
+RUNPY_FILE = "<frozen runpy>"    # runpy's frames: python SCRIPT.py shows none
+EXIT_INTERRUPTED = 130           # as a shell reports SIGINT
+
+
+def run(request, host):
+    """Answer one `script` request: the program's exit code and times, and
+    what the pass measured.  `host` is the _optdemo_host module."""
+    program = Program(request["argv"], request.get("module", False))
+    if request.get("quiet", False):
+        send_output_to_devnull()
+    kind = request["pass"]
+    answer = {}
+    wall, cpu = time.perf_counter(), time.process_time()
+    if kind == "sample":
+        exit_code, answer["sampling"] = host.sample(
+            program.run, rate=float(request.get("rate", 1000)),
+            clock=request.get("clock", "wall"), root=RUNPY_FILE)
+    elif kind == "cprofile":
+        profiler = cProfile.Profile()
+        exit_code = profiler.runcall(program.run)
+        answer["cprofile"] = cprofile_table(profiler, request.get("top", 10),
+                                            request.get("pstats"))
+    elif kind == "lines":
+        keys = [tuple(key) for key in request["functions"]]
+        exit_code, answer["lines"] = trace_lines(host, program, keys)
+    elif kind == "memory":
+        exit_code, answer["memory"] = trace_memory(program, request.get("top", 10))
+    else:
+        exit_code = program.run()
+    answer["wall"] = time.perf_counter() - wall
+    answer["cpu"] = time.process_time() - cpu
+    answer["exit_code"] = exit_code
+    return answer
+
+
+def send_output_to_devnull():
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (1, 2):
+        os.dup2(devnull, fd)
+    os.close(devnull)
+
+
+class Program:
+    """The program, run as python runs it; run() never raises and returns
+    its exit code."""
+
+    def __init__(self, argv, module):
+        self.argv = list(argv)
+        self.module = module
+        self.globals = None     # the program's module namespace once it ran
+
+    def run(self):
+        sys.argv = list(self.argv)
+        folder = os.getcwd() if self.module else os.path.dirname(os.path.abspath(self.argv[0]))
+        sys.path.insert(0, folder)
+        try:
+            if self.module:
+                self.globals = runpy.run_module(self.argv[0], run_name="__main__", alter_sys=True)
+            else:
+                self.globals = runpy.run_path(self.argv[0], run_name="__main__")
+            exit_code = 0
+        except SystemExit as leaving:
+            exit_code = exit_code_of(leaving)
+        except BaseException as error:   # noqa: B902 -- the program's, reported as python does
+            print_traceback(error)
+            exit_code = EXIT_INTERRUPTED if isinstance(error, KeyboardInterrupt) else 1
+        wait_for_threads()
+        atexit._run_exitfuncs()
+        flush_streams()
+        return exit_code
+
+
+def exit_code_of(leaving):
+    """The exit code python gives for SystemExit(code)."""
+    code = leaving.code
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    print(code, file=sys.stderr)
+    return 1
+
+
+def print_traceback(error):
+    """The traceback python prints, without runpy's entries (and ours)."""
+    entries = traceback.extract_tb(error.__traceback__)
+    while entries and (entries[0].filename == RUNPY_FILE or entries[0].filename == __file__):
+        entries.pop(0)
+    lines = ["Traceback (most recent call last):\n"] if entries else []
+    lines += traceback.format_list(entries)
+    lines += traceback.format_exception_only(type(error), error)
+    sys.stderr.write("".join(lines))
+
+
+def wait_for_threads():
+    """Join the threads python would wait for at exit."""
+    for thread in threading.enumerate():
+        if thread is not threading.main_thread() and not thread.daemon:
+            thread.join()
+
+
+def flush_streams():
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):
+            pass
+
+
+# --- cProfile ---------------------------------------------------------------
+
+def cprofile_table(profiler, top, pstats_path):
+    """The `top` functions by own time (tottime), and the pstats file."""
+    stats = pstats.Stats(profiler)
+    if pstats_path:
+        stats.dump_stats(pstats_path)
+    rows = []
+    for (file, line, name), (_, calls, tottime, cumtime, _) in stats.stats.items():
+        if file == __file__ or file == RUNPY_FILE or "_lsprof.Profiler" in name:
+            continue
+        rows.append({"function": name, "file": file, "line": line, "calls": calls,
+                     "tottime": tottime, "cumtime": cumtime})
+    rows.sort(key=lambda row: (-row["tottime"], row["file"], row["line"], row["function"]))
+    return {"functions": rows[:top], "pstats": pstats_path,
+            "total_seconds": sum(row["tottime"] for row in rows)}
+
+
+# --- the line tracer -----------------------------------------------------------
+
+def trace_lines(host, program, keys):
+    """(exit code, [{function, file, first_line, seconds, lines: [{line,
+    hits, seconds, code}]}]): the C tracer on these functions only, given as
+    (file, qualname, first line) keys."""
+    exit_codes = []
+
+    def run_program(_):
+        exit_codes.append(program.run())
+
+    tables = host.line_profile(run_program, None, 1, functions=keys)
+    functions = []
+    for (file, qualname, first_line), table in zip(keys, tables):
+        lines = [{"line": line, "hits": hits, "seconds": seconds,
+                  "code": linecache.getline(file, line).rstrip()}
+                 for line, (hits, seconds) in sorted(table.items())]
+        functions.append({"function": qualname, "file": file, "first_line": first_line,
+                          "seconds": sum(line["seconds"] for line in lines), "lines": lines})
+    return exit_codes[0], functions
+
+
+# --- tracemalloc -----------------------------------------------------------------
+
+def trace_memory(program, top):
+    """(exit code, {peak_bytes, held_bytes, sites}): tracemalloc over the
+    run; the sites are the lines that allocated what the program's module
+    namespace still holds when it ends, biggest first."""
+    import tracemalloc
+    tracemalloc.start()
+    try:
+        exit_code = program.run()
+        snapshot = tracemalloc.take_snapshot()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    snapshot = snapshot.filter_traces([
+        tracemalloc.Filter(False, "<frozen *>"), tracemalloc.Filter(False, __file__),
+        tracemalloc.Filter(False, tracemalloc.__file__), tracemalloc.Filter(False, "<unknown>")])
+    statistics = snapshot.statistics("lineno")
+    sites = [{"file": stat.traceback[0].filename, "line": stat.traceback[0].lineno,
+              "bytes": stat.size, "count": stat.count,
+              "code": linecache.getline(stat.traceback[0].filename,
+                                        stat.traceback[0].lineno).strip()}
+             for stat in statistics[:top]]
+    return exit_code, {"peak_bytes": peak, "held_bytes": sum(stat.size for stat in statistics),
+                       "sites": sites}
