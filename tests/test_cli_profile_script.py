@@ -1,5 +1,7 @@
 """`optdemo profile SCRIPT.py [ARGS...]`: a program run as `python SCRIPT.py`
-would run it, under the host's sampling profiler (app/embed/sampler.c).
+would run it, in workers of the embedded interpreter, under the host's
+sampling profiler (app/embed/sampler.c), then under cProfile, the line
+tracer and tracemalloc, with the linter's findings in its hot functions.
 
 Nothing here depends on the machine's speed: the planted hot function does 50
 times the work of its neighbour, so it must get most of the samples however
@@ -53,12 +55,13 @@ def self_samples(stacks):
 
 
 def samples_reported(stderr):
-    return int(re.search(r"sampled: (\d+) samples", stderr)[1])
+    return int(re.search(r"sampled (\d+) times", stderr)[1])
 
 
 def test_the_planted_hot_function_gets_most_samples(tmp_path):
     collapsed = tmp_path / "stacks.txt"
-    result = optdemo("profile", "--collapsed", str(collapsed), script("hot_cold"), "100000")
+    result = optdemo("profile", "--only", "sample", "--collapsed", str(collapsed),
+                     script("hot_cold"), "100000")
     assert result.returncode == 0, result.stderr
     counts = self_samples(read_collapsed(collapsed))
     total = sum(counts.values())
@@ -72,14 +75,14 @@ def test_the_planted_hot_function_gets_most_samples(tmp_path):
 
 
 def test_argv_exit_code_and_main_pass_through():
-    result = optdemo("profile", script("hot_cold"), "1000", "3", "--top", "x")
+    result = optdemo("profile", "--only", "sample", script("hot_cold"), "1000", "3", "--top", "x")
     assert result.returncode == 3, result.stderr
     assert "argv ['1000', '3', '--top', 'x'] name __main__" in result.stdout
     assert "exited with 3" in result.stderr
 
 
 def test_a_script_that_raises_exits_1_with_its_traceback():
-    result = optdemo("profile", script("raises"))
+    result = optdemo("profile", "--only", "sample", script("raises"))
     assert result.returncode == 1, result.stderr
     assert result.stdout == "before the failure\n"
     assert "Traceback (most recent call last)" in result.stderr
@@ -94,7 +97,7 @@ def test_a_script_that_raises_exits_1_with_its_traceback():
 def test_sys_exit_with_a_message_exits_1_and_prints_it(tmp_path):
     program = tmp_path / "quits.py"
     program.write_text("import sys\nsys.exit('giving up')\n")
-    result = optdemo("profile", str(program))
+    result = optdemo("profile", "--only", "sample", str(program))
     assert result.returncode == 1
     assert result.stderr.startswith("giving up\n")
 
@@ -102,7 +105,7 @@ def test_sys_exit_with_a_message_exits_1_and_prints_it(tmp_path):
 def test_script_flag_runs_a_file_without_the_py_suffix(tmp_path):
     program = tmp_path / "hot_cold"
     shutil.copy(script("hot_cold"), program)
-    result = optdemo("profile", "--script", "--rate", "200", str(program), "10")
+    result = optdemo("profile", "--only", "sample", "--script", "--rate", "200", str(program), "10")
     assert result.returncode == 0, result.stderr
     assert "argv ['10'] name __main__" in result.stdout
     assert "at 200 Hz" in result.stderr
@@ -118,25 +121,20 @@ def test_usage_errors_exit_2(tmp_path):
 
 def test_the_cpu_clock_samples_too(tmp_path):
     collapsed = tmp_path / "stacks.txt"
-    result = optdemo("profile", "--clock", "cpu", "--collapsed", str(collapsed),
+    result = optdemo("profile", "--only", "sample", "--clock", "cpu", "--collapsed", str(collapsed),
                      script("hot_cold"), "100000")
     assert result.returncode == 0, result.stderr
     counts = self_samples(read_collapsed(collapsed))
     assert counts["slow_part"] > 5 * counts["fast_part"], counts
 
 
-def cprofile_python_functions(tmp_path, argv):
-    """cProfile's Python functions' names by own time, most first, counted as the
-    sampler counts it, under the same embedded interpreter (`optdemo python
-    -m cProfile`: another build's builtins cost differently, e.g. under
-    AddressSanitizer's interceptors): the sampler sees Python
-    frames only, so a builtin's time (a file's write, isinstance) is its
-    Python caller's self time; cProfile's callers table splits each
-    builtin's own time by caller, and that share goes to the caller here."""
-    stats_path = tmp_path / "stats.pstats"
-    subprocess.run([OPTDEMO, "python", "-m", "cProfile", "-o", str(stats_path), *argv],
-                   check=True, capture_output=True)
-    stats = pstats.Stats(str(stats_path)).stats
+def cprofile_python_functions(pstats_path):
+    """cProfile's Python functions' names by own time, most first, counted as
+    the sampler counts it: the sampler sees Python frames only, so a
+    builtin's time (a file's write, isinstance) is its Python caller's self
+    time; cProfile's callers table splits each builtin's own time by
+    caller, and that share goes to the caller here."""
+    stats = pstats.Stats(str(pstats_path)).stats
     own = collections.Counter()
     for function, (_, _, tottime, _, callers) in stats.items():
         if function[0] != "~":
@@ -148,6 +146,34 @@ def cprofile_python_functions(tmp_path, argv):
     return [name for (_, _, name), _ in own.most_common()]
 
 
+def profile_report(tmp_path, *args, only=("cprofile",)):
+    """(the command's result, its JSON report, the pstats file) of `optdemo
+    profile --json ... ARGS`; the run must exit 0."""
+    report_path, stats_path = tmp_path / "report.json", tmp_path / "stats.pstats"
+    options = [option for kind in only for option in ("--only", kind)]
+    if "cprofile" in only:
+        options += ["--pstats", str(stats_path)]
+    result = optdemo("profile", *options, "--json", str(report_path), *args)
+    assert result.returncode == 0, result.stderr
+    with open(report_path, encoding="utf-8") as file:
+        return result, json.load(file), stats_path
+
+
+def assert_sampler_agrees_with_cprofile(tmp_path, argv):
+    """The hottest function by own samples is cProfile's by own time, both
+    measured by one command on the same program (two runs of it)."""
+    _, report, stats_path = profile_report(tmp_path, *argv)
+    sampled = [function["function"].rpartition(".")[2]
+               for function in report["sampling"]["functions"]]
+    expected = cprofile_python_functions(stats_path)
+    # A near tie (under AddressSanitizer's interceptors the file writes
+    # charged to json's `dump` came within 7% of _iterencode_dict) passes
+    # when the two heaviest are the same pair.
+    assert sampled[0] == expected[0] or set(sampled[:2]) == set(expected[:2]), (
+        report["sampling"]["functions"][:5], expected[:5])
+    return report
+
+
 def test_json_tool_hot_function_agrees_with_cprofile(tmp_path):
     rng = random.Random(17)
     document = [{"id": i, "name": f"item{i}", "tags": [rng.choice("abcdef") for _ in range(5)],
@@ -156,21 +182,117 @@ def test_json_tool_hot_function_agrees_with_cprofile(tmp_path):
     source = tmp_path / "in.json"
     source.write_text(json.dumps(document))
     tool = "/usr/lib/python3.11/json/tool.py"
-    argv = [tool, str(source), str(tmp_path / "out.json")]
-    expected = cprofile_python_functions(tmp_path, argv)
+    assert_sampler_agrees_with_cprofile(tmp_path, [tool, str(source), str(tmp_path / "out.json")])
 
-    collapsed = tmp_path / "stacks.txt"
-    result = optdemo("profile", "--collapsed", str(collapsed), *argv)
+
+def test_difflib_on_two_large_files_agrees_with_cprofile(tmp_path):
+    """difflib's ndiff (the standard library's own code, run as a program
+    through its documented entry point) on two generated files."""
+    rng = random.Random(3)
+    words = ["alpha", "beta", "gamma", "delta", "omega", "sigma", "kappa"]
+    lines = [" ".join(rng.choice(words) for _ in range(8)) + "\n" for _ in range(1500)]
+    changed = [line if rng.random() > 0.05 else line.upper() for line in lines]
+    (tmp_path / "a.txt").write_text("".join(lines))
+    (tmp_path / "b.txt").write_text("".join(changed))
+    driver = tmp_path / "ndiff.py"
+    driver.write_text("import difflib, sys\n"
+                      "a, b = (open(name).readlines() for name in sys.argv[1:3])\n"
+                      "sys.stdout.writelines(difflib.ndiff(a, b))\n")
+    report = assert_sampler_agrees_with_cprofile(
+        tmp_path, [str(driver), str(tmp_path / "a.txt"), str(tmp_path / "b.txt")])
+    files = {function["file"] for function in report["sampling"]["functions"][:3]}
+    assert any(file.endswith("difflib.py") for file in files), files
+
+
+def test_a_numpy_program_agrees_with_cprofile(tmp_path):
+    """numpy's polynomial fitting called in a Python loop: the time is in
+    numpy's Python layer and its C, which the sampler charges to numpy's
+    innermost Python function, as cProfile's callers table does here."""
+    driver = tmp_path / "fits.py"
+    driver.write_text("import numpy as np\n"
+                      "from numpy.polynomial import polynomial\n"
+                      "rng = np.random.default_rng(5)\n"
+                      "x = np.linspace(0, 1, 50)\n"
+                      "total = 0.0\n"
+                      "for _ in range(3000):\n"
+                      "    y = x ** 3 + rng.normal(0, 0.1, x.size)\n"
+                      "    total += polynomial.polyfit(x, y, 3)[3]\n"
+                      "print(round(total / 3000))\n")
+    result, report, _ = profile_report(tmp_path, str(driver))
+    assert result.stdout == "1\n"
+    assert_sampler_agrees_with_cprofile(tmp_path, [str(driver)])
+
+
+def test_the_full_report_puts_the_planted_pitfall_first(tmp_path):
+    """Every view, one command: the finding in the hot function comes first,
+    the line tracer saw the hot function's lines, tracemalloc its lists,
+    and each profiler's cost was measured against an unprofiled run."""
+    page = tmp_path / "page.html"
+    result, report, stats_path = profile_report(
+        tmp_path, "--html", str(page), script("planted_pitfall"),
+        only=("overhead", "cprofile", "lines", "memory", "lint"))
+    assert [run["pass"] for run in report["runs"]] == [
+        "sample", "plain", "sample", "cprofile", "lines", "memory"]
+    assert all(run["exit_code"] == 0 for run in report["runs"]), report["runs"]
+    assert [run["quiet"] for run in report["runs"]] == [False] + [True] * 5
+    assert report["sampling"]["functions"][0]["function"] == "unique_signups"
+    assert report["cprofile"]["functions"][0]["function"] == "unique_signups"
+    first = report["findings"][0]
+    assert (first["rule"], first["function"], first["lesson"]) == (
+        "OPT002", "unique_signups", "list_membership")
+    assert first["share"] > 0.5
+    overhead = report["overhead"]
+    assert overhead["sampled_ratio"] > 0 and overhead["cprofile_ratio"] > 0
+    traced = {function["function"]: function for function in report["lines"]["functions"]}
+    membership = [line for line in traced["unique_signups"]["lines"]
+                  if "not in unique" in line["code"]]
+    loop = [line for line in traced["unique_signups"]["lines"]
+            if line["code"].strip().startswith("for ")]
+    # The membership test runs once per signup; the loop line once more.
+    assert membership[0]["hits"] + 1 == loop[0]["hits"], traced["unique_signups"]
+    assert report["memory"]["peak_bytes"] >= report["memory"]["held_bytes"] > 0
+    # The terminal report, in the order a newcomer reads it.
+    order = ["exited with 0", "Where the time went", "What to try first", "Hot lines",
+             "cProfile", "Memory"]
+    positions = [result.stderr.index(heading) for heading in order]
+    assert positions == sorted(positions), result.stderr
+    text = page.read_text()
+    assert "<svg" in text and "<script" not in text and "unique_signups" in text
+
+
+def test_every_run_reads_the_same_stdin(tmp_path):
+    program = tmp_path / "reads.py"
+    program.write_text("import sys\n"
+                       "data = sys.stdin.read()\n"
+                       "print(len(data))\n"
+                       "sys.exit(0 if data == 'x' * 100000 else 5)\n")
+    report_path = tmp_path / "report.json"
+    result = subprocess.run([OPTDEMO, "profile", "--json", str(report_path), str(program)],
+                            input="x" * 100000, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
-    counts = self_samples(read_collapsed(collapsed))
-    sampled = [name.rpartition(".")[2] for name, _ in counts.most_common()]
-    # The same first function (here: _iterencode_dict).  Under
-    # AddressSanitizer's interceptors the file writes charged to `dump`
-    # make it a near tie (276 against 259 samples; cProfile, which adds its
-    # own cost per call, still puts _iterencode_dict first): then the two
-    # heaviest must be the same pair.
-    assert sampled[0] == expected[0] or set(sampled[:2]) == set(expected[:2]), (
-        counts.most_common(5), expected[:5])
+    assert result.stdout == "100000\n"
+    runs = json.loads(report_path.read_text())["runs"]
+    assert len(runs) == 6 and all(run["exit_code"] == 0 for run in runs), runs
+
+
+def test_a_results_file_gives_each_finding_its_measured_speedup(tmp_path):
+    results = os.path.join(SOURCE_ROOT, "tests", "results", "reference.json")
+    _, report, _ = profile_report(tmp_path, "--results", results, script("planted_pitfall"),
+                                  only=("lint",))
+    first = report["findings"][0]
+    measured = json.load(open(results, encoding="utf-8"))
+    assert first["lesson"] == "list_membership"
+    if any(workload["id"] == "list_membership" for workload in measured["optdemo"]["workloads"]):
+        assert first["speedup"] > 0 and first["saving"] is not None
+
+
+def test_an_unreadable_results_file_is_a_usage_error_before_any_run(tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+    result = optdemo("profile", "--results", str(broken), script("raises"))
+    assert result.returncode == 2
+    assert "before the failure" not in result.stdout
+    assert "--results" in result.stderr
 
 
 def test_awkward_frames_are_walked_at_a_high_rate(tmp_path):
@@ -179,7 +301,7 @@ def test_awkward_frames_are_walked_at_a_high_rate(tmp_path):
     expected = subprocess.run([PYTHON, script("awkward")], capture_output=True, text=True,
                               check=True).stdout
     collapsed = tmp_path / "stacks.txt"
-    result = optdemo("profile", "--rate", "5000", "--collapsed", str(collapsed),
+    result = optdemo("profile", "--only", "sample", "--rate", "5000", "--collapsed", str(collapsed),
                      script("awkward"))
     assert result.returncode == 0, result.stderr
     assert result.stdout == expected
@@ -201,7 +323,7 @@ def test_dash_m_runs_a_module_as_python_dash_m_does(tmp_path):
         "    return sum(i % 3 for i in range(n))\n"
         "print(sys.argv[0].endswith('hotmod.py'), sys.argv[1:], __name__, spin(300_000))\n"
         "sys.exit(4)\n")
-    result = subprocess.run([OPTDEMO, "profile", "-m", "hotmod", "a", "--rate", "b"],
+    result = subprocess.run([OPTDEMO, "profile", "--only", "sample", "-m", "hotmod", "a", "--rate", "b"],
                             cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert result.returncode == 4, result.stderr
     expected = subprocess.run([PYTHON, "-m", "hotmod", "a", "--rate", "b"], cwd=tmp_path,

@@ -53,6 +53,7 @@ struct script_options {
     double timeout;
     bool kinds[N_KINDS];          /* what runs besides the sampled run (--only) */
     const char *collapsed_path, *json_path, *html_path, *pstats_path, *results_path;
+    json_t *runs;                 /* the report's "runs": each run's pass, exit code, times */
 };
 
 static void
@@ -353,11 +354,13 @@ open_worker(struct executor *ex, double timeout)
 
 /* One run of the program in a fresh worker: `pass` (script_run.PASSES),
  * its output to /dev/null when `quiet`; `extra` (stolen, may be NULL) adds
- * to the request.  EXEC_OK with *answer; otherwise *error says why. */
+ * to the request.  EXEC_OK with *answer, the run listed in opts->runs;
+ * otherwise *error says why. */
 static enum exec_status
 run_pass(struct executor *ex, const struct script_options *opts, const json_t *argv,
          const char *pass, bool quiet, json_t *extra, json_t **answer, char **error)
 {
+    json_t *runs = opts->runs;
     json_t *request = json_pack("{s:s, s:s, s:O, s:b, s:b, s:f, s:s, s:I}", "op", "script",
                                 "pass", pass, "argv", argv, "module", opts->module, "quiet",
                                 quiet, "rate", opts->rate, "clock", opts->clock, "top",
@@ -384,6 +387,13 @@ run_pass(struct executor *ex, const struct script_options *opts, const json_t *a
         json_decref(request);
     }
     executor_stop(ex);
+    if (status == EXEC_OK) {
+        json_array_append_new(runs, json_pack("{s:s, s:b, s:O, s:O, s:O}", "pass", pass,
+                                              "quiet", quiet, "exit_code",
+                                              json_object_get(*answer, "exit_code"), "wall",
+                                              json_object_get(*answer, "wall"), "cpu",
+                                              json_object_get(*answer, "cpu")));
+    }
     return status;
 }
 
@@ -595,7 +605,9 @@ profile_script_main(int argc, char **argv, int script)
                        "options", "rate", opts.rate, "clock", opts.clock, "rounds",
                        (json_int_t)opts.rounds, "top", (json_int_t)opts.top, "lint",
                        opts.kinds[KIND_LINT]);
-    if (report == NULL || interp_start() < 0) {
+    opts.runs = json_array();
+    if (report == NULL || opts.runs == NULL
+        || json_object_set_new(report, "runs", opts.runs) < 0 || interp_start() < 0) {
         goto finish;
     }
     if (opts.results_path != NULL) {
