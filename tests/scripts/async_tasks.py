@@ -1,6 +1,7 @@
 """An asyncio program with one busy task and one idle one, for the task
 stacks (tests/test_task_stacks.py).  worker() awaits crunch(), which does
-real CPU work between `await asyncio.sleep(0)` calls, so the sampler finds
+real CPU work between `await asyncio.sleep(0)` calls (~10 ms each, longer
+than the GIL's 5 ms switch interval: see task_watch.py), so the sampler finds
 crunch running under worker under the task for worker; waiter() waits on an
 Event the whole time, so a task watcher finds it suspended at that await.
 About half a second of work; prints a checksum."""
@@ -40,5 +41,5 @@ async def main(rounds, n):
 
 
 if __name__ == "__main__":
-    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 600
-    print("checksum", asyncio.run(main(rounds, 20_000)))
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 50
+    print("checksum", asyncio.run(main(rounds, 400_000)))
