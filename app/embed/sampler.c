@@ -13,7 +13,14 @@
  * landing between them could see a half-linked frame; the handler checks
  * every code object's type, skips incomplete frames (before their first
  * RESUME), and stops at SAMPLER_MAX_DEPTH -- faulthandler takes the same
- * risk with fewer checks. */
+ * risk with fewer checks.
+ *
+ * asyncio: a coroutine frame whose caller is not a coroutine is the root of
+ * a task's step (the event loop's Task.__step, in C or in Python, sends into
+ * it); a synthetic frame "task QUALNAME (<task>:0)" goes just outside it, so
+ * a task's coroutines group under it in the collapsed stacks and flame
+ * graphs, and pyscripts/optdemo/task_watch.py prefixes waiting tasks' stacks
+ * with the same frame. */
 #include "sampler.h"
 
 #include <errno.h>
@@ -90,6 +97,42 @@ copy_text(PyObject *text, char *out, size_t size)
     return length;
 }
 
+/* The synthetic frame outside a task's root coroutine: "task " and the
+ * coroutine's qualname, in file "<task>", line 0. */
+static const char TASK_PREFIX[] = "task ";
+static const char TASK_FILE[] = "<task>";
+
+/* Whether a frame runs a coroutine's body: CO_COROUTINE, an async
+ * generator's, or a generator made a coroutine by @types.coroutine
+ * (asyncio.sleep(0)'s __sleep0).  Only its own fields are read; `frame` may
+ * be NULL or half-linked, as the walk's frames may. */
+static bool
+is_coroutine_frame(const _PyInterpreterFrame *frame, int flags)
+{
+    if (frame == NULL || frame->owner != FRAME_OWNED_BY_GENERATOR) {
+        return false;
+    }
+    PyCodeObject *code = frame->f_code;
+    if (code == NULL || !PyCode_Check(code) || _PyFrame_IsIncomplete((_PyInterpreterFrame *)frame)) {
+        return false;
+    }
+    return (code->co_flags & flags) != 0;
+}
+
+/* A task's root coroutine: a coroutine (or async generator) frame whose
+ * caller runs no coroutine -- the event loop's task step, whether
+ * _asyncio's C Task (no frame of its own: the caller is Handle._run) or
+ * asyncio's Python Task (Task.__step).  A coroutine driven by hand
+ * (coro.send() from a plain function) counts as a task too: the frames
+ * cannot tell them apart. */
+static bool
+is_task_root(const _PyInterpreterFrame *frame)
+{
+    return is_coroutine_frame(frame, CO_COROUTINE | CO_ASYNC_GENERATOR)
+           && !is_coroutine_frame(frame->previous,
+                                  CO_COROUTINE | CO_ASYNC_GENERATOR | CO_ITERABLE_COROUTINE);
+}
+
 static void
 on_sigprof(int signal_number, siginfo_t *info, void *context)
 {
@@ -121,6 +164,16 @@ on_sigprof(int signal_number, siginfo_t *info, void *context)
         stack_buffer_add_frame(buffer, name, name_length, file, file_length,
                                line > 0 ? (uint32_t)line : 0);
         depth++;
+        if (depth < SAMPLER_MAX_DEPTH && is_task_root(frame)) {
+            /* Outside the coroutine (appended after it: innermost first). */
+            memcpy(name, TASK_PREFIX, sizeof TASK_PREFIX - 1);
+            name_length = sizeof TASK_PREFIX - 1
+                          + copy_text(code->co_qualname, name + sizeof TASK_PREFIX - 1,
+                                      sizeof name - (sizeof TASK_PREFIX - 1));
+            stack_buffer_add_frame(buffer, name, name_length, TASK_FILE,
+                                   sizeof TASK_FILE - 1, 0);
+            depth++;
+        }
     }
     stack_buffer_end(buffer, frame != NULL);
     clock_gettime(CLOCK_MONOTONIC, &end);
