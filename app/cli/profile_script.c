@@ -21,14 +21,12 @@
 #include "results.h"
 #include "sampler.h"
 #include "stack_profile.h"
+#include "stack_report.h"
 #include "text.h"
 
 /* Room for the samples: mapped with MAP_NORESERVE, so only what is written
  * is paid for; ~40-400 bytes a sample, so minutes at 1000 Hz. */
 static const size_t BUFFER_BYTES = (size_t)256 << 20;
-
-/* Frames of a stack the top-stacks table shows (the innermost). */
-enum { SHOWN_FRAMES = 4 };
 
 struct script_options {
     bool module;                  /* -m: argv[script] names a module, run as `python -m` */
@@ -342,38 +340,7 @@ print_report(FILE *out, const char *script, int rc, double wall, double cpu, dou
             "the signal's delivery is not in it)\n",
             signals > 0 ? 1e6 * handler / signals : 0.0,
             1e3 * handler, wall > 0 ? 100 * handler / wall : 0.0);
-    if (profile->samples == 0) {
-        return;
-    }
-    fprintf(out, "\n  functions by samples (self: the innermost frame; total: anywhere on "
-            "the stack), top %ld\n", opts->top);
-    fprintf(out, "  %8s %6s %8s %6s  %s\n", "self", "%", "total", "%", "function");
-    for (size_t i = 0; i < profile->n_functions && (long)i < opts->top; i++) {
-        const struct function_count *f = &profile->functions[i];
-        fprintf(out, "  %8llu %5.1f%% %8llu %5.1f%%  %s\n", (unsigned long long)f->self,
-                100 * (double)f->self / all, (unsigned long long)f->total,
-                100 * (double)f->total / all, f->function);
-    }
-    fprintf(out, "\n  heaviest stacks (innermost first, %d frames at most), top %ld\n",
-            SHOWN_FRAMES, opts->top < 5 ? opts->top : 5);
-    for (size_t i = 0; i < profile->n_stacks && i < 5 && (long)i < opts->top; i++) {
-        const char *stack = profile->stacks[i].stack, *end = stack + strlen(stack);
-        fprintf(out, "  %8llu %5.1f%%  ", (unsigned long long)profile->stacks[i].count,
-                100 * (double)profile->stacks[i].count / all);
-        /* innermost first: walk the ';'-separated frames backwards */
-        int shown = 0;
-        while (end > stack && shown < SHOWN_FRAMES) {
-            const char *start = end;
-            while (start > stack && start[-1] != ';') {
-                start--;
-            }
-            fprintf(out, "%s%.*s", shown == 0 ? "" : "\n                    <- ",
-                    (int)(end - start), start);
-            shown++;
-            end = start > stack ? start - 1 : start;
-        }
-        fprintf(out, "%s\n", end > stack ? "\n                    <- ..." : "");
-    }
+    stack_report_print_tables(out, profile, opts->top);
 }
 
 int
