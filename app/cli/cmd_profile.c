@@ -18,6 +18,7 @@
 #include "interp.h"
 #include "optdemo.h"
 #include "parse.h"
+#include "profile_pid.h"
 #include "profile_script.h"
 #include "report.h"
 #include "results.h"
@@ -71,7 +72,9 @@ usage(FILE *out)
             "            what is still held when it returns\n"
             "WORKLOAD is an id from `optdemo list` or a path to a workload .py file.\n"
             "`optdemo profile [options] SCRIPT.py [ARGS...]` samples a program instead\n"
-            "under the host's sampling profiler: `optdemo profile --script --help`.\n\n"
+            "under the host's sampling profiler: `optdemo profile --script --help`;\n"
+            "`optdemo profile --pid PID` samples a running CPython 3.11 process:\n"
+            "`optdemo profile --pid 1 --help`.\n\n"
             "  --size N        setup's n (default: the workload's default size)\n"
             "  --quick         the workload's quick size\n"
             "  --only KIND     cprofile, lines or memory (repeatable; default: all three)\n"
@@ -638,6 +641,10 @@ cmd_profile(int argc, char **argv)
     char *error = NULL;
     json_t *root = NULL;
 
+    if (profile_pid_requested(argc, argv)) {
+        rc = profile_pid_main(argc, argv);
+        goto finish;
+    }
     if (script > 0) {
         rc = profile_script_main(argc, argv, script);
         goto finish;

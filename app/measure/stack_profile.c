@@ -99,6 +99,14 @@ stack_buffer_end(struct stack_buffer *buffer, bool truncated)
     buffer->overflow = false;
 }
 
+void
+stack_buffer_abandon(struct stack_buffer *buffer)
+{
+    buffer->used = buffer->committed;
+    buffer->open_frames = 0;
+    buffer->overflow = false;
+}
+
 /* ---- aggregation ----------------------------------------------------------- */
 
 /* A growing text: NULL data after a failed allocation, which every later

@@ -44,6 +44,9 @@ void stack_buffer_begin(struct stack_buffer *buffer);
 void stack_buffer_add_frame(struct stack_buffer *buffer, const char *name, size_t name_length,
                             const char *file, size_t file_length, uint32_t line);
 void stack_buffer_end(struct stack_buffer *buffer, bool truncated);
+/* Forget the open sample without counting it anywhere: its reader found it
+ * unreadable halfway (`profile --pid`, which counts such samples itself). */
+void stack_buffer_abandon(struct stack_buffer *buffer);
 
 /* One aggregated stack: its frames outermost first, `;`-joined, each
  * "qualname (file:line)" as py-spy writes them. */
