@@ -349,4 +349,4 @@ def test_text_escapes_control_characters_and_says_when_nothing_was_found():
     report = "\n".join(hot_findings.text([finding], None))
     assert "\x1b" not in report and "\x07" not in report and "a\\x1b[2J.py:3" in report
     assert hot_findings.text([], 5) == [
-        "what to try first: no pitfall the linter knows in the sampled functions"]
+        "What to try first: no pitfall the linter knows in the sampled functions' own files"]

@@ -32,6 +32,7 @@
 #include "interp.h"
 #include "optdemo.h"
 #include "parse.h"
+#include "profile_report.h"
 #include "profile_script.h"
 #include "results.h"
 #include "text.h"
@@ -313,25 +314,6 @@ rewind_stdin(void)
     }
 }
 
-/* Whether --results names a results file hot_findings can read: 0, or -1
- * after saying why not (before any run, not after them). */
-static int
-check_results_file(const char *path)
-{
-    PyObject *args = Py_BuildValue("(s)", path);
-    PyObject *speedups = args != NULL ? interp_call("optdemo.hot_findings", "measured_speedups",
-                                                    args) : NULL;
-    int rc = speedups != NULL ? 0 : -1;
-    if (speedups == NULL) {
-        char *why = interp_exception_message();
-        fprintf(stderr, "optdemo profile: --results %s: %s\n", path, text_or(why, "unreadable"));
-        free(why);
-    }
-    Py_XDECREF(args);
-    Py_XDECREF(speedups);
-    return rc;
-}
-
 /* The embedded interpreter in a worker whose stdin, stdout and stderr are
  * ours. */
 static int
@@ -397,28 +379,6 @@ run_pass(struct executor *ex, const struct script_options *opts, const json_t *a
     return status;
 }
 
-/* A Python function of pyscripts' script_report taking the report as JSON
- * text (and `extra`, a str or None): its str result, as JSON decoded or as
- * text (malloc'd), or NULL after printing why. */
-static char *
-call_report(const char *function, const json_t *report, const char *extra)
-{
-    char *text = json_dumps(report, JSON_COMPACT), *copy = NULL;
-    PyObject *args = text != NULL ? Py_BuildValue("(sz)", text, extra) : NULL;
-    PyObject *result = args != NULL ? interp_call("optdemo.script_report", function, args) : NULL;
-    const char *value = result != NULL ? PyUnicode_AsUTF8(result) : NULL;
-    copy = value != NULL ? text_copy(value) : NULL;
-    if (copy == NULL) {
-        char *why = PyErr_Occurred() ? interp_exception_text(8) : NULL;
-        fprintf(stderr, "optdemo profile: %s failed: %s\n", function, text_or(why, "out of memory"));
-        free(why);
-    }
-    Py_XDECREF(args);
-    Py_XDECREF(result);
-    free(text);
-    return copy;
-}
-
 static double
 number_at(const json_t *object, const char *key)
 {
@@ -474,7 +434,7 @@ trace_hot_lines(struct executor *ex, const struct script_options *opts, const js
 {
     char limit[32];
     snprintf(limit, sizeof limit, "%d", TRACED_FUNCTIONS);
-    char *keys_text = call_report("line_keys", report, limit);
+    char *keys_text = profile_report_call("line_keys", report, limit);
     json_t *keys = keys_text != NULL ? json_loads(keys_text, 0, NULL) : NULL, *answer = NULL;
     int rc = -1;
 
@@ -508,57 +468,6 @@ done:
 }
 
 static int
-write_text(const char *path, const char *text)
-{
-    char *error = NULL;
-    if (results_write_atomic(path, text, strlen(text), &error) < 0) {
-        fprintf(stderr, "optdemo profile: %s\n", text_or(error, "cannot write"));
-        free(error);
-        return -1;
-    }
-    return 0;
-}
-
-/* --collapsed, --json and --html.  0, or -1 when one could not be written. */
-static int
-write_outputs(const struct script_options *opts, const json_t *report)
-{
-    int rc = 0;
-    if (opts->collapsed_path != NULL) {
-        char *text = call_report("collapsed", report, NULL);
-        rc |= text == NULL || write_text(opts->collapsed_path, text) < 0 ? -1 : 0;
-        free(text);
-    }
-    if (opts->json_path != NULL) {
-        char *text = json_dumps(report, JSON_INDENT(1) | JSON_SORT_KEYS);
-        rc |= text == NULL || write_text(opts->json_path, text) < 0 ? -1 : 0;
-        free(text);
-    }
-    if (opts->html_path != NULL) {
-        char *text = call_report("html", report, NULL);
-        rc |= text == NULL || write_text(opts->html_path, text) < 0 ? -1 : 0;
-        free(text);
-    }
-    return rc;
-}
-
-/* The findings and the figures derived from the runs (script_report's
- * complete), in the host: *report is replaced.  0, or -1 after saying why. */
-static int
-complete_report(json_t **report, const struct script_options *opts)
-{
-    char *text = call_report("complete", *report, opts->results_path);
-    json_t *completed = text != NULL ? json_loads(text, 0, NULL) : NULL;
-    free(text);
-    if (completed == NULL) {
-        return -1;
-    }
-    json_decref(*report);
-    *report = completed;
-    return 0;
-}
-
-static int
 exit_code_of_status(enum exec_status status)
 {
     return status == EXEC_INTERRUPTED ? EXIT_INTERRUPTED : EXIT_FAILED;
@@ -572,11 +481,13 @@ profile_script_main(int argc, char **argv, int script)
     struct executor ex = {0};
     bool have_executor = false, done = false, spooled = false;
     json_t *report = NULL, *program_argv = NULL, *answer = NULL;
-    char *error = NULL, *text = NULL, cwd[PATH_MAX];
+    char *error = NULL, cwd[PATH_MAX];
     enum exec_status status = EXEC_OK;
     int program_rc = EXIT_OK;
     int rc = parse_options(script, argv, &opts, &done);
 
+    struct profile_outputs outputs = {opts.collapsed_path, opts.json_path, opts.html_path,
+                                      opts.top};
     if (rc != EXIT_OK || done) {
         goto finish;
     }
@@ -585,9 +496,9 @@ profile_script_main(int argc, char **argv, int script)
         fprintf(stderr, "optdemo profile: --script needs a SCRIPT, -m a MODULE to run\n");
         goto finish;
     }
-    const char *outputs[] = {opts.collapsed_path, opts.json_path, opts.html_path,
-                             opts.pstats_path};
-    if (results_check_outputs("profile", outputs, 4) < 0) {
+    const char *paths[] = {opts.collapsed_path, opts.json_path, opts.html_path,
+                           opts.pstats_path};
+    if (results_check_outputs("profile", paths, 4) < 0) {
         goto finish;
     }
     if (!opts.module && access(argv[script], R_OK) < 0) {
@@ -613,7 +524,7 @@ profile_script_main(int argc, char **argv, int script)
     if (opts.results_path != NULL) {
         json_object_set_new(json_object_get(report, "options"), "results",
                             json_string(opts.results_path));
-        if (check_results_file(opts.results_path) < 0) {
+        if (profile_report_check_results(opts.results_path) < 0) {
             rc = EXIT_USAGE;
             goto finish;
         }
@@ -668,17 +579,8 @@ failed:
     rc = json_object_get(report, "sampling") != NULL && status != EXEC_INTERRUPTED
              ? EXIT_FAILED : exit_code_of_status(status);
 report:
-    if (json_object_get(report, "sampling") != NULL && complete_report(&report, &opts) == 0) {
-        char top[32];
-        snprintf(top, sizeof top, "%ld", opts.top);
-        text = call_report("text", report, top);
-        if (text != NULL) {
-            fputs(text, stderr);
-        }
-        if (text == NULL || write_outputs(&opts, report) < 0) {
-            rc = rc == EXIT_OK ? EXIT_FAILED : rc;
-        }
-    } else if (json_object_get(report, "sampling") != NULL) {
+    if (json_object_get(report, "sampling") != NULL
+        && profile_report_finish(&report, stderr, &outputs) < 0) {
         rc = rc == EXIT_OK ? EXIT_FAILED : rc;
     }
 finish:
@@ -689,6 +591,5 @@ finish:
     json_decref(report);
     json_decref(program_argv);
     free(error);
-    free(text);
     return rc;
 }

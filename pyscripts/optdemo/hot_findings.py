@@ -240,10 +240,11 @@ def text(findings, limit=10, results_path=None):
     it and the saving it suggests when known (results_path names the
     results file they came from)."""
     if not findings:
-        return ["what to try first: no pitfall the linter knows in the sampled functions"]
+        return ["What to try first: no pitfall the linter knows in the sampled functions' "
+                "own files"]
     shown = findings if limit is None else findings[:limit]
-    lines = ["what to try first (share: samples with the function on the stack; "
-             "saving: share x (1 - 1/speedup)):"]
+    lines = ["What to try first: the article's pitfalls in the hot functions (share: samples "
+             "with the function on the stack; saving: share x (1 - 1/speedup))"]
     for number, finding in enumerate(shown, 1):
         where = f"{_printable(finding['file'])}:{finding['line']}"
         lines.append(f"{number:3}. {finding['share']:6.1%}  {_printable(finding['function'])}  {where}")

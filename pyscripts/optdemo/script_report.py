@@ -62,10 +62,12 @@ def _functions(node, prefix):
             yield from _functions(child, prefix)
 
 
-def complete(report_text, results_path):
+def complete(report_text, _=None):
     """JSON: the report with what its runs imply: the overhead of each
-    profiler, the line tracer's slowdown, the findings in hot functions."""
+    profiler, the line tracer's slowdown, the findings in hot functions
+    (with the speedups of the results file its options name)."""
     report = json.loads(report_text)
+    results_path = report.get("options", {}).get("results")
     overhead = report.get("overhead")
     if overhead:
         report["overhead"] = summarize_overhead(overhead)
@@ -191,7 +193,7 @@ def _functions_table(report, top):
         lines.append(f"  asyncio tasks waiting at an await ({awaiting['snapshots']} snapshots):")
         for stack in awaiting["stacks"][:SHOWN]:
             frames = stack["stack"].split(";")
-            lines.append(f"  {stack['count']:7d}  {frames[0]} ... {frames[-1]}"
+            lines.append(f"  {stack['count']:7d}  {frames[0]}: {frames[-2]} awaits {frames[-1]}"
                          if len(frames) > 2 else f"  {stack['count']:7d}  {';'.join(frames)}")
     return lines
 
@@ -200,12 +202,7 @@ def _findings(report):
     findings = report.get("findings")
     if findings is None:
         return []
-    if not findings:
-        return ["", "What to try first: the linter found none of the article's pitfalls "
-                "in the sampled functions' own files"]
-    return ["", "What to try first: the article's pitfalls in the hot functions, by the "
-            "time they could save"] + hot_findings.text(
-                findings, SHOWN, report.get("options", {}).get("results"))
+    return [""] + hot_findings.text(findings, SHOWN, report.get("options", {}).get("results"))
 
 
 def _hot_lines(report):

@@ -10,7 +10,8 @@ each view distorts the others:
 
   plain     nothing: the unprofiled time the others are compared with
   sample    the host's sampling profiler in C (_optdemo_host.sample): the
-            program's stacks, read in a signal handler
+            program's stacks, read in a signal handler; with asyncio, also
+            where its waiting tasks wait (task_watch.py)
   cprofile  cProfile: functions by their own time, and a pstats file
   lines     the host's C line tracer on the given functions only
             (_optdemo_host.line_profile(..., functions=...))
@@ -32,6 +33,8 @@ import threading
 import time
 import traceback
 
+from optdemo import task_watch
+
 PASSES = ("plain", "sample", "cprofile", "lines", "memory")
 RUNPY_FILE = "<frozen runpy>"    # runpy's frames: python SCRIPT.py shows none
 EXIT_INTERRUPTED = 130           # as a shell reports SIGINT
@@ -47,9 +50,12 @@ def run(request, host):
     answer = {}
     wall, cpu = time.perf_counter(), time.process_time()
     if kind == "sample":
+        watch = TaskWatch()
         exit_code, answer["sampling"] = host.sample(
             program.run, rate=float(request.get("rate", 1000)),
             clock=request.get("clock", "wall"), root=RUNPY_FILE)
+        if watch.started:
+            answer["sampling"]["awaiting"] = task_watch.stop()
     elif kind == "cprofile":
         profiler = cProfile.Profile()
         exit_code = profiler.runcall(program.run)
@@ -66,6 +72,21 @@ def run(request, host):
     answer["cpu"] = time.process_time() - cpu
     answer["exit_code"] = exit_code
     return answer
+
+
+class TaskWatch:
+    """The asyncio task watcher (task_watch.py), started the moment the
+    program imports asyncio, as an audit hook sees it: a program without
+    asyncio gets no second thread asking for the GIL."""
+
+    def __init__(self):
+        self.started = False
+        sys.addaudithook(self.on_event)
+
+    def on_event(self, event, args):
+        if event == "import" and args[0] == "asyncio" and not self.started:
+            self.started = True
+            task_watch.start()
 
 
 def send_output_to_devnull():
