@@ -191,9 +191,14 @@ static PyMethodDef host_methods[] = {
      "instructions of `loops` calls after `warmups` uncounted ones (dumped to a file)"},
     {"line_profile", (PyCFunction)(void (*)(void))host_line_profile,
      METH_VARARGS | METH_KEYWORDS,
-     "line_profile(function, argument, loops, *, code=None) -> {lineno: (hits, seconds)}: "
-     "call function(argument) loops times under a C line tracer of code (function.__code__ "
-     "by default); a line's time includes the functions it calls, not a nested frame of code"},
+     "line_profile(function, argument, loops, *, code=None, functions=None) -> "
+     "{lineno: (hits, seconds)}: call function(argument) loops times under a C line tracer "
+     "of code (function.__code__ by default); a line's time includes the functions it "
+     "calls, not a nested frame of traced code.  functions=[(filename, qualname, "
+     "firstlineno), ...] (1-16 keys, not with code=) traces instead every code object "
+     "that matches a key, adopted at its first call (so it may be created during the "
+     "run), and returns a list of those dicts in the keys' order, {} for a key never "
+     "called; a moment counts once, on the innermost traced frame's line"},
     {"lockdown", host_lockdown, METH_NOARGS,
      "lockdown() -> True: restrict this process, for good, to the system calls a lab "
      "solution needs (a seccomp allowlist): no new processes, threads or programs, no "
