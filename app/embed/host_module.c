@@ -192,9 +192,14 @@ static PyMethodDef host_methods[] = {
      "instructions of `loops` calls after `warmups` uncounted ones (dumped to a file)"},
     {"line_profile", (PyCFunction)(void (*)(void))host_line_profile,
      METH_VARARGS | METH_KEYWORDS,
-     "line_profile(function, argument, loops, *, code=None) -> {lineno: (hits, seconds)}: "
-     "call function(argument) loops times under a C line tracer of code (function.__code__ "
-     "by default); a line's time includes the functions it calls, not a nested frame of code"},
+     "line_profile(function, argument, loops, *, code=None, functions=None) -> "
+     "{lineno: (hits, seconds)}: call function(argument) loops times under a C line tracer "
+     "of code (function.__code__ by default); a line's time includes the functions it "
+     "calls, not a nested frame of traced code.  functions=[(filename, qualname, "
+     "firstlineno), ...] (1-16 keys, not with code=) traces instead every code object "
+     "that matches a key, adopted at its first call (so it may be created during the "
+     "run), and returns a list of those dicts in the keys' order, {} for a key never "
+     "called; a moment counts once, on the innermost traced frame's line"},
     {"sample", (PyCFunction)(void (*)(void))sample_call, METH_VARARGS | METH_KEYWORDS,
      "sample(function, *, rate=1000.0, clock='wall', root=None) -> (function(), profile): "
      "call function() under the host's sampling profiler (a timer signal; the handler copies "
