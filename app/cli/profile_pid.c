@@ -1,8 +1,11 @@
 /* profile_pid.c: `optdemo profile --pid PID`: sample a CPython 3.11
  * process that is already running, from outside, without stopping it
  * (app/measure/remote_sampler.c reads its memory with process_vm_readv),
- * then print the same tables as `profile SCRIPT.py` on stdout.  No
- * interpreter is started here: the target's frames are plain memory to us. */
+ * then report as `profile SCRIPT.py` does, on stdout, through the same JSON
+ * report (profile_report.h): the functions and stacks, the linter's
+ * findings in the hot functions, --json, --html and --collapsed.  The
+ * target's frames are plain memory to us; the embedded interpreter starts
+ * only after sampling, to write the report. */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -17,7 +20,8 @@
 #include "remote_sampler.h"
 #include "results.h"
 #include "stack_profile.h"
-#include "stack_report.h"
+#include "interp.h"
+#include "profile_report.h"
 
 /* Room for the samples, mapped with MAP_NORESERVE (only what is written
  * costs memory): at 100 Hz and ~400 bytes a sample, hours of one thread. */
@@ -28,7 +32,7 @@ struct pid_options {
     double duration;              /* seconds; 0: until the target exits or Ctrl-C */
     double rate;                  /* ticks a second */
     long top;
-    const char *collapsed_path;
+    const char *collapsed_path, *json_path, *html_path;
 };
 
 static volatile sig_atomic_t stop_requested;
@@ -45,13 +49,13 @@ usage(FILE *out)
 {
     fprintf(out,
             "usage: optdemo profile --pid PID [--duration S] [--rate HZ] [--top N]\n"
-            "                       [--collapsed FILE]\n\n"
+            "                       [--collapsed FILE] [--json FILE] [--html FILE]\n\n"
             "Sample a running CPython 3.11 process from outside, as py-spy does: its\n"
             "memory is read with process_vm_readv, it is never stopped or written to.\n"
             "Every thread's Python stack is one sample a tick; with several threads each\n"
-            "stack begins with a frame \"thread TID\".  Prints the functions by samples\n"
-            "(self: innermost frame; total: anywhere on the stack) and the heaviest\n"
-            "stacks.  Reading another process needs ptrace permission over it: root, or\n"
+            "stack begins with a frame \"thread TID\".  Reports as `profile SCRIPT.py`\n"
+            "does: the functions and stacks by samples, and the linter's findings in the\n"
+            "hot functions.  Reading another process needs ptrace permission: root, or\n"
             "its own user with kernel.yama.ptrace_scope = 0.\n\n"
             "  --pid PID       the process to sample\n"
             "  --duration S    seconds to sample (default 10; 0: until the process exits\n"
@@ -59,7 +63,9 @@ usage(FILE *out)
             "  --rate HZ       ticks a second (default 100, at most 10000)\n"
             "  --top N         rows of the tables (default 10)\n"
             "  --collapsed FILE  the stacks as `a;b;c COUNT` lines (flamegraph.pl,\n"
-            "                  speedscope)\n\n"
+            "                  speedscope)\n"
+            "  --json FILE     the report as JSON (as `profile SCRIPT.py --json`)\n"
+            "  --html FILE     the report as a page, with a flame graph\n\n"
             "exit codes: 0 sampled (also when the process exited meanwhile or Ctrl-C\n"
             "stopped it); 2 usage: bad options, no such process, not CPython 3.11;\n"
             "1 failed: its memory cannot be read (permission) or another error\n");
@@ -80,7 +86,7 @@ profile_pid_requested(int argc, char **argv)
 static int
 parse_options(int argc, char **argv, struct pid_options *opts, bool *done)
 {
-    enum { OPT_PID = 256, OPT_DURATION, OPT_RATE, OPT_TOP, OPT_COLLAPSED };
+    enum { OPT_PID = 256, OPT_DURATION, OPT_RATE, OPT_TOP, OPT_COLLAPSED, OPT_JSON, OPT_HTML };
     static const struct option long_options[] = {
         {"help", no_argument, NULL, 'h'},
         {"pid", required_argument, NULL, OPT_PID},
@@ -88,6 +94,8 @@ parse_options(int argc, char **argv, struct pid_options *opts, bool *done)
         {"rate", required_argument, NULL, OPT_RATE},
         {"top", required_argument, NULL, OPT_TOP},
         {"collapsed", required_argument, NULL, OPT_COLLAPSED},
+        {"json", required_argument, NULL, OPT_JSON},
+        {"html", required_argument, NULL, OPT_HTML},
         {NULL, 0, NULL, 0},
     };
     int c, rc = EXIT_OK;
@@ -133,6 +141,12 @@ parse_options(int argc, char **argv, struct pid_options *opts, bool *done)
         case OPT_COLLAPSED:
             opts->collapsed_path = optarg;
             break;
+        case OPT_JSON:
+            opts->json_path = optarg;
+            break;
+        case OPT_HTML:
+            opts->html_path = optarg;
+            break;
         default:
             fprintf(stderr, "optdemo profile: unknown or incomplete option '%s'\n",
                     argv[optind - 1]);
@@ -149,44 +163,63 @@ done:
     return rc;
 }
 
-static void
-print_report(FILE *out, const struct pid_options *opts, const struct remote_sampler *sampler,
-             const struct stack_profile *profile)
+/* The process's command line, from /proc/PID/cmdline (empty when it
+ * cannot be read). */
+static json_t *
+command_line(long pid)
 {
-    double expected = sampler->seconds * opts->rate;
-    fprintf(out, "optdemo profile: process %ld (%s, CPython %s) sampled for %.3f s%s\n",
-            opts->pid, sampler->binary, sampler->version, sampler->seconds,
-            sampler->exited ? ", until it exited" : stop_requested ? ", until Ctrl-C" : "");
-    fprintf(out, "  %llu ticks at %g Hz (%.0f expected; %llu skipped, the walk being late), "
-            "%llu samples (a thread's stack each), %llu dropped (torn or unreadable "
-            "frames), %llu threads without a Python frame, %llu cut at %d frames\n",
-            (unsigned long long)sampler->ticks, opts->rate, expected,
-            (unsigned long long)sampler->late_ticks, (unsigned long long)profile->samples,
-            (unsigned long long)sampler->failed, (unsigned long long)sampler->idle,
-            (unsigned long long)profile->truncated, REMOTE_MAX_DEPTH);
-    fprintf(out, "  reading the target took %.1f us a tick, %.1f ms in all (%.2f%% of the "
-            "time; the target is never stopped); %llu code objects read\n",
-            sampler->ticks > 0 ? 1e6 * sampler->reading_seconds / (double)sampler->ticks : 0.0,
-            1e3 * sampler->reading_seconds,
-            sampler->seconds > 0 ? 100 * sampler->reading_seconds / sampler->seconds : 0.0,
-            (unsigned long long)sampler->cache_misses);
-    stack_report_print_tables(out, profile, opts->top);
+    char path[64], text[4096];
+    json_t *argv = json_array();
+    snprintf(path, sizeof path, "/proc/%ld/cmdline", pid);
+    FILE *file = fopen(path, "r");
+    size_t length = file != NULL ? fread(text, 1, sizeof text - 1, file) : 0;
+    if (file != NULL) {
+        fclose(file);
+    }
+    text[length] = '\0';
+    for (size_t at = 0; argv != NULL && at < length; at += strlen(text + at) + 1) {
+        json_array_append_new(argv, json_string(text + at));
+    }
+    return argv;
 }
 
-static int
-write_collapsed(const char *path, const struct stack_profile *profile)
+/* The report (profile_report.h) of what was sampled: "program" names the
+ * process, "sampling" is shaped as a script's, with the remote walk's own
+ * counters. */
+static json_t *
+pid_report(const struct pid_options *opts, const struct remote_sampler *sampler,
+           const struct stack_profile *profile)
 {
-    FILE *collapsed = fopen(path, "w");
-    bool written = collapsed != NULL && stack_profile_write_collapsed(profile, collapsed) == 0;
-    if (collapsed != NULL && fclose(collapsed) != 0) {
-        written = false;
+    json_t *stacks = json_array(), *functions = json_array();
+    for (size_t i = 0; stacks != NULL && i < profile->n_stacks; i++) {
+        json_array_append_new(stacks, json_pack("{s:s, s:I}", "stack", profile->stacks[i].stack,
+                                                "count", (json_int_t)profile->stacks[i].count));
     }
-    if (!written) {
-        perror(path);
-        return EXIT_FAILED;
+    for (size_t i = 0; functions != NULL && i < profile->n_functions; i++) {
+        const struct function_count *f = &profile->functions[i];
+        const char *file;
+        size_t name_length, file_length;
+        stack_profile_split_function(f->function, &name_length, &file, &file_length);
+        json_array_append_new(functions, json_pack("{s:s%, s:s%, s:I, s:I}", "function",
+                                                   f->function, name_length, "file", file,
+                                                   file_length, "self", (json_int_t)f->self,
+                                                   "total", (json_int_t)f->total));
     }
-    printf("  collapsed stacks: %s\n", path);
-    return EXIT_OK;
+    return json_pack(
+        "{s:s, s:{s:I, s:o, s:s, s:s, s:s}, s:{s:f}, s:{s:f, s:I, s:b},"
+        " s:{s:I, s:I, s:I, s:I, s:f, s:s, s:f, s:I, s:I, s:o, s:o}}",
+        "schema", "optdemo-profile-script/1",
+        "program", "pid", (json_int_t)opts->pid, "argv", command_line(opts->pid),
+        "binary", sampler->binary, "interpreter", sampler->version, "ended",
+        sampler->exited ? "exited" : stop_requested ? "Ctrl-C" : "duration",
+        "times", "wall", sampler->seconds,
+        "options", "rate", opts->rate, "top", (json_int_t)opts->top, "lint", true,
+        "sampling", "samples", (json_int_t)profile->samples, "dropped",
+        (json_int_t)sampler->failed, "empty", (json_int_t)sampler->idle, "truncated",
+        (json_int_t)profile->truncated, "rate", opts->rate, "clock", "wall",
+        "handler_seconds", sampler->reading_seconds, "ticks", (json_int_t)sampler->ticks,
+        "late_ticks", (json_int_t)sampler->late_ticks, "stacks", stacks, "functions",
+        functions);
 }
 
 int
@@ -197,6 +230,7 @@ profile_pid_main(int argc, char **argv)
     struct stack_buffer buffer = {0};
     struct stack_profile profile = {0};
     struct sigaction action, previous;
+    json_t *report = NULL;
     bool done = false, handler_set = false;
     char why[512] = "";
     int rc = parse_options(argc, argv, &opts, &done);
@@ -209,8 +243,10 @@ profile_pid_main(int argc, char **argv)
         rc = EXIT_USAGE;
         goto finish;
     }
-    const char *outputs[] = {opts.collapsed_path};
-    if (results_check_outputs("profile", outputs, 1) < 0) {
+    struct profile_outputs outputs = {opts.collapsed_path, opts.json_path, opts.html_path,
+                                      opts.top};
+    const char *paths[] = {opts.collapsed_path, opts.json_path, opts.html_path};
+    if (results_check_outputs("profile", paths, 3) < 0) {
         rc = EXIT_USAGE;
         goto finish;
     }
@@ -243,11 +279,15 @@ profile_pid_main(int argc, char **argv)
         rc = EXIT_FAILED;
         goto finish;
     }
-    print_report(stdout, &opts, &sampler, &profile);
-    if (opts.collapsed_path != NULL) {
-        rc = write_collapsed(opts.collapsed_path, &profile);
+    report = pid_report(&opts, &sampler, &profile);
+    if (report == NULL || interp_start() < 0) {
+        fprintf(stderr, "optdemo profile: cannot make the report\n");
+        rc = EXIT_FAILED;
+        goto finish;
     }
+    rc = profile_report_finish(&report, stdout, &outputs) == 0 ? EXIT_OK : EXIT_FAILED;
 finish:
+    json_decref(report);
     if (handler_set) {
         sigaction(SIGINT, &previous, NULL);
     }

@@ -35,15 +35,10 @@ profile_as_dict(const struct stack_profile *profile, double handler_seconds)
         Py_DECREF(item);
     }
     for (size_t i = 0; i < profile->n_functions; i++) {
-        /* "qualname (file)": the file is what the last " (" opens */
         const struct function_count *f = &profile->functions[i];
-        const char *open = NULL;
-        for (const char *at = strstr(f->function, " ("); at != NULL; at = strstr(at + 1, " (")) {
-            open = at;
-        }
-        size_t name_length = open != NULL ? (size_t)(open - f->function) : strlen(f->function);
-        const char *file = open != NULL ? open + 2 : "";
-        size_t file_length = strlen(file) - (open != NULL && *file != '\0');
+        const char *file;
+        size_t name_length, file_length;
+        stack_profile_split_function(f->function, &name_length, &file, &file_length);
         PyObject *item = Py_BuildValue("{s:s#, s:s#, s:K, s:K}", "function", f->function,
                                        (Py_ssize_t)name_length, "file", file,
                                        (Py_ssize_t)file_length, "self",

@@ -388,3 +388,16 @@ stack_profile_write_collapsed(const struct stack_profile *profile, FILE *out)
     }
     return 0;
 }
+
+void
+stack_profile_split_function(const char *function, size_t *name_length, const char **file,
+                             size_t *file_length)
+{
+    const char *open = NULL;
+    for (const char *at = strstr(function, " ("); at != NULL; at = strstr(at + 1, " (")) {
+        open = at;
+    }
+    *name_length = open != NULL ? (size_t)(open - function) : strlen(function);
+    *file = open != NULL ? open + 2 : "";
+    *file_length = strlen(*file) - (open != NULL && **file != '\0');
+}

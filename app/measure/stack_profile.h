@@ -80,6 +80,11 @@ int stack_profile_build(const struct stack_buffer *buffer, const char *root_file
                         struct stack_profile *profile);
 void stack_profile_free(struct stack_profile *profile);
 
+/* A function_count's "qualname (file)" taken apart: the name is the text
+ * before the last " (", the file what follows it, less the ")". */
+void stack_profile_split_function(const char *function, size_t *name_length, const char **file,
+                                  size_t *file_length);
+
 /* The collapsed-stack lines, one per stack, in the profile's order.  0, or
  * -1 when writing failed. */
 int stack_profile_write_collapsed(const struct stack_profile *profile, FILE *out);

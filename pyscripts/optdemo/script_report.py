@@ -142,6 +142,8 @@ def where(function, file, line=None):
 
 def _summary(report):
     program, times, sampling = report["program"], report["times"], report["sampling"]
+    if "pid" in program:
+        return _process_summary(program, times, sampling)
     name = " ".join((["-m"] if program.get("module") else []) + program["argv"])
     lines = [
         "",
@@ -176,6 +178,24 @@ def _summary(report):
     return lines
 
 
+def _process_summary(program, times, sampling):
+    """The header of `optdemo profile --pid`: the process, read from outside."""
+    until = {"exited": ", until it exited", "Ctrl-C": ", until Ctrl-C"}.get(program["ended"], "")
+    ticks = sampling["ticks"]
+    return [
+        f"optdemo profile: process {program['pid']} ({' '.join(program['argv'])[:80]}; "
+        f"{program['binary']}, CPython {program['interpreter']}) sampled for "
+        f"{times['wall']:.3f} s{until}",
+        f"  {ticks} ticks at {sampling['rate']:g} Hz ({times['wall'] * sampling['rate']:.0f} "
+        f"expected; {sampling['late_ticks']} skipped, the walk being late), "
+        f"{sampling['samples']} samples (a thread's stack each), {sampling['dropped']} dropped "
+        f"(torn or unreadable frames), {sampling['empty']} threads without a Python frame, "
+        f"{sampling['truncated']} cut at 256 frames",
+        f"  reading the target took {1e6 * sampling['handler_seconds'] / max(ticks, 1):.1f} us "
+        "a tick (the target is never stopped)",
+    ]
+
+
 def _functions_table(report, top):
     sampling = report["sampling"]
     samples = sampling["samples"]
@@ -188,6 +208,7 @@ def _functions_table(report, top):
         lines.append(f"  {function['self']:7d} {100 * function['self'] / samples:5.1f}% "
                      f"{function['total']:7d} {100 * function['total'] / samples:5.1f}%  "
                      + where(function["function"], function["file"]))
+    lines += _heaviest_stacks(sampling["stacks"], samples)
     awaiting = sampling.get("awaiting")
     if awaiting and awaiting.get("stacks"):
         lines.append(f"  asyncio tasks waiting at an await ({awaiting['snapshots']} snapshots):")
@@ -196,6 +217,24 @@ def _functions_table(report, top):
             lines.append(f"  {stack['count']:7d}  {frames[0]}: {frames[-2]} awaits {frames[-1]}"
                          if len(frames) > 2 else f"  {stack['count']:7d}  {';'.join(frames)}")
     return lines
+
+
+def _heaviest_stacks(stacks, samples, shown=3, depth=4):
+    """The heaviest stacks, innermost frame first, `depth` frames each."""
+    lines = [f"  heaviest stacks (innermost first, {depth} frames at most):"]
+    for stack in stacks[:shown]:
+        frames = [_short_frame(frame) for frame in stack["stack"].split(";")[::-1]]
+        more = " <- ..." if len(frames) > depth else ""
+        lines.append(f"  {stack['count']:7d} {100 * stack['count'] / samples:5.1f}%  "
+                     + " <- ".join(frames[:depth]) + more)
+    return lines
+
+
+def _short_frame(frame):
+    """"name (file:line)" with the file as short_path names it."""
+    name, _, place = frame.rpartition(" (")
+    file, _, line = place[:-1].rpartition(":")
+    return where(name, file, line) if name and file else frame
 
 
 def _findings(report):
