@@ -253,7 +253,7 @@ def test_the_full_report_puts_the_planted_pitfall_first(tmp_path):
     assert report["memory"]["peak_bytes"] >= report["memory"]["held_bytes"] > 0
     # The terminal report, in the order a newcomer reads it.
     order = ["exited with 0", "Where the time went", "What to try first", "Hot lines",
-             "cProfile", "Memory"]
+             "cProfile, by own time", "Memory (tracemalloc)"]
     positions = [result.stderr.index(heading) for heading in order]
     assert positions == sorted(positions), result.stderr
     text = page.read_text()
@@ -272,7 +272,9 @@ def test_every_run_reads_the_same_stdin(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout == "100000\n"
     runs = json.loads(report_path.read_text())["runs"]
-    assert len(runs) == 6 and all(run["exit_code"] == 0 for run in runs), runs
+    # (Too short for a sample, so no function to line-trace: no lines run.)
+    assert {"sample", "plain", "cprofile", "memory"} <= {run["pass"] for run in runs}, runs
+    assert all(run["exit_code"] == 0 for run in runs), runs
 
 
 def test_a_results_file_gives_each_finding_its_measured_speedup(tmp_path):

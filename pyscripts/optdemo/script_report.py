@@ -250,7 +250,8 @@ def _hot_lines(report):
         return []
     slowdown = traced.get("slowdown")
     lines = ["", "Hot lines (the C line tracer on the hottest functions only"
-             + (f"; tracing ran {slowdown:.1f}x slower" if slowdown else "") + ")"]
+             + (f"; the traced run took {slowdown:.1f}x the unprofiled time" if slowdown
+                else "") + ")"]
     for function in traced["functions"]:
         total = function["seconds"]
         if not function["lines"]:
