@@ -331,4 +331,4 @@ def test_dash_m_runs_a_module_as_python_dash_m_does(tmp_path):
     expected = subprocess.run([PYTHON, "-m", "hotmod", "a", "--rate", "b"], cwd=tmp_path,
                               capture_output=True, text=True).stdout
     assert result.stdout == expected == "True ['a', '--rate', 'b'] __main__ 300000\n"
-    assert "hotmod exited with 4" in result.stderr
+    assert "-m hotmod a --rate b exited with 4" in result.stderr
