@@ -250,7 +250,9 @@ def test_the_full_report_puts_the_planted_pitfall_first(tmp_path):
             if line["code"].strip().startswith("for ")]
     # The membership test runs once per signup; the loop line once more.
     assert membership[0]["hits"] + 1 == loop[0]["hits"], traced["unique_signups"]
-    assert report["memory"]["peak_bytes"] >= report["memory"]["held_bytes"] > 0
+    assert report["memory"]["peak_bytes"] >= report["memory"]["snapshot_bytes"] > 0
+    # The signups list and its records, allocated in generate_signups.
+    assert report["memory"]["sites"][0]["file"].endswith("planted_pitfall.py")
     # The terminal report, in the order a newcomer reads it.
     order = ["exited with 0", "Where the time went", "What to try first", "Hot lines",
              "cProfile, by own time", "Memory (tracemalloc)"]

@@ -44,6 +44,9 @@
 static struct {
     struct stack_buffer *buffer;
     PyThreadState *thread_state;     /* the sampled thread's */
+    _PyInterpreterFrame *base;       /* its frame when sampling started: the walk stops
+                                      * there (the caller's frames are the same in every
+                                      * sample, and the sampled code runs above them) */
     timer_t timer;
     bool have_timer;
     bool handler_installed;
@@ -152,7 +155,8 @@ on_sigprof(int signal_number, siginfo_t *info, void *context)
     _PyCFrame *cframe = sampler.thread_state->cframe;
     _PyInterpreterFrame *frame = cframe != NULL ? cframe->current_frame : NULL;
     stack_buffer_begin(buffer);
-    for (; frame != NULL && depth < SAMPLER_MAX_DEPTH; frame = frame->previous) {
+    for (; frame != NULL && frame != sampler.base && depth < SAMPLER_MAX_DEPTH;
+         frame = frame->previous) {
         PyCodeObject *code = frame->f_code;
         if (code == NULL || !PyCode_Check(code) || _PyFrame_IsIncomplete(frame)) {
             continue;
@@ -175,7 +179,7 @@ on_sigprof(int signal_number, siginfo_t *info, void *context)
             depth++;
         }
     }
-    stack_buffer_end(buffer, frame != NULL);
+    stack_buffer_end(buffer, frame != NULL && frame != sampler.base);
     clock_gettime(CLOCK_MONOTONIC, &end);
     sampler.handler_ns += (int64_t)(end.tv_sec - start.tv_sec) * 1000000000
                           + (end.tv_nsec - start.tv_nsec);
@@ -194,6 +198,8 @@ sampler_start(struct stack_buffer *buffer, double rate, enum sampler_clock clock
     sampler.buffer = buffer;
     sampler.handler_ns = 0;
     sampler.thread_state = PyThreadState_Get();
+    sampler.base = sampler.thread_state->cframe != NULL
+                       ? sampler.thread_state->cframe->current_frame : NULL;
     if (!sampler.handler_installed) {
         struct sigaction action;
         memset(&action, 0, sizeof action);

@@ -18,8 +18,10 @@ enum sampler_clock {
 enum { SAMPLER_MAX_DEPTH = 256 };
 
 /* Start sampling the calling thread (which holds the GIL and runs Python)
- * `rate` times a second into `buffer`.  One sampler per process.  0, or -1
- * with *why set to a static message (errno says more). */
+ * `rate` times a second into `buffer`.  A sample holds the frames that run
+ * above the caller's current frame, not that frame and its callers (the
+ * same in every sample).  One sampler per process.  0, or -1 with *why set
+ * to a static message (errno says more). */
 int sampler_start(struct stack_buffer *buffer, double rate, enum sampler_clock clock,
                   const char **why);
 

@@ -74,7 +74,10 @@ def is_own_code(path):
     nor an installed package's: outside sysconfig's stdlib, platstdlib,
     purelib and platlib folders, outside /usr/lib/python3* (Debian's
     standard library and packages), and with no site-packages or
-    dist-packages folder in its path (a virtual environment's packages)."""
+    dist-packages folder in its path (a virtual environment's packages).
+    Frozen modules (`<frozen runpy>`) are the standard library's too."""
+    if path.startswith("<frozen "):
+        return False
     real = os.path.realpath(path)
     if re.match(r"/usr/lib/python3[^/]*/", real):
         return False

@@ -15,7 +15,8 @@ import statistics
 
 from optdemo import hot_findings, profile_page
 
-SHOWN = 5             # rows of the secondary tables (cProfile, lines, memory)
+SHOWN = 5             # rows of the secondary tables (findings, cProfile)
+HOT_LINES = 4         # lines shown of each traced function
 
 
 # --- what the runs imply ---------------------------------------------------------
@@ -132,6 +133,11 @@ def short_path(path):
     return relative if not relative.startswith("..") else path
 
 
+def size_text(size):
+    """Bytes as KiB or MiB, whichever reads best."""
+    return f"{size / 2**20:.1f} MiB" if size >= 2**20 else f"{size / 2**10:.1f} KiB"
+
+
 def where(function, file, line=None):
     """"name (file:line)"; a builtin (cProfile's file "~") by name alone."""
     if file == "~":
@@ -241,6 +247,12 @@ def _findings(report):
     findings = report.get("findings")
     if findings is None:
         return []
+    functions = report["sampling"]["functions"]
+    if not findings and functions and not any(
+            hot_findings.is_own_code(function["file"]) for function in functions):
+        return ["", "What to try first: every sampled function is in the standard library or "
+                "an installed package (not linted): look at how your code calls the heaviest "
+                "ones above"]
     return [""] + hot_findings.text(findings, SHOWN, report.get("options", {}).get("results"))
 
 
@@ -260,7 +272,7 @@ def _hot_lines(report):
             continue
         lines.append(f"  {where(function['function'], function['file'], function['first_line'])}"
                      f": {total:.3f} s traced")
-        hottest = sorted(function["lines"], key=lambda line: -line["seconds"])[:SHOWN]
+        hottest = sorted(function["lines"], key=lambda line: -line["seconds"])[:HOT_LINES]
         for line in sorted(hottest, key=lambda line: line["line"]):
             share = 100 * line["seconds"] / total if total else 0.0
             lines.append(f"    {line['line']:6d} {line['hits']:10d} hits {line['seconds']:8.3f} s "
@@ -287,8 +299,9 @@ def _memory(report):
     if not memory:
         return []
     lines = ["", f"Memory (tracemalloc): peak {memory['peak_bytes'] / 2**20:.1f} MiB; "
-             f"held when the program ended {memory['held_bytes'] / 2**20:.1f} MiB, by line:"]
-    for site in memory["sites"][:SHOWN]:
-        lines.append(f"  {site['bytes'] / 2**10:10.1f} KiB {site['count']:8d} blocks  "
+             f"of the {memory['snapshot_bytes'] / 2**20:.1f} MiB held at the snapshot nearest "
+             "it, by the line that allocated it:"]
+    for site in memory["sites"][:3]:
+        lines.append(f"  {size_text(site['bytes']):>10} {site['count']:8d} blocks  "
                      f"{short_path(site['file'])}:{site['line']}  {site['code'][:50]}")
     return lines
