@@ -9,6 +9,7 @@ The tests need permission to read the target's memory (root, or
 kernel.yama.ptrace_scope = 0 for a child of the same user)."""
 
 import collections
+import json
 import os
 import re
 import subprocess
@@ -148,3 +149,37 @@ def test_help_documents_exit_codes():
     result = optdemo("profile", "--pid", "1", "--help")
     assert result.returncode == 0
     assert "ptrace_scope" in result.stdout and "exit codes" in result.stdout
+
+
+def test_the_report_of_a_process_names_its_pitfall_and_draws_it(tmp_path):
+    """A process's report is a script's: the linter's finding in its hot
+    function, --json and the page with its flame graph."""
+    program = tmp_path / "dedupe.py"
+    program.write_text(
+        "import sys\n"
+        "def unique(items):\n"
+        "    seen = []\n"
+        "    for item in items:\n"
+        "        if item not in seen:\n"
+        "            seen.append(item)\n"
+        "    return seen\n"
+        "print('ready', flush=True)\n"
+        "while True:\n"
+        "    unique([i % 3000 for i in range(6000)])\n")
+    target = subprocess.Popen([PYTHON, str(program)], stdout=subprocess.PIPE, text=True)
+    report_path, page = tmp_path / "report.json", tmp_path / "page.html"
+    try:
+        assert target.stdout.readline().strip() == "ready"
+        result = optdemo("profile", "--pid", str(target.pid), "--duration", "1",
+                         "--json", str(report_path), "--html", str(page), timeout=60)
+    finally:
+        stop(target)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(report_path.read_text())
+    assert report["program"]["pid"] == target.pid
+    assert report["program"]["argv"] == [PYTHON, str(program)]
+    first = report["findings"][0]
+    assert (first["rule"], first["function"]) == ("OPT002", "unique"), report["findings"]
+    assert "What to try first" in result.stdout
+    text = page.read_text()
+    assert "<svg" in text and "<script" not in text and "unique" in text
