@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 
 SOURCE_ROOT = os.environ.get(
@@ -42,3 +43,23 @@ def ladder_unbuilt(variant):
     """Whether a variant is a compiled rung this build did not make."""
     tool = "mypyc" if variant == "mypyc_hot" else variant
     return variant in LADDER_VARIANTS and tool not in ladder_built()
+
+
+# One frame of a sampled stack, as `optdemo profile --collapsed` writes it.
+FRAME = re.compile(r"^(?P<name>.+) \((?P<file>.+):(?P<line>\d+)\)$")
+
+
+def read_collapsed(path):
+    """The collapsed stacks of `optdemo profile --collapsed PATH`: [(frames
+    outermost first, each (name, file, line), count)], every line checked
+    against the format."""
+    stacks = []
+    with open(path, encoding="utf-8") as file:
+        for line in file:
+            stack, _, count = line.rstrip("\n").rpartition(" ")
+            assert stack and count.isdigit(), line
+            frames = [FRAME.match(frame) for frame in stack.split(";")]
+            assert all(frames), stack
+            stacks.append(([(m["name"], m["file"], int(m["line"])) for m in frames], int(count)))
+    return stacks
+

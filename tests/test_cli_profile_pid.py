@@ -18,11 +18,10 @@ import sys
 import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cli_helpers import SOURCE_ROOT, optdemo  # noqa: E402
+from cli_helpers import SOURCE_ROOT, optdemo, read_collapsed  # noqa: E402
 
 PYTHON = os.environ.get("OPTDEMO_PYTHON", "/usr/bin/python3.11")
 SPIN = os.path.join(SOURCE_ROOT, "tests", "scripts", "spin.py")
-FRAME = re.compile(r"^(?P<name>.+) \((?P<file>.+):(?P<line>\d+)\)$")
 
 
 def start_spin(*args):
@@ -35,19 +34,6 @@ def start_spin(*args):
 def stop(target):
     target.kill()
     target.wait(timeout=30)
-
-
-def read_collapsed(path):
-    """[(frames outermost first, count)], every line checked against the format."""
-    stacks = []
-    with open(path, encoding="utf-8") as file:
-        for line in file:
-            stack, _, count = line.rstrip("\n").rpartition(" ")
-            assert stack and count.isdigit(), line
-            frames = [FRAME.match(frame) for frame in stack.split(";")]
-            assert all(frames), stack
-            stacks.append(([(m["name"], m["file"], int(m["line"])) for m in frames], int(count)))
-    return stacks
 
 
 def samples_reported(stdout):
