@@ -318,3 +318,13 @@ def test_dash_m_runs_a_module_as_python_dash_m_does(tmp_path):
                               capture_output=True, text=True).stdout
     assert result.stdout == expected == "True ['a', '--rate', 'b'] __main__ 300000\n"
     assert "-m hotmod a --rate b exited with 4" in result.stderr
+
+
+def test_a_program_that_ends_its_own_process_is_reported_as_such(tmp_path):
+    program = tmp_path / "leaves.py"
+    program.write_text("import os\nprint('bye', flush=True)\nos._exit(3)\n")
+    result = optdemo("profile", str(program))
+    assert result.returncode == 1
+    assert result.stdout == "bye\n"
+    assert "ended its worker before the samples were sent" in result.stderr
+    assert "exited with status 3" in result.stderr

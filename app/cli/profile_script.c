@@ -541,6 +541,13 @@ profile_script_main(int argc, char **argv, int script)
 
     /* 1. The run the user watches, sampled. */
     status = run_pass(&ex, &opts, program_argv, "sample", false, NULL, &answer, &error);
+    if (status == EXEC_CRASHED) {
+        char *why = text_format("the program ended its worker before the samples were sent "
+                                "(os._exit, a signal or a crash), so there is nothing to "
+                                "report: %s", text_or(error, "?"));
+        free(error);
+        error = why;
+    }
     if (status != EXEC_OK) {
         goto failed;
     }
