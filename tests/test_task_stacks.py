@@ -7,6 +7,7 @@ under worker(), and a waiter on an Event).  No timing: what must appear is
 where the program is, not how often."""
 
 import asyncio
+import json
 import os
 import re
 import runpy
@@ -41,9 +42,19 @@ def source_line(text):
 
 
 def test_running_coroutines_sit_under_their_task_frame(tmp_path):
-    collapsed = tmp_path / "stacks.txt"
-    result = optdemo("profile", "--collapsed", str(collapsed), FIXTURE)
+    collapsed, report_path = tmp_path / "stacks.txt", tmp_path / "report.json"
+    result = optdemo("profile", "--only", "sample", "--collapsed", str(collapsed),
+                     "--json", str(report_path), FIXTURE)
     assert result.returncode == 0, result.stderr
+    # The program imported asyncio, so the watcher ran beside the sampler;
+    # how many snapshots it got depends on the GIL, but what it saw of the
+    # waiter is the line of its await.
+    awaiting = json.loads(report_path.read_text())["sampling"]["awaiting"]
+    waits = [stack["stack"] for stack in awaiting["stacks"]
+             if stack["stack"].startswith("task waiter ")]
+    assert waits or awaiting["snapshots"] == 0, awaiting
+    for stack in waits:
+        assert f"waiter ({FIXTURE}:{source_line('await done.wait()')})" in stack, stack
     with_crunch = 0
     for line in collapsed.read_text(encoding="utf-8").splitlines():
         stack, _, count = line.rpartition(" ")
