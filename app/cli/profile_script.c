@@ -386,24 +386,17 @@ number_at(const json_t *object, const char *key)
     return json_number_value(json_object_get(object, key));
 }
 
-/* The overhead runs, interleaved: plain, sampled, cProfile (its table and
- * pstats file from the last round).  0, or -1 with *status and *error. */
+/* The overhead runs, interleaved round by round: unprofiled, sampled,
+ * under cProfile, all quiet (the report's "runs" keeps their times;
+ * script_report.complete takes the medians).  The last cProfile run gives
+ * the report its "cprofile".  0, or -1 with *status and *error. */
 static int
 measure_overhead(struct executor *ex, const struct script_options *opts, const json_t *argv,
                  json_t *report, enum exec_status *status, char **error)
 {
     static const char *const passes[3] = {"plain", "sample", "cprofile"};
-    static const char *const keys[3] = {"plain_runs", "sampled_runs", "cprofile_runs"};
-    json_t *walls[3];
-    json_t *overhead = json_object();
     json_t *answer = NULL;
-    int rc = -1;
 
-    for (int p = 0; p < 3; p++) {
-        walls[p] = json_array();
-        json_object_set_new(overhead, keys[p], walls[p]);
-    }
-    json_object_set_new(report, "overhead", overhead);
     for (long round = 0; round < opts->rounds; round++) {
         for (int p = 0; p < 3; p++) {
             if (p != 2 && !opts->kinds[KIND_OVERHEAD]) {
@@ -411,9 +404,8 @@ measure_overhead(struct executor *ex, const struct script_options *opts, const j
             }
             *status = run_pass(ex, opts, argv, passes[p], true, NULL, &answer, error);
             if (*status != EXEC_OK) {
-                goto done;
+                return -1;
             }
-            json_array_append_new(walls[p], json_real(number_at(answer, "wall")));
             if (p == 2) {
                 json_object_set(report, "cprofile", json_object_get(answer, "cprofile"));
             }
@@ -421,10 +413,7 @@ measure_overhead(struct executor *ex, const struct script_options *opts, const j
             answer = NULL;
         }
     }
-    rc = 0;
-done:
-    json_decref(answer);
-    return rc;
+    return 0;
 }
 
 /* What the report's sections need from the host's Python (the hot lines'

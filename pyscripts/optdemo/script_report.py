@@ -68,32 +68,44 @@ def complete(report_text, _=None):
     profiler, the line tracer's slowdown, the findings in hot functions
     (with the speedups of the results file its options name)."""
     report = json.loads(report_text)
-    results_path = report.get("options", {}).get("results")
-    overhead = report.get("overhead")
+    overhead = summarize_overhead(report.get("runs", []))
     if overhead:
-        report["overhead"] = summarize_overhead(overhead)
-    plain = report.get("overhead", {}).get("plain")
+        report["overhead"] = overhead
     lines = report.get("lines")
-    if lines and lines.get("wall") and plain:
-        lines["slowdown"] = lines["wall"] / plain
+    if lines and lines.get("wall") and overhead.get("plain"):
+        lines["slowdown"] = lines["wall"] / overhead["plain"]
     if report.get("options", {}).get("lint", True):
         sampling = report["sampling"]
         report["findings"] = hot_findings.rank(sampling["functions"], sampling["samples"],
-                                               results_path=results_path or None)
+                                               results_path=results_path_of(report))
     return json.dumps(report)
 
 
-def summarize_overhead(overhead):
-    """Medians of the runs of each kind, and each profiler's time over the
-    unprofiled one."""
-    summary = dict(overhead)
-    for kind in ("plain", "sampled", "cprofile"):
-        runs = overhead.get(kind + "_runs") or []
-        if runs:
-            summary[kind] = statistics.median(runs)
-    for kind in ("sampled", "cprofile"):
-        if summary.get(kind) and summary.get("plain"):
-            summary[kind + "_ratio"] = summary[kind] / summary["plain"]
+def results_path_of(report):
+    return report.get("options", {}).get("results")
+
+
+# The quiet runs the overhead compares, by pass, and their names in the report.
+OVERHEAD_RUNS = (("plain", "plain"), ("sample", "sampled"), ("cprofile", "cprofile"))
+
+
+def summarize_overhead(runs):
+    """From the quiet unprofiled, sampled and cProfile runs: each kind's
+    wall and CPU times (`plain_runs`, `plain_cpu_runs`...), their medians
+    (`plain`, `plain_cpu`...) and each profiler's over the unprofiled
+    (`sampled_ratio`, `sampled_cpu_ratio`...).  {} without quiet runs."""
+    summary = {}
+    for kind, name in OVERHEAD_RUNS:
+        quiet = [run for run in runs if run["pass"] == kind and run["quiet"]]
+        if quiet:
+            summary[name + "_runs"] = [run["wall"] for run in quiet]
+            summary[name + "_cpu_runs"] = [run["cpu"] for run in quiet]
+            summary[name] = statistics.median(summary[name + "_runs"])
+            summary[name + "_cpu"] = statistics.median(summary[name + "_cpu_runs"])
+    for _, name in OVERHEAD_RUNS[1:]:
+        for suffix in ("", "_cpu"):
+            if summary.get(name + suffix) and summary.get("plain" + suffix):
+                summary[name + suffix + "_ratio"] = summary[name + suffix] / summary["plain" + suffix]
     return summary
 
 
@@ -169,16 +181,15 @@ def _summary(report):
                  f"({sampling['clock']} clock); the handler took {per_sample:.1f} us a sample"
                  + (f"; {', '.join(lost)}" if lost else ""))
     overhead = report.get("overhead", {})
-    costs = []
-    if overhead.get("sampled_ratio"):
-        costs.append(f"the sampler {overhead['sampled_ratio']:.2f}x")
-    if overhead.get("cprofile_ratio"):
-        costs.append(f"cProfile {overhead['cprofile_ratio']:.2f}x")
+    costs = [f"{label} {overhead[name + '_ratio']:.2f}x wall, "
+             f"{overhead[name + '_cpu_ratio']:.2f}x CPU"
+             for label, name in (("the sampler", "sampled"), ("cProfile", "cprofile"))
+             if overhead.get(name + "_ratio") and overhead.get(name + "_cpu_ratio")]
     if costs:
-        runs = len(overhead.get("plain_runs", []))
-        lines.append(f"  cost: {' and '.join(costs)} the unprofiled time "
-                     f"({overhead['plain']:.3f} s; {runs} quiet run{'s' if runs > 1 else ''} "
-                     "of each, medians)")
+        runs = len(overhead["plain_runs"])
+        how = f"medians of {runs} quiet runs of each" if runs > 1 else "one quiet run of each"
+        lines.append(f"  cost over the unprofiled run ({overhead['plain']:.3f} s; {how}): "
+                     + "; ".join(costs))
     if report.get("failure"):
         lines.append(f"  stopped early: {report['failure']}")
     return lines
