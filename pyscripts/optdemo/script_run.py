@@ -146,8 +146,10 @@ def exit_code_of(leaving):
 def print_traceback(error):
     """The traceback python prints, without runpy's entries (and ours)."""
     entries = traceback.extract_tb(error.__traceback__)
-    while entries and (entries[0].filename == RUNPY_FILE or entries[0].filename == __file__):
-        entries.pop(0)
+    first = 0
+    while first < len(entries) and entries[first].filename in (RUNPY_FILE, __file__):
+        first += 1
+    entries = entries[first:]
     lines = ["Traceback (most recent call last):\n"] if entries else []
     lines += traceback.format_list(entries)
     lines += traceback.format_exception_only(type(error), error)
