@@ -18,9 +18,10 @@
  * Everything lands in one JSON report, the single source of the terminal
  * report (script_report.py, on stderr as time(1)'s, so the program's
  * stdout stays its own), --json, --html (profile_page.py) and --collapsed.
- * A program that reads stdin gets the same input on every run: a stdin that
- * is not a terminal is read once into a temporary file. */
+ * A program that reads stdin gets the same input on every run
+ * (prepare_stdin). */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -265,37 +266,40 @@ parse_options(int argc, char **argv, struct script_options *opts, bool *done)
     return EXIT_OK;
 }
 
-/* A stdin that is not a terminal (a pipe, a file) is copied once into an
- * unlinked temporary file that becomes fd 0, so every run, each rewound to
- * its start (rewind_stdin), reads the same input.  0, or -1 after saying
+/* Every run reads the same stdin: a pipe is copied once into an unlinked
+ * temporary file that becomes fd 0, which each run reads from its start
+ * (rewind_stdin), as it does a file.  A terminal becomes /dev/null: the
+ * workers run in a process group of their own, in the background, where
+ * reading the terminal would stop them (SIGTTIN).  0, or -1 after saying
  * why. */
 static int
-spool_stdin(bool *spooled)
+prepare_stdin(void)
 {
     char path[] = "/tmp/optdemo-stdin-XXXXXX", chunk[65536];
     int fd = -1, rc = -1;
     ssize_t n;
 
-    *spooled = false;
-    if (isatty(STDIN_FILENO) || lseek(STDIN_FILENO, 0, SEEK_CUR) == 0) {
-        return 0;   /* a terminal, or a file already at its start: rewinding is enough */
+    if (isatty(STDIN_FILENO)) {
+        fd = open("/dev/null", O_RDONLY);
+    } else if (lseek(STDIN_FILENO, 0, SEEK_CUR) < 0) {   /* a pipe, a socket */
+        fd = mkstemp(path);
+        if (fd >= 0) {
+            unlink(path);
+        }
+        while (fd >= 0 && (n = read(STDIN_FILENO, chunk, sizeof chunk)) != 0) {
+            if (n < 0 && errno == EINTR) {
+                continue;
+            }
+            if (n < 0 || write(fd, chunk, (size_t)n) != n) {
+                goto done;
+            }
+        }
+    } else {
+        return 0;   /* a file: rewinding it is enough */
     }
-    if ((fd = mkstemp(path)) < 0) {
+    if (fd < 0 || dup2(fd, STDIN_FILENO) < 0) {
         goto done;
     }
-    unlink(path);
-    while ((n = read(STDIN_FILENO, chunk, sizeof chunk)) != 0) {
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n < 0 || write(fd, chunk, (size_t)n) != n) {
-            goto done;
-        }
-    }
-    if (dup2(fd, STDIN_FILENO) < 0) {
-        goto done;
-    }
-    *spooled = true;
     rc = 0;
 done:
     if (rc < 0) {
@@ -310,9 +314,7 @@ done:
 static void
 rewind_stdin(void)
 {
-    if (!isatty(STDIN_FILENO)) {
-        lseek(STDIN_FILENO, 0, SEEK_SET);   /* a pipe cannot: it was spooled or is used once */
-    }
+    lseek(STDIN_FILENO, 0, SEEK_SET);
 }
 
 /* The embedded interpreter in a worker whose stdin, stdout and stderr are
@@ -469,7 +471,7 @@ profile_script_main(int argc, char **argv, int script)
     struct script_options opts = {.rate = 1000, .clock = "wall", .top = 10, .rounds = 1,
                                   .timeout = RUN_TIMEOUT};
     struct executor ex = {0};
-    bool have_executor = false, done = false, spooled = false;
+    bool have_executor = false, done = false;
     json_t *report = NULL, *program_argv = NULL, *answer = NULL;
     char *error = NULL, cwd[PATH_MAX];
     enum exec_status status = EXEC_OK;
@@ -519,7 +521,7 @@ profile_script_main(int argc, char **argv, int script)
             goto finish;
         }
     }
-    if (spool_stdin(&spooled) < 0) {
+    if (prepare_stdin() < 0) {
         goto finish;
     }
     if (open_worker(&ex, opts.timeout) < 0) {
