@@ -328,3 +328,25 @@ def test_a_program_that_ends_its_own_process_is_reported_as_such(tmp_path):
     assert result.stdout == "bye\n"
     assert "ended its worker before the samples were sent" in result.stderr
     assert "exited with status 3" in result.stderr
+
+
+def test_a_signal_inside_a_half_made_frame_is_survived():
+    """The attack the guard defends against (it crashed the unguarded
+    sampler within the first round): sampling at 10,000 Hz code that
+    enters the eval loop from C all the time.  The process must live."""
+    result = subprocess.run([OPTDEMO, "python", script("generators_from_c"), "10"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert re.fullmatch(r"samples \d+ torn \d+\n", result.stdout), result.stdout
+
+
+def test_a_fault_of_the_program_itself_still_kills_it(tmp_path):
+    """The guard catches faults in the sampler's walk only: a program that
+    crashes while sampled dies as it would (faulthandler, then SIGSEGV)."""
+    program = tmp_path / "crashes.py"
+    program.write_text("import ctypes\n"
+                       "total = sum(i * i for i in range(300_000))\n"
+                       "ctypes.string_at(0)\n")
+    result = optdemo("profile", "--only", "sample", str(program))
+    assert result.returncode == 1
+    assert "killed by signal 11" in result.stderr, result.stderr

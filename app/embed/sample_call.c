@@ -50,11 +50,12 @@ profile_as_dict(const struct stack_profile *profile, double handler_seconds)
         }
         Py_DECREF(item);
     }
-    result = Py_BuildValue("{s:K, s:K, s:K, s:K, s:d, s:O, s:O}",
+    result = Py_BuildValue("{s:K, s:K, s:K, s:K, s:K, s:d, s:O, s:O}",
                            "samples", (unsigned long long)profile->samples,
                            "dropped", (unsigned long long)profile->dropped,
                            "empty", (unsigned long long)profile->empty,
                            "truncated", (unsigned long long)profile->truncated,
+                           "torn", (unsigned long long)profile->torn,
                            "handler_seconds", handler_seconds, "stacks", stacks,
                            "functions", functions);
 done:

@@ -8,12 +8,20 @@
  * very thread whose frames are read, so its chain cannot change while the
  * handler runs, and every code object on it is kept alive by its frame.
  * Another thread never touches them (the thread state was taken at start,
- * not "whoever holds the GIL now").  What stays: the compiler may order the
- * stores that link a new frame differently from the source, so a signal
- * landing between them could see a half-linked frame; the handler checks
- * every code object's type, skips incomplete frames (before their first
- * RESUME), and stops at SAMPLER_MAX_DEPTH -- faulthandler takes the same
- * risk with fewer checks.
+ * not "whoever holds the GIL now").  But the signal can land where the
+ * chain is half-made: each C-level entry into the eval loop (every
+ * generator send, every call from C) points tstate->cframe at a fresh
+ * _PyCFrame a few instructions before setting its current_frame, which
+ * holds stack garbage meanwhile -- json's encoder, all generators, crashed
+ * a worker in about one run in six this way.  So the walk is guarded:
+ * while it runs, a SIGSEGV or SIGBUS is caught (on_fault) and jumps back
+ * out of it, and the sample is dropped and counted as torn; the fault
+ * handlers that were there before (faulthandler's) are put back when
+ * sampling stops, and a fault outside the walk goes to them.  Readable
+ * garbage is caught by the checks: every code object's type, incomplete
+ * frames (before their first RESUME) skipped, at most SAMPLER_MAX_DEPTH
+ * frames kept and twice that many looked at.  AddressSanitizer does not
+ * instrument the walk, which may read freed memory on purpose.
  *
  * asyncio: a coroutine frame whose caller is not a coroutine is the root of
  * a task's step (the event loop's Task.__step, in C or in Python, sends into
@@ -25,6 +33,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <string.h>
 #include <time.h>
@@ -52,12 +61,26 @@ static struct {
     bool handler_installed;
     volatile sig_atomic_t active;
     int64_t handler_ns;              /* time spent in the handler while active */
+    bool guards_installed;           /* on_fault handles SIGSEGV and SIGBUS */
+    struct sigaction previous_segv, previous_bus;   /* theirs before, put back at stop */
 } sampler;
+
+/* The walk's guard: on_fault jumps back to on_sigprof while `walking`. */
+static sigjmp_buf walk_jump;
+static volatile sig_atomic_t walking;
+
+/* Functions that read the frames, which may be torn: not instrumented by
+ * AddressSanitizer (on_fault catches what faults). */
+#if defined(__SANITIZE_ADDRESS__)
+#define WALKS_TORN_MEMORY __attribute__((no_sanitize_address))
+#else
+#define WALKS_TORN_MEMORY
+#endif
 
 /* UTF-8 of a str, read from its own storage (PyUnicode_AsUTF8 may
  * allocate), cut at `size` bytes on a character boundary.  "?" for what is
  * not a ready str.  Its length. */
-static size_t
+WALKS_TORN_MEMORY static size_t
 copy_text(PyObject *text, char *out, size_t size)
 {
     size_t length = 0;
@@ -109,7 +132,7 @@ static const char TASK_FILE[] = "<task>";
  * generator's, or a generator made a coroutine by @types.coroutine
  * (asyncio.sleep(0)'s __sleep0).  Only its own fields are read; `frame` may
  * be NULL or half-linked, as the walk's frames may. */
-static bool
+WALKS_TORN_MEMORY static bool
 is_coroutine_frame(const _PyInterpreterFrame *frame, int flags)
 {
     if (frame == NULL || frame->owner != FRAME_OWNED_BY_GENERATOR) {
@@ -128,7 +151,7 @@ is_coroutine_frame(const _PyInterpreterFrame *frame, int flags)
  * asyncio's Python Task (Task.__step).  A coroutine driven by hand
  * (coro.send() from a plain function) counts as a task too: the frames
  * cannot tell them apart. */
-static bool
+WALKS_TORN_MEMORY static bool
 is_task_root(const _PyInterpreterFrame *frame)
 {
     return is_coroutine_frame(frame, CO_COROUTINE | CO_ASYNC_GENERATOR)
@@ -136,27 +159,37 @@ is_task_root(const _PyInterpreterFrame *frame)
                                   CO_COROUTINE | CO_ASYNC_GENERATOR | CO_ITERABLE_COROUTINE);
 }
 
+/* A SIGSEGV or SIGBUS: in the walk, back out of it (the sample is torn);
+ * elsewhere, not ours: the handler from before ours is put back, and the
+ * faulting instruction, run again on return, meets it. */
 static void
-on_sigprof(int signal_number, siginfo_t *info, void *context)
+on_fault(int signal_number, siginfo_t *info, void *context)
 {
-    (void)signal_number;
     (void)info;
     (void)context;
-    int saved_errno = errno;
-    char name[STACK_TEXT_MAX], file[STACK_TEXT_MAX];
-    int depth = 0;
-
-    if (!sampler.active) {
-        goto done;
+    if (walking) {
+        walking = 0;
+        siglongjmp(walk_jump, 1);
     }
-    struct timespec start, end;
-    clock_gettime(CLOCK_MONOTONIC, &start);   /* async-signal-safe (vDSO) */
-    struct stack_buffer *buffer = sampler.buffer;
+    sigaction(signal_number,
+              signal_number == SIGSEGV ? &sampler.previous_segv : &sampler.previous_bus, NULL);
+}
+
+/* Copy the sampled thread's frames, innermost first, into the open sample:
+ * from its current frame to the one sampling started in (not included).
+ * Whether the stack was cut at SAMPLER_MAX_DEPTH frames.  May fault on a
+ * half-made frame: on_sigprof guards the call. */
+WALKS_TORN_MEMORY static bool
+walk_frames(struct stack_buffer *buffer)
+{
+    char name[STACK_TEXT_MAX], file[STACK_TEXT_MAX];
+    int depth = 0, looked_at = 0;
     _PyCFrame *cframe = sampler.thread_state->cframe;
     _PyInterpreterFrame *frame = cframe != NULL ? cframe->current_frame : NULL;
-    stack_buffer_begin(buffer);
-    for (; frame != NULL && frame != sampler.base && depth < SAMPLER_MAX_DEPTH;
-         frame = frame->previous) {
+
+    for (; frame != NULL && frame != sampler.base && depth < SAMPLER_MAX_DEPTH
+           && looked_at < 2 * SAMPLER_MAX_DEPTH;
+         frame = frame->previous, looked_at++) {
         PyCodeObject *code = frame->f_code;
         if (code == NULL || !PyCode_Check(code) || _PyFrame_IsIncomplete(frame)) {
             continue;
@@ -179,12 +212,63 @@ on_sigprof(int signal_number, siginfo_t *info, void *context)
             depth++;
         }
     }
-    stack_buffer_end(buffer, frame != NULL && frame != sampler.base);
+    return frame != NULL && frame != sampler.base;
+}
+
+static void
+on_sigprof(int signal_number, siginfo_t *info, void *context)
+{
+    (void)signal_number;
+    (void)info;
+    (void)context;
+    int saved_errno = errno;
+    struct timespec start, end;
+    struct stack_buffer *buffer = sampler.buffer;
+
+    if (!sampler.active) {
+        goto done;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &start);   /* async-signal-safe (vDSO) */
+    stack_buffer_begin(buffer);
+    if (sigsetjmp(walk_jump, 0) == 0) {
+        walking = 1;
+        bool cut = walk_frames(buffer);
+        walking = 0;
+        stack_buffer_end(buffer, cut);
+    } else {
+        /* on_fault jumped here: a frame was half-made */
+        stack_buffer_abandon(buffer);
+        buffer->torn++;
+    }
     clock_gettime(CLOCK_MONOTONIC, &end);
     sampler.handler_ns += (int64_t)(end.tv_sec - start.tv_sec) * 1000000000
                           + (end.tv_nsec - start.tv_nsec);
 done:
     errno = saved_errno;
+}
+
+/* on_fault for SIGSEGV and SIGBUS, the handlers before it kept.  SA_NODEFER:
+ * the jump out of on_fault leaves no fault signal blocked.  0, or -1. */
+static int
+install_guards(void)
+{
+    struct sigaction action;
+    if (sampler.guards_installed) {
+        return 0;
+    }
+    memset(&action, 0, sizeof action);
+    action.sa_sigaction = on_fault;
+    action.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sigemptyset(&action.sa_mask);
+    if (sigaction(SIGSEGV, &action, &sampler.previous_segv) < 0) {
+        return -1;
+    }
+    if (sigaction(SIGBUS, &action, &sampler.previous_bus) < 0) {
+        sigaction(SIGSEGV, &sampler.previous_segv, NULL);
+        return -1;
+    }
+    sampler.guards_installed = true;
+    return 0;
 }
 
 int
@@ -211,6 +295,10 @@ sampler_start(struct stack_buffer *buffer, double rate, enum sampler_clock clock
             goto error;
         }
         sampler.handler_installed = true;
+    }
+    if (install_guards() < 0) {
+        *why = "cannot install the walk's SIGSEGV and SIGBUS handlers";
+        goto error;
     }
     if (clock == SAMPLER_CLOCK_CPU && (errno = pthread_getcpuclockid(pthread_self(),
                                                                     &clock_id)) != 0) {
@@ -248,6 +336,12 @@ sampler_stop(void)
     if (sampler.have_timer) {
         timer_delete(sampler.timer);
         sampler.have_timer = false;
+    }
+    if (sampler.guards_installed) {
+        /* No walk can start now (active is 0): the faults are theirs again. */
+        sigaction(SIGSEGV, &sampler.previous_segv, NULL);
+        sigaction(SIGBUS, &sampler.previous_bus, NULL);
+        sampler.guards_installed = false;
     }
 }
 

@@ -345,6 +345,7 @@ stack_profile_build(const struct stack_buffer *buffer, const char *root_file,
     profile->dropped = buffer->dropped;
     profile->empty = buffer->empty;
     profile->truncated = buffer->truncated;
+    profile->torn = buffer->torn;
     rc = 0;
 done:
     for (size_t i = 0; stacks != NULL && i < n_samples; i++) {

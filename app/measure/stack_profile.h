@@ -32,6 +32,7 @@ struct stack_buffer {
     uint64_t dropped;             /* samples lost because the buffer was full */
     uint64_t empty;               /* signals that found no Python frame */
     uint64_t truncated;           /* samples cut at the depth limit (kept) */
+    uint64_t torn;                /* samples dropped: the frames were half-made */
 };
 
 /* Map `capacity` bytes.  0, or -1 with errno set. */
@@ -68,7 +69,7 @@ struct stack_profile {
     size_t n_stacks;
     struct function_count *functions;  /* most self samples first, then most total, then text */
     size_t n_functions;
-    uint64_t samples, dropped, empty, truncated;   /* the buffer's counters */
+    uint64_t samples, dropped, empty, truncated, torn;   /* the buffer's counters */
 };
 
 /* Aggregate the buffer's whole samples.  A sample's outermost frames up to

@@ -177,6 +177,8 @@ def _summary(report):
         lost.append(f"{sampling['empty']} outside Python")
     if sampling["truncated"]:
         lost.append(f"{sampling['truncated']} cut at 256 frames")
+    if sampling.get("torn"):
+        lost.append(f"{sampling['torn']} dropped (the signal came while a frame was half-made)")
     lines.append(f"  sampled {sampling['samples']} times at {sampling['rate']:g} Hz "
                  f"({sampling['clock']} clock); the handler took {per_sample:.1f} us a sample"
                  + (f"; {', '.join(lost)}" if lost else ""))
