@@ -1,0 +1,85 @@
+"""The programs the script-profiler benches run under `optdemo profile`: the
+ones tests/test_cli_profile_script.py profiles (a planted hot function, the
+planted pitfall, json.tool on a generated document, difflib's ndiff on two
+generated files, a numpy polyfit loop), their inputs written to a folder,
+and one helper to run the command and read its JSON report."""
+
+import json
+import os
+import random
+import subprocess
+import sys
+
+OPTDEMO = os.environ.get("OPTDEMO", "build/app/optdemo")
+SOURCE_ROOT = os.environ.get(
+    "OPTDEMO_SOURCE_ROOT", os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SCRIPTS = os.path.join(SOURCE_ROOT, "tests", "scripts")
+JSON_TOOL = "/usr/lib/python3.11/json/tool.py"
+
+NDIFF = ("import difflib, sys\n"
+         "a, b = (open(name).readlines() for name in sys.argv[1:3])\n"
+         "sys.stdout.writelines(difflib.ndiff(a, b))\n")
+POLYFIT = ("import numpy as np\n"
+           "from numpy.polynomial import polynomial\n"
+           "rng = np.random.default_rng(5)\n"
+           "x = np.linspace(0, 1, 50)\n"
+           "total = 0.0\n"
+           "for _ in range(3000):\n"
+           "    y = x ** 3 + rng.normal(0, 0.1, x.size)\n"
+           "    total += polynomial.polyfit(x, y, 3)[3]\n"
+           "print(round(total / 3000))\n")
+
+
+def programs(folder, records=40_000, lines=1500, numpy=False):
+    """{name: argv after `optdemo profile [options]`}, inputs written to folder
+    with the tests' seeds."""
+    rng = random.Random(17)
+    document = [{"id": i, "name": f"item{i}", "tags": [rng.choice("abcdef") for _ in range(5)],
+                 "scores": {"x": rng.random(), "y": rng.randint(0, 1000)}}
+                for i in range(records)]
+    source = os.path.join(folder, "in.json")
+    with open(source, "w", encoding="utf-8") as file:
+        json.dump(document, file)
+    rng = random.Random(3)
+    words = ["alpha", "beta", "gamma", "delta", "omega", "sigma", "kappa"]
+    text = [" ".join(rng.choice(words) for _ in range(8)) + "\n" for _ in range(lines)]
+    changed = [line if rng.random() > 0.05 else line.upper() for line in text]
+    for name, content in (("a.txt", text), ("b.txt", changed), ("ndiff.py", [NDIFF]),
+                          ("fits.py", [POLYFIT])):
+        with open(os.path.join(folder, name), "w", encoding="utf-8") as file:
+            file.writelines(content)
+    result = {
+        "hot_cold": [os.path.join(SCRIPTS, "hot_cold.py"), "400000"],
+        "planted_pitfall": [os.path.join(SCRIPTS, "planted_pitfall.py")],
+        "json.tool": [JSON_TOOL, source, os.path.join(folder, "out.json")],
+        "difflib ndiff": [os.path.join(folder, name) for name in ("ndiff.py", "a.txt", "b.txt")],
+    }
+    if numpy:
+        result["numpy polyfit"] = [os.path.join(folder, "fits.py")]
+    return result
+
+
+def profile(options, argv, json_path, attempts=3):
+    """(the JSON report of `optdemo profile OPTIONS --json JSON_PATH ARGV`,
+    the number of attempts before it whose worker was killed by a signal).
+    A killed worker is retried, up to `attempts` in all, and counted: the
+    sampler crashed json.tool's worker now and then (2026-12-03); any other
+    failure ends the bench.  The program's output is discarded."""
+    crashes = 0
+    while True:
+        done = subprocess.run([OPTDEMO, "profile", *options, "--json", json_path, *argv],
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True)
+        if done.returncode == 0:
+            with open(json_path, encoding="utf-8") as file:
+                return json.load(file), crashes
+        if "killed by signal" in done.stderr and crashes + 1 < attempts:
+            crashes += 1
+            killed = [line for line in done.stderr.splitlines() if "killed by signal" in line]
+            print(f"  ({killed[0].strip()}; retrying)", file=sys.stderr, flush=True)
+            continue
+        raise SystemExit(f"optdemo profile {' '.join(options + argv)} exited "
+                         f"{done.returncode}:\n{done.stderr}")
+
+
+def load_average():
+    return "/".join(f"{value:.2f}" for value in os.getloadavg())
