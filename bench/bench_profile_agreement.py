@@ -72,8 +72,10 @@ def main():
                 top2 += {f for f, _ in sampled[:2]} == {f for f, _ in charged[:2]}
                 sampler_shares.append(sampled[0][1] / sum(count for _, count in sampled))
                 cprofile_shares.append(charged[0][1] / sum(seconds for _, seconds in charged))
-                rows.append(f"{sampled[0][0][1]} {sampler_shares[-1]:.0%} /"
-                            f" {charged[0][0][1]} {cprofile_shares[-1]:.0%}")
+                rows.append(f"{sampled[0][0][1]} {sampler_shares[-1]:.0%}"
+                            f" (then {sampled[1][0][1] if len(sampled) > 1 else '-'}) /"
+                            f" {charged[0][0][1]} {cprofile_shares[-1]:.0%}"
+                            f" (then {charged[1][0][1] if len(charged) > 1 else '-'})")
             print(f"{name}: top function agrees {agreed}/{args.repeat}, same top two"
                   f" {top2}/{args.repeat}; share median sampler"
                   f" {statistics.median(sampler_shares):.0%}, cProfile"

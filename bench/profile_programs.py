@@ -30,9 +30,10 @@ POLYFIT = ("import numpy as np\n"
            "print(round(total / 3000))\n")
 
 
-def programs(folder, records=40_000, lines=1500, numpy=False):
+def programs(folder, records=40_000, lines=40_000, numpy=False):
     """{name: argv after `optdemo profile [options]`}, inputs written to folder
-    with the tests' seeds."""
+    with the tests' seeds.  The tests' ndiff files have 1500 lines: 15 ms, too
+    short to time; 40,000 lines run ~0.3 s."""
     rng = random.Random(17)
     document = [{"id": i, "name": f"item{i}", "tags": [rng.choice("abcdef") for _ in range(5)],
                  "scores": {"x": rng.random(), "y": rng.randint(0, 1000)}}
@@ -59,7 +60,7 @@ def programs(folder, records=40_000, lines=1500, numpy=False):
     return result
 
 
-def profile(options, argv, json_path, attempts=3):
+def profile(options, argv, json_path, attempts=5):
     """(the JSON report of `optdemo profile OPTIONS --json JSON_PATH ARGV`,
     the number of attempts before it whose worker was killed by a signal).
     A killed worker is retried, up to `attempts` in all, and counted: the
