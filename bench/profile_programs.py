@@ -60,26 +60,38 @@ def programs(folder, records=40_000, lines=40_000, numpy=False):
     return result
 
 
-def profile(options, argv, json_path, attempts=5):
-    """(the JSON report of `optdemo profile OPTIONS --json JSON_PATH ARGV`,
-    the number of attempts before it whose worker was killed by a signal).
-    A killed worker is retried, up to `attempts` in all, and counted: the
-    sampler crashed json.tool's worker now and then (2026-12-03); any other
-    failure ends the bench.  The program's output is discarded."""
-    crashes = 0
-    while True:
-        done = subprocess.run([OPTDEMO, "profile", *options, "--json", json_path, *argv],
-                              stdin=subprocess.DEVNULL, capture_output=True, text=True)
-        if done.returncode == 0:
-            with open(json_path, encoding="utf-8") as file:
-                return json.load(file), crashes
-        if "killed by signal" in done.stderr and crashes + 1 < attempts:
-            crashes += 1
-            killed = [line for line in done.stderr.splitlines() if "killed by signal" in line]
-            print(f"  ({killed[0].strip()}; retrying)", file=sys.stderr, flush=True)
-            continue
+def run_profile(options, argv, json_path):
+    """(the JSON report of `optdemo profile OPTIONS --json JSON_PATH ARGV` or
+    None, whether its worker was killed by a signal).  The report of a
+    command stopped early by a killed worker holds the runs made before it.
+    Any other failure ends the bench.  The program's output is discarded."""
+    if os.path.exists(json_path):
+        os.unlink(json_path)
+    done = subprocess.run([OPTDEMO, "profile", *options, "--json", json_path, *argv],
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    killed = [line for line in done.stderr.splitlines() if "killed by signal" in line]
+    if done.returncode != 0 and not killed:
         raise SystemExit(f"optdemo profile {' '.join(options + argv)} exited "
                          f"{done.returncode}:\n{done.stderr}")
+    if killed:
+        print(f"  ({killed[0].strip()})", file=sys.stderr, flush=True)
+    report = None
+    if os.path.exists(json_path):
+        with open(json_path, encoding="utf-8") as file:
+            report = json.load(file)
+    return report, bool(killed)
+
+
+def profile(options, argv, json_path, attempts=5):
+    """(the JSON report of a command that exited 0, the attempts before it
+    whose worker was killed by a signal): the sampler crashed json.tool's
+    worker now and then (2026-12-03), so a killed worker is retried, up to
+    `attempts` in all, and counted."""
+    for crashes in range(attempts):
+        report, killed = run_profile(options, argv, json_path)
+        if not killed:
+            return report, crashes
+    raise SystemExit(f"optdemo profile {' '.join(options + argv)}: {attempts} workers killed")
 
 
 def load_average():
