@@ -48,7 +48,7 @@ def sampled_functions(report):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=5, help="commands per program")
+    parser.add_argument("--repeat", type=int, default=10, help="commands per program")
     parser.add_argument("--rate", default="1000", help="--rate of the sampler (Hz)")
     args = parser.parse_args()
     started = time.monotonic()
