@@ -13,7 +13,13 @@
  * landing between them could see a half-linked frame; the handler checks
  * every code object's type, skips incomplete frames (before their first
  * RESUME), and stops at SAMPLER_MAX_DEPTH -- faulthandler takes the same
- * risk with fewer checks.
+ * risk with fewer checks.  One more window is not a matter of ordering:
+ * _PyEval_EvalFrameDefault sets tstate->cframe to its own _PyCFrame before
+ * it stores that cframe's current_frame, so a signal in between finds
+ * uninitialised stack there (the refleak suite's debug build crashed on it).
+ * The innermost frame is therefore read through process_vm_readv on our own
+ * pid first (a bad address fails with EFAULT instead of faulting), with its
+ * code object's type; the frames it links to are initialised ones.
  *
  * asyncio: a coroutine frame whose caller is not a coroutine is the root of
  * a task's step (the event loop's Task.__step, in C or in Python, sends into
@@ -27,6 +33,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -49,7 +56,28 @@ static struct {
     bool handler_installed;
     volatile sig_atomic_t active;
     int64_t handler_ns;              /* time spent in the handler while active */
+    pid_t pid;                       /* ours, for readable_frame */
 } sampler;
+
+/* Whether `frame` (the cframe's current_frame, possibly uninitialised) is
+ * readable and runs a code object: read with process_vm_readv, which is a
+ * system call and fails on an unmapped address rather than faulting. */
+static bool
+readable_frame(const _PyInterpreterFrame *frame)
+{
+    _PyInterpreterFrame copy;
+    PyObject code;
+    struct iovec local = {&copy, sizeof copy}, remote = {(void *)frame, sizeof copy};
+    if (frame == NULL || process_vm_readv(sampler.pid, &local, 1, &remote, 1, 0)
+                             != (ssize_t)sizeof copy) {
+        return false;
+    }
+    local = (struct iovec){&code, sizeof code};
+    remote = (struct iovec){copy.f_code, sizeof code};
+    return copy.f_code != NULL
+           && process_vm_readv(sampler.pid, &local, 1, &remote, 1, 0) == (ssize_t)sizeof code
+           && Py_TYPE(&code) == &PyCode_Type;
+}
 
 /* UTF-8 of a str, read from its own storage (PyUnicode_AsUTF8 may
  * allocate), cut at `size` bytes on a character boundary.  "?" for what is
@@ -151,6 +179,9 @@ on_sigprof(int signal_number, siginfo_t *info, void *context)
     struct stack_buffer *buffer = sampler.buffer;
     _PyCFrame *cframe = sampler.thread_state->cframe;
     _PyInterpreterFrame *frame = cframe != NULL ? cframe->current_frame : NULL;
+    if (!readable_frame(frame)) {
+        frame = NULL;   /* counted as a sample outside Python */
+    }
     stack_buffer_begin(buffer);
     for (; frame != NULL && depth < SAMPLER_MAX_DEPTH; frame = frame->previous) {
         PyCodeObject *code = frame->f_code;
@@ -194,6 +225,7 @@ sampler_start(struct stack_buffer *buffer, double rate, enum sampler_clock clock
     sampler.buffer = buffer;
     sampler.handler_ns = 0;
     sampler.thread_state = PyThreadState_Get();
+    sampler.pid = getpid();
     if (!sampler.handler_installed) {
         struct sigaction action;
         memset(&action, 0, sizeof action);
