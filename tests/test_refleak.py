@@ -477,7 +477,7 @@ KEY = (work.__code__.co_filename, work.__code__.co_qualname, work.__code__.co_fi
 def ignore(function, *args, **kwargs):
     try:
         function(*args, **kwargs)
-    except (TypeError, ValueError, ArithmeticError):
+    except (TypeError, ValueError, ArithmeticError, OSError):
         pass
 
 CASES = {
@@ -486,7 +486,8 @@ CASES = {
                                                       root="<string>"),
     "sample errors": lambda: (ignore(host.sample, fails, rate=5000),
                               ignore(host.sample, 5), ignore(host.sample, work, rate=0),
-                              ignore(host.sample, work, clock="tsc")),
+                              ignore(host.sample, work, clock="tsc"),
+                              ignore(host.sample, lambda: host.sample(work), rate=5000)),
     "line_profile functions=": lambda: host.line_profile(work, 300, 3,
                                                          functions=[KEY, ("x.py", "f", 1)]),
     "line_profile functions= errors": lambda: (
