@@ -450,3 +450,89 @@ def test_subinterpreter_import_leaks_nothing_and_leaves_main_types():
     iterator = iter(optnative.Deque([1, 2]))
     assert isinstance(iterator, before[1]) and list(iterator) == [1, 2]
     assert optnative.memoize(lambda a, b=0: a + b)(1, b=2) == 3
+
+
+# _optdemo_host (the embedded interpreter's own module: the sampler around
+# one call, the C line tracer) is importable only inside optdemo, so these
+# cases run in `optdemo python` -- under run-refleak.sh the debug-built host,
+# whose embedded interpreter has sys.gettotalrefcount -- and report their
+# growth, measured as measure() does, as JSON.  Fewer calls than optnative's
+# cases: each sample() maps its buffer and creates a timer, and the program
+# sampled must run long enough to be sampled (5 kHz: most calls aggregate a
+# stack or two; at 100 kHz the debug build's handler took longer than the
+# interval and the program hardly ran).
+HOST_CALLS = 200
+HOST_CASES = r"""
+import gc, json, sys
+import _optdemo_host as host
+
+def work(n=2000):
+    return sum(i * i for i in range(n))
+
+def fails():
+    raise ArithmeticError("from the sampled function")
+
+KEY = (work.__code__.co_filename, work.__code__.co_qualname, work.__code__.co_firstlineno)
+
+def ignore(function, *args, **kwargs):
+    try:
+        function(*args, **kwargs)
+    except (TypeError, ValueError, ArithmeticError, OSError):
+        pass
+
+CASES = {
+    "sample": lambda: host.sample(work, rate=5000),
+    "sample root= and cpu clock": lambda: host.sample(work, rate=5000, clock="cpu",
+                                                      root="<string>"),
+    "sample errors": lambda: (ignore(host.sample, fails, rate=5000),
+                              ignore(host.sample, 5), ignore(host.sample, work, rate=0),
+                              ignore(host.sample, work, clock="tsc"),
+                              ignore(host.sample, lambda: host.sample(work), rate=5000)),
+    "line_profile functions=": lambda: host.line_profile(work, 300, 3,
+                                                         functions=[KEY, ("x.py", "f", 1)]),
+    "line_profile functions= errors": lambda: (
+        ignore(host.line_profile, work, 1, 1, functions="x"),
+        ignore(host.line_profile, work, 1, 1, functions=[]),
+        ignore(host.line_profile, work, 1, 1, functions=[(1, 2, 3)]),
+        ignore(host.line_profile, work, 1, 1, functions=[KEY, KEY]),
+        ignore(host.line_profile, work, 1, 1, functions=[KEY], code=work.__code__),
+        ignore(host.line_profile, fails, None, 1, functions=[KEY])),
+}
+
+def measure(run, calls):
+    for _ in range(calls):
+        run()
+    growth = []
+    for _ in range(REPEATS):
+        gc.collect()
+        refs, blocks = sys.gettotalrefcount(), sys.getallocatedblocks()
+        for _ in range(calls):
+            run()
+        gc.collect()
+        growth.append((sys.gettotalrefcount() - refs, sys.getallocatedblocks() - blocks))
+    return [min(values) for values in zip(*growth)]
+
+if not hasattr(sys, "gettotalrefcount"):
+    print(json.dumps(None))
+else:
+    print(json.dumps({name: measure(run, CALLS) for name, run in CASES.items()}))
+"""
+
+
+def test_host_sample_and_line_profile_functions_leak_nothing():
+    import json
+    import os
+    import subprocess
+    program = f"REPEATS = {REPEATS}\nCALLS = {HOST_CALLS}\n" + HOST_CASES
+    optdemo = os.environ.get("OPTDEMO")
+    if optdemo is None or not os.path.exists(optdemo):
+        pytest.skip("needs the host built for the debug interpreter: run tests/run-refleak.sh")
+    result = subprocess.run([optdemo, "python", "-c", program], capture_output=True, text=True,
+                            timeout=600)
+    assert result.returncode == 0, result.stderr
+    growth = json.loads(result.stdout.splitlines()[-1])
+    if growth is None:
+        pytest.skip("this optdemo embeds a release interpreter (no sys.gettotalrefcount)")
+    for name, (refs, blocks) in growth.items():
+        assert refs <= MAX_GROWTH, f"{name}: total refcount grew by {refs} over {HOST_CALLS} calls"
+        assert blocks <= MAX_GROWTH, f"{name}: {blocks} more allocated blocks after {HOST_CALLS} calls"

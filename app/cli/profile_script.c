@@ -203,7 +203,9 @@ parse_options(int argc, char **argv, struct script_options *opts, bool *done)
                                  optarg);
             }
             any_kind = true;   /* `--only sample`: the sampled run alone */
-            opts->kinds[k] = k < N_KINDS;
+            if (k < N_KINDS) {   /* "sample" has no slot: that run is always made */
+                opts->kinds[k] = true;
+            }
             break;
         }
         case OPT_RATE:

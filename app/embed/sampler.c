@@ -279,6 +279,13 @@ sampler_start(struct stack_buffer *buffer, double rate, enum sampler_clock clock
     struct sigevent event;
     long interval_ns = (long)(1e9 / rate);
 
+    if (sampler.active) {
+        /* One timer, one buffer: a sample() inside a sampled call would
+         * take them over, and the outer call's timer would outlive it. */
+        *why = "already sampling (sample() calls do not nest)";
+        errno = EBUSY;
+        return -1;
+    }
     sampler.buffer = buffer;
     sampler.handler_ns = 0;
     sampler.thread_state = PyThreadState_Get();
