@@ -4,8 +4,8 @@ for each program (bench/profile_programs.py) and each rate,
 which runs the program unprofiled, sampled and under cProfile, R times
 interleaved, in workers of the embedded interpreter (each run's wall time
 is the program's, start-up excluded).  When a worker is killed by a signal
-(the sampler crashed json.tool's now and then, 2026-12-03), the command's
-complete rounds are kept and the rest are asked of a new command; the
+(a bug: the sampler crashed json.tool's now and then until its walk was
+guarded, 2026-12-03), the command's complete rounds are kept and the rest are asked of a new command; the
 medians and ratios are then the bench's own, over the pooled rounds (with
 no crash they equal the command's).  Printed: the unprofiled median, the
 command's median ratios, the spread of the per-round sampled/unprofiled

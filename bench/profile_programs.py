@@ -84,9 +84,10 @@ def run_profile(options, argv, json_path):
 
 def profile(options, argv, json_path, attempts=5):
     """(the JSON report of a command that exited 0, the attempts before it
-    whose worker was killed by a signal): the sampler crashed json.tool's
-    worker now and then (2026-12-03), so a killed worker is retried, up to
-    `attempts` in all, and counted."""
+    whose worker was killed by a signal).  A killed worker is a bug (the
+    sampler's walk once met half-made frames and crashed json.tool's worker
+    now and then, until it was guarded, 2026-12-03); it is retried, up to
+    `attempts` in all, and counted, so a bench still ends and says so."""
     for crashes in range(attempts):
         report, killed = run_profile(options, argv, json_path)
         if not killed:
