@@ -16,20 +16,6 @@ SOURCE_ROOT = os.environ.get(
 SCRIPTS = os.path.join(SOURCE_ROOT, "tests", "scripts")
 JSON_TOOL = "/usr/lib/python3.11/json/tool.py"
 
-NDIFF = ("import difflib, sys\n"
-         "a, b = (open(name).readlines() for name in sys.argv[1:3])\n"
-         "sys.stdout.writelines(difflib.ndiff(a, b))\n")
-POLYFIT = ("import numpy as np\n"
-           "from numpy.polynomial import polynomial\n"
-           "rng = np.random.default_rng(5)\n"
-           "x = np.linspace(0, 1, 50)\n"
-           "total = 0.0\n"
-           "for _ in range(3000):\n"
-           "    y = x ** 3 + rng.normal(0, 0.1, x.size)\n"
-           "    total += polynomial.polyfit(x, y, 3)[3]\n"
-           "print(round(total / 3000))\n")
-
-
 def programs(folder, records=40_000, lines=40_000, numpy=False):
     """{name: argv after `optdemo profile [options]`}, inputs written to folder
     with the tests' seeds.  The tests' ndiff files have 1500 lines: 15 ms, too
@@ -45,18 +31,18 @@ def programs(folder, records=40_000, lines=40_000, numpy=False):
     words = ["alpha", "beta", "gamma", "delta", "omega", "sigma", "kappa"]
     text = [" ".join(rng.choice(words) for _ in range(8)) + "\n" for _ in range(lines)]
     changed = [line if rng.random() > 0.05 else line.upper() for line in text]
-    for name, content in (("a.txt", text), ("b.txt", changed), ("ndiff.py", [NDIFF]),
-                          ("fits.py", [POLYFIT])):
+    for name, content in (("a.txt", text), ("b.txt", changed)):
         with open(os.path.join(folder, name), "w", encoding="utf-8") as file:
             file.writelines(content)
     result = {
         "hot_cold": [os.path.join(SCRIPTS, "hot_cold.py"), "400000"],
         "planted_pitfall": [os.path.join(SCRIPTS, "planted_pitfall.py")],
         "json.tool": [JSON_TOOL, source, os.path.join(folder, "out.json")],
-        "difflib ndiff": [os.path.join(folder, name) for name in ("ndiff.py", "a.txt", "b.txt")],
+        "difflib ndiff": [os.path.join(SCRIPTS, "ndiff_files.py"), os.path.join(folder, "a.txt"),
+                          os.path.join(folder, "b.txt")],
     }
     if numpy:
-        result["numpy polyfit"] = [os.path.join(folder, "fits.py")]
+        result["numpy polyfit"] = [os.path.join(SCRIPTS, "polyfit_loop.py")]
     return result
 
 

@@ -170,7 +170,7 @@ def test_json_tool_hot_function_agrees_with_cprofile(tmp_path):
 
 def test_difflib_on_two_large_files_agrees_with_cprofile(tmp_path):
     """difflib's ndiff (the standard library's own code) on two generated
-    files, through a three-line driver."""
+    files, through tests/scripts/ndiff_files.py."""
     rng = random.Random(3)
     words = ["alpha", "beta", "gamma", "delta", "omega", "sigma", "kappa"]
     lines = [" ".join(rng.choice(words) for _ in range(8)) + "\n" for _ in range(3000)]
@@ -179,12 +179,8 @@ def test_difflib_on_two_large_files_agrees_with_cprofile(tmp_path):
     changed = [line if rng.random() > 0.3 else line.replace("a", "e", 1) for line in lines]
     (tmp_path / "a.txt").write_text("".join(lines))
     (tmp_path / "b.txt").write_text("".join(changed))
-    driver = tmp_path / "ndiff.py"
-    driver.write_text("import difflib, sys\n"
-                      "a, b = (open(name).readlines() for name in sys.argv[1:3])\n"
-                      "sys.stdout.writelines(difflib.ndiff(a, b))\n")
     _, report = assert_sampler_agrees_with_cprofile(
-        tmp_path, [str(driver), str(tmp_path / "a.txt"), str(tmp_path / "b.txt")])
+        tmp_path, [script("ndiff_files"), str(tmp_path / "a.txt"), str(tmp_path / "b.txt")])
     files = {function["file"] for function in report["sampling"]["functions"][:3]}
     assert any(file.endswith("difflib.py") for file in files), files
 
@@ -193,17 +189,7 @@ def test_a_numpy_program_agrees_with_cprofile(tmp_path):
     """numpy's polynomial fitting called in a Python loop: the time is in
     numpy's Python layer and its C, which the sampler charges to numpy's
     innermost Python function, as cProfile's callers table does here."""
-    driver = tmp_path / "fits.py"
-    driver.write_text("import numpy as np\n"
-                      "from numpy.polynomial import polynomial\n"
-                      "rng = np.random.default_rng(5)\n"
-                      "x = np.linspace(0, 1, 50)\n"
-                      "total = 0.0\n"
-                      "for _ in range(3000):\n"
-                      "    y = x ** 3 + rng.normal(0, 0.1, x.size)\n"
-                      "    total += polynomial.polyfit(x, y, 3)[3]\n"
-                      "print(round(total / 3000))\n")
-    result, _ = assert_sampler_agrees_with_cprofile(tmp_path, [str(driver)])
+    result, _ = assert_sampler_agrees_with_cprofile(tmp_path, [script("polyfit_loop")])
     assert result.stdout == "1\n"
 
 
