@@ -17,8 +17,10 @@
  * while it runs, a SIGSEGV or SIGBUS is caught (on_fault) and jumps back
  * out of it, and the sample is dropped and counted as torn; the fault
  * handlers that were there before (faulthandler's) are put back when
- * sampling stops, and a fault outside the walk goes to them.  Readable
- * garbage is caught by the checks: every code object's type, incomplete
+ * sampling stops, and a fault outside the walk goes to them.  A frame or
+ * code pointer that is not aligned is garbage too (torn, without following
+ * it: UBSan rightly calls that undefined).  Readable garbage is caught by
+ * the checks: every code object's type, incomplete
  * frames (before their first RESUME) skipped, at most SAMPLER_MAX_DEPTH
  * frames kept and twice that many looked at.  AddressSanitizer does not
  * instrument the walk, which may read freed memory on purpose.
@@ -35,6 +37,7 @@
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -76,6 +79,19 @@ static volatile sig_atomic_t walking;
 #else
 #define WALKS_TORN_MEMORY
 #endif
+
+/* Whether a pointer read from a frame may point at a frame or an object:
+ * stack garbage often does not (it read 0xe5 once), and following a
+ * misaligned pointer is undefined even where it does not fault. */
+static inline bool
+aligned(const void *pointer)
+{
+    return ((uintptr_t)pointer & (sizeof(void *) - 1)) == 0;
+}
+
+/* What a walk found: whole, cut at SAMPLER_MAX_DEPTH, or torn (a pointer
+ * that cannot be a frame's). */
+enum walk { WALK_WHOLE, WALK_CUT, WALK_TORN };
 
 /* UTF-8 of a str, read from its own storage (PyUnicode_AsUTF8 may
  * allocate), cut at `size` bytes on a character boundary.  "?" for what is
@@ -135,11 +151,11 @@ static const char TASK_FILE[] = "<task>";
 WALKS_TORN_MEMORY static bool
 is_coroutine_frame(const _PyInterpreterFrame *frame, int flags)
 {
-    if (frame == NULL || frame->owner != FRAME_OWNED_BY_GENERATOR) {
+    if (frame == NULL || !aligned(frame) || frame->owner != FRAME_OWNED_BY_GENERATOR) {
         return false;
     }
     PyCodeObject *code = frame->f_code;
-    if (code == NULL || !PyCode_Check(code) || _PyFrame_IsIncomplete((_PyInterpreterFrame *)frame)) {
+    if (code == NULL || !aligned(code) || !PyCode_Check(code) || _PyFrame_IsIncomplete((_PyInterpreterFrame *)frame)) {
         return false;
     }
     return (code->co_flags & flags) != 0;
@@ -177,9 +193,8 @@ on_fault(int signal_number, siginfo_t *info, void *context)
 
 /* Copy the sampled thread's frames, innermost first, into the open sample:
  * from its current frame to the one sampling started in (not included).
- * Whether the stack was cut at SAMPLER_MAX_DEPTH frames.  May fault on a
- * half-made frame: on_sigprof guards the call. */
-WALKS_TORN_MEMORY static bool
+ * May fault on a half-made frame: on_sigprof guards the call. */
+WALKS_TORN_MEMORY static enum walk
 walk_frames(struct stack_buffer *buffer)
 {
     char name[STACK_TEXT_MAX], file[STACK_TEXT_MAX];
@@ -190,8 +205,12 @@ walk_frames(struct stack_buffer *buffer)
     for (; frame != NULL && frame != sampler.base && depth < SAMPLER_MAX_DEPTH
            && looked_at < 2 * SAMPLER_MAX_DEPTH;
          frame = frame->previous, looked_at++) {
+        if (!aligned(frame)) {
+            return WALK_TORN;
+        }
         PyCodeObject *code = frame->f_code;
-        if (code == NULL || !PyCode_Check(code) || _PyFrame_IsIncomplete(frame)) {
+        if (code == NULL || !aligned(code) || !PyCode_Check(code)
+            || _PyFrame_IsIncomplete(frame)) {
             continue;
         }
         int line = PyCode_Addr2Line(code, _PyInterpreterFrame_LASTI(frame)
@@ -212,7 +231,7 @@ walk_frames(struct stack_buffer *buffer)
             depth++;
         }
     }
-    return frame != NULL && frame != sampler.base;
+    return frame != NULL && frame != sampler.base ? WALK_CUT : WALK_WHOLE;
 }
 
 static void
@@ -230,15 +249,18 @@ on_sigprof(int signal_number, siginfo_t *info, void *context)
     }
     clock_gettime(CLOCK_MONOTONIC, &start);   /* async-signal-safe (vDSO) */
     stack_buffer_begin(buffer);
-    if (sigsetjmp(walk_jump, 0) == 0) {
+    volatile enum walk walk = WALK_TORN;   /* read after a jump back */
+    if (sigsetjmp(walk_jump, 0) == 0) {   /* else on_fault jumped here */
         walking = 1;
-        bool cut = walk_frames(buffer);
+        walk = walk_frames(buffer);
         walking = 0;
-        stack_buffer_end(buffer, cut);
-    } else {
-        /* on_fault jumped here: a frame was half-made */
+    }
+    if (walk == WALK_TORN) {
+        /* a frame was half-made */
         stack_buffer_abandon(buffer);
         buffer->torn++;
+    } else {
+        stack_buffer_end(buffer, walk == WALK_CUT);
     }
     clock_gettime(CLOCK_MONOTONIC, &end);
     sampler.handler_ns += (int64_t)(end.tv_sec - start.tv_sec) * 1000000000
