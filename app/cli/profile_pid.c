@@ -9,19 +9,21 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "interp.h"
 #include "optdemo.h"
 #include "parse.h"
 #include "profile_pid.h"
+#include "profile_report.h"
 #include "remote_sampler.h"
 #include "results.h"
 #include "stack_profile.h"
-#include "interp.h"
-#include "profile_report.h"
+#include "stack_profile_json.h"
 
 /* Room for the samples, mapped with MAP_NORESERVE (only what is written
  * costs memory): at 100 Hz and ~400 bytes a sample, hours of one thread. */
@@ -184,42 +186,34 @@ command_line(long pid)
 }
 
 /* The report (profile_report.h) of what was sampled: "program" names the
- * process, "sampling" is shaped as a script's, with the remote walk's own
- * counters. */
+ * process, "sampling" is shaped as a script's (the reads that failed are
+ * its torn samples, the threads without a Python frame its empty ones),
+ * with the remote walk's own counters. */
 static json_t *
 pid_report(const struct pid_options *opts, const struct remote_sampler *sampler,
            const struct stack_profile *profile)
 {
-    json_t *stacks = json_array(), *functions = json_array();
-    for (size_t i = 0; stacks != NULL && i < profile->n_stacks; i++) {
-        json_array_append_new(stacks, json_pack("{s:s, s:I}", "stack", profile->stacks[i].stack,
-                                                "count", (json_int_t)profile->stacks[i].count));
-    }
-    for (size_t i = 0; functions != NULL && i < profile->n_functions; i++) {
-        const struct function_count *f = &profile->functions[i];
-        const char *file;
-        size_t name_length, file_length;
-        stack_profile_split_function(f->function, &name_length, &file, &file_length);
-        json_array_append_new(functions, json_pack("{s:s%, s:s%, s:I, s:I}", "function",
-                                                   f->function, name_length, "file", file,
-                                                   file_length, "self", (json_int_t)f->self,
-                                                   "total", (json_int_t)f->total));
+    json_t *sampling = stack_profile_json(profile);
+    json_t *remote = json_pack("{s:I, s:I, s:f, s:s, s:f, s:I, s:I}", "torn",
+                               (json_int_t)sampler->failed, "empty", (json_int_t)sampler->idle,
+                               "rate", opts->rate, "clock", "wall", "handler_seconds",
+                               sampler->reading_seconds, "ticks", (json_int_t)sampler->ticks,
+                               "late_ticks", (json_int_t)sampler->late_ticks);
+    bool failed = sampling == NULL || remote == NULL || json_object_update(sampling, remote) < 0;
+    json_decref(remote);
+    if (failed) {
+        json_decref(sampling);
+        return NULL;
     }
     return json_pack(
-        "{s:s, s:{s:I, s:o, s:s, s:s, s:s}, s:{s:f}, s:{s:f, s:I, s:b},"
-        " s:{s:I, s:I, s:I, s:I, s:f, s:s, s:f, s:I, s:I, s:o, s:o}}",
+        "{s:s, s:{s:I, s:o, s:s, s:s, s:s}, s:{s:f}, s:{s:f, s:I, s:b}, s:o}",
         "schema", "optdemo-profile-script/1",
         "program", "pid", (json_int_t)opts->pid, "argv", command_line(opts->pid),
         "binary", sampler->binary, "interpreter", sampler->version, "ended",
         sampler->exited ? "exited" : stop_requested ? "Ctrl-C" : "duration",
         "times", "wall", sampler->seconds,
         "options", "rate", opts->rate, "top", (json_int_t)opts->top, "lint", true,
-        "sampling", "samples", (json_int_t)profile->samples, "dropped",
-        (json_int_t)sampler->failed, "empty", (json_int_t)sampler->idle, "truncated",
-        (json_int_t)profile->truncated, "rate", opts->rate, "clock", "wall",
-        "handler_seconds", sampler->reading_seconds, "ticks", (json_int_t)sampler->ticks,
-        "late_ticks", (json_int_t)sampler->late_ticks, "stacks", stacks, "functions",
-        functions);
+        "sampling", sampling);
 }
 
 int

@@ -7,60 +7,37 @@
 #include "sample_call.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "interp.h"
 #include "sampler.h"
 #include "stack_profile.h"
+#include "stack_profile_json.h"
 
 /* Room for the samples: mapped with MAP_NORESERVE, so only what is written
  * is paid for; ~40-400 bytes a sample, so minutes at 1000 Hz. */
 static const size_t BUFFER_BYTES = (size_t)256 << 20;
 
-/* [{"stack": "outer;...;inner", "count": n}] and [{"function", "file",
- * "self", "total"}], from the aggregated profile; NULL with an exception. */
+/* The profile as the report's "sampling" (stack_profile_json.c) with the
+ * handler's time, as Python data (json.loads of its text: one conversion,
+ * shared with `profile --pid`).  NULL with an exception. */
 static PyObject *
 profile_as_dict(const struct stack_profile *profile, double handler_seconds)
 {
-    PyObject *stacks = PyList_New(0), *functions = PyList_New(0), *result = NULL;
-    if (stacks == NULL || functions == NULL) {
-        goto done;
+    json_t *sampling = stack_profile_json(profile);
+    char *text = sampling != NULL
+                         && json_object_set_new(sampling, "handler_seconds",
+                                                json_real(handler_seconds)) == 0
+                     ? json_dumps(sampling, JSON_COMPACT) : NULL;
+    PyObject *args = text != NULL ? Py_BuildValue("(s)", text) : NULL;
+    PyObject *result = args != NULL ? interp_call("json", "loads", args) : NULL;
+    if (text == NULL) {
+        PyErr_NoMemory();
     }
-    for (size_t i = 0; i < profile->n_stacks; i++) {
-        PyObject *item = Py_BuildValue("{s:s, s:K}", "stack", profile->stacks[i].stack, "count",
-                                       (unsigned long long)profile->stacks[i].count);
-        if (item == NULL || PyList_Append(stacks, item) < 0) {
-            Py_XDECREF(item);
-            goto done;
-        }
-        Py_DECREF(item);
-    }
-    for (size_t i = 0; i < profile->n_functions; i++) {
-        const struct function_count *f = &profile->functions[i];
-        const char *file;
-        size_t name_length, file_length;
-        stack_profile_split_function(f->function, &name_length, &file, &file_length);
-        PyObject *item = Py_BuildValue("{s:s#, s:s#, s:K, s:K}", "function", f->function,
-                                       (Py_ssize_t)name_length, "file", file,
-                                       (Py_ssize_t)file_length, "self",
-                                       (unsigned long long)f->self, "total",
-                                       (unsigned long long)f->total);
-        if (item == NULL || PyList_Append(functions, item) < 0) {
-            Py_XDECREF(item);
-            goto done;
-        }
-        Py_DECREF(item);
-    }
-    result = Py_BuildValue("{s:K, s:K, s:K, s:K, s:K, s:d, s:O, s:O}",
-                           "samples", (unsigned long long)profile->samples,
-                           "dropped", (unsigned long long)profile->dropped,
-                           "empty", (unsigned long long)profile->empty,
-                           "truncated", (unsigned long long)profile->truncated,
-                           "torn", (unsigned long long)profile->torn,
-                           "handler_seconds", handler_seconds, "stacks", stacks,
-                           "functions", functions);
-done:
-    Py_XDECREF(stacks);
-    Py_XDECREF(functions);
+    Py_XDECREF(args);
+    free(text);
+    json_decref(sampling);
     return result;
 }
 

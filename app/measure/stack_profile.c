@@ -7,6 +7,7 @@
 #include "stack_profile.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -376,18 +377,6 @@ stack_profile_free(struct stack_profile *profile)
     free(profile->stacks);
     free(profile->functions);
     memset(profile, 0, sizeof *profile);
-}
-
-int
-stack_profile_write_collapsed(const struct stack_profile *profile, FILE *out)
-{
-    for (size_t i = 0; i < profile->n_stacks; i++) {
-        if (fprintf(out, "%s %llu\n", profile->stacks[i].stack,
-                    (unsigned long long)profile->stacks[i].count) < 0) {
-            return -1;
-        }
-    }
-    return 0;
 }
 
 void

@@ -3,8 +3,9 @@
  * preallocated arena, records appended in place, no allocation, no locks; a
  * sample that does not fit is rolled back and counted as dropped.  After
  * sampling, stack_profile_build aggregates the buffer into stacks with counts
- * and functions with self/total samples, and writes the collapsed-stack
- * format (`outer;middle;inner 42`, as flamegraph.pl and speedscope read it).
+ * and functions with self/total samples; each stack is one line of the
+ * collapsed-stack format without its count (`outer;middle;inner`, as
+ * flamegraph.pl and speedscope read it; script_report.py writes them).
  * No Python.h: the unit test makes up samples. */
 #ifndef OPTDEMO_STACK_PROFILE_H
 #define OPTDEMO_STACK_PROFILE_H
@@ -12,7 +13,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 /* A name or file longer than this is cut (on a UTF-8 boundary by the caller). */
 enum { STACK_TEXT_MAX = 255 };
@@ -85,9 +85,5 @@ void stack_profile_free(struct stack_profile *profile);
  * before the last " (", the file what follows it, less the ")". */
 void stack_profile_split_function(const char *function, size_t *name_length, const char **file,
                                   size_t *file_length);
-
-/* The collapsed-stack lines, one per stack, in the profile's order.  0, or
- * -1 when writing failed. */
-int stack_profile_write_collapsed(const struct stack_profile *profile, FILE *out);
 
 #endif

@@ -76,6 +76,7 @@ def header(report):
              f"{sampling.get('clock', '?')} clock")
     losses = [f"{sampling[key]:,} {words}" for key, words in
               (("dropped", "dropped (the arena was full)"),
+               ("torn", "dropped (torn or unreadable frames)"),
                ("empty", "empty (no Python frame)"),
                ("truncated", "cut at 256 frames")) if sampling.get(key)]
     if losses:

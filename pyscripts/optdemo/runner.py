@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 
-from optdemo import lab_session, machine, profiling, script_run, workloads
+from optdemo import lab_session, machine, profiling, workloads
 from optdemo.calibration import autorange
 from optdemo.protocol import Failure, call_workload, traceback_tail
 
@@ -361,7 +361,9 @@ class Session:
     def op_script(self, request):
         """Run a program as `python SCRIPT.py` would, once, measured by one
         pass (script_run.py does the work); the worker is fresh and is not
-        reused."""
+        reused.  Imported here: no other worker pays for its imports
+        (pstats, threading: 8-11 ms of a worker's start)."""
+        from optdemo import script_run
         argv, kind = request.get("argv"), request.get("pass")
         if (not isinstance(argv, list) or not argv
                 or not all(isinstance(arg, str) for arg in argv)):

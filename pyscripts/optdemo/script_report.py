@@ -207,7 +207,7 @@ def _process_summary(program, times, sampling):
         f"{times['wall']:.3f} s{until}",
         f"  {ticks} ticks at {sampling['rate']:g} Hz ({times['wall'] * sampling['rate']:.0f} "
         f"expected; {sampling['late_ticks']} skipped, the walk being late), "
-        f"{sampling['samples']} samples (a thread's stack each), {sampling['dropped']} dropped "
+        f"{sampling['samples']} samples (a thread's stack each), {sampling['torn']} dropped "
         f"(torn or unreadable frames), {sampling['empty']} threads without a Python frame, "
         f"{sampling['truncated']} cut at 256 frames",
         f"  reading the target took {1e6 * sampling['handler_seconds'] / max(ticks, 1):.1f} us "
