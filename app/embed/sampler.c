@@ -22,8 +22,9 @@
  * it: UBSan rightly calls that undefined).  Readable garbage is caught by
  * the checks: every code object's type, incomplete
  * frames (before their first RESUME) skipped, at most SAMPLER_MAX_DEPTH
- * frames kept and twice that many looked at.  AddressSanitizer does not
- * instrument the walk, which may read freed memory on purpose.
+ * frames kept and twice that many looked at.  The sanitizers do not
+ * instrument this file (app/meson.build): the walk may read freed memory
+ * on purpose.
  *
  * asyncio: a coroutine frame whose caller is not a coroutine is the root of
  * a task's step (the event loop's Task.__step, in C or in Python, sends into
@@ -72,14 +73,6 @@ static struct {
 static sigjmp_buf walk_jump;
 static volatile sig_atomic_t walking;
 
-/* Functions that read the frames, which may be torn: not instrumented by
- * AddressSanitizer (on_fault catches what faults). */
-#if defined(__SANITIZE_ADDRESS__)
-#define WALKS_TORN_MEMORY __attribute__((no_sanitize_address))
-#else
-#define WALKS_TORN_MEMORY
-#endif
-
 /* Whether a pointer read from a frame may point at a frame or an object:
  * stack garbage often does not (it read 0xe5 once), and following a
  * misaligned pointer is undefined even where it does not fault. */
@@ -96,7 +89,7 @@ enum walk { WALK_WHOLE, WALK_CUT, WALK_TORN };
 /* UTF-8 of a str, read from its own storage (PyUnicode_AsUTF8 may
  * allocate), cut at `size` bytes on a character boundary.  "?" for what is
  * not a ready str.  Its length. */
-WALKS_TORN_MEMORY static size_t
+static size_t
 copy_text(PyObject *text, char *out, size_t size)
 {
     size_t length = 0;
@@ -148,7 +141,7 @@ static const char TASK_FILE[] = "<task>";
  * generator's, or a generator made a coroutine by @types.coroutine
  * (asyncio.sleep(0)'s __sleep0).  Only its own fields are read; `frame` may
  * be NULL or half-linked, as the walk's frames may. */
-WALKS_TORN_MEMORY static bool
+static bool
 is_coroutine_frame(const _PyInterpreterFrame *frame, int flags)
 {
     if (frame == NULL || !aligned(frame) || frame->owner != FRAME_OWNED_BY_GENERATOR) {
@@ -167,7 +160,7 @@ is_coroutine_frame(const _PyInterpreterFrame *frame, int flags)
  * asyncio's Python Task (Task.__step).  A coroutine driven by hand
  * (coro.send() from a plain function) counts as a task too: the frames
  * cannot tell them apart. */
-WALKS_TORN_MEMORY static bool
+static bool
 is_task_root(const _PyInterpreterFrame *frame)
 {
     return is_coroutine_frame(frame, CO_COROUTINE | CO_ASYNC_GENERATOR)
@@ -194,7 +187,7 @@ on_fault(int signal_number, siginfo_t *info, void *context)
 /* Copy the sampled thread's frames, innermost first, into the open sample:
  * from its current frame to the one sampling started in (not included).
  * May fault on a half-made frame: on_sigprof guards the call. */
-WALKS_TORN_MEMORY static enum walk
+static enum walk
 walk_frames(struct stack_buffer *buffer)
 {
     char name[STACK_TEXT_MAX], file[STACK_TEXT_MAX];
